@@ -1,0 +1,111 @@
+# ferry: Pacemaker/Corosync resource agents that keep each Xen domain and its
+# DRBD/LVM storage on exactly one node and move it live.
+#
+#   make            build the helpers (build/ferryd, build/ferryctl)
+#   make deps       install the Debian packages ferry needs (idempotent)
+#   make check      deps + build + every test tier, one summary line at the end
+#   make demo       deps + build + the lab demo
+#   make install DESTDIR=... PREFIX=...
+
+PREFIX    ?= /usr
+SBINDIR   ?= $(PREFIX)/sbin
+OCFDIR    ?= $(PREFIX)/lib/ocf/resource.d/ferry
+DESTDIR   ?=
+BUILD     ?= build
+
+CC        ?= gcc
+CFLAGS    ?= -O2 -g
+PKGS      := xenlight xlutil libqb libcpg libquorum libcmap gnutls libxml-2.0
+# Recursive on purpose: pkg-config runs only when something is compiled, so
+# `make deps` works on a machine that has none of these yet.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+# Pacemaker's fencing API is dlopen()ed at run time (as dlm_controld does);
+# only its headers are needed at build time.
+FENCE_CFLAGS = $(shell pkg-config --cflags pacemaker-fencing)
+
+FERRY_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ihelpers/lib \
+	       $(PKG_CFLAGS) $(CFLAGS)
+FERRY_LIBS   = $(PKG_LIBS) -ldl -lpthread
+
+LIB_SRC      := $(sort $(wildcard helpers/lib/*.c))
+FERRYD_SRC   := $(sort $(wildcard helpers/ferryd/*.c))
+FERRYCTL_SRC := $(sort $(wildcard helpers/ferryctl/*.c))
+UNIT_SRC     := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o)
+FERRYD_OBJ   := $(FERRYD_SRC:%.c=$(BUILD)/%.o)
+FERRYCTL_OBJ := $(FERRYCTL_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+
+PROGS := $(if $(FERRYD_SRC),$(BUILD)/ferryd) $(if $(FERRYCTL_SRC),$(BUILD)/ferryctl)
+
+# Debian packages: build, tests and the lab (the lab's hosts share this
+# machine's userspace, so everything dom0 runs is installed here too).
+DEB_BUILD := gcc make pkg-config libxen-dev libqb-dev libcpg-dev libquorum-dev \
+	libcmap-dev libcorosync-common-dev pacemaker-dev libgnutls28-dev \
+	libxml2-dev libcmocka-dev
+DEB_TEST  := shunit2 shellcheck libxml2-utils resource-agents corosync \
+	pacemaker pacemaker-cli-utils crmsh fence-agents iproute2 procps psmisc \
+	util-linux
+DEB_LAB   := qemu-system-x86 qemu-utils xen-utils-4.17 drbd-utils lvm2 socat \
+	ipmitool openipmi busybox-static cpio xz-utils zstd kmod \
+	openssh-server openssh-client chrony gnutls-bin
+DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_LAB)
+
+.PHONY: all deps install check check-tiers demo clean lab-down
+.DEFAULT_GOAL := all
+
+all: $(PROGS) $(UNIT_BIN)
+
+$(BUILD)/libferry.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(FERRY_CFLAGS) $(if $(findstring fence,$<),$(FENCE_CFLAGS)) -MMD -MP -c $< -o $@
+
+$(BUILD)/ferryd: $(FERRYD_OBJ) $(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
+
+$(BUILD)/ferryctl: $(FERRYCTL_OBJ) $(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS) -lcmocka
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+deps:
+	@missing=; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all $(words $(DEB_PACKAGES)) packages present"; exit 0; fi; \
+	echo "deps: installing$$missing"; \
+	SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	$$SUDO apt-get update -q && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(OCFDIR)
+	$(if $(PROGS),install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/)
+	for a in agents/*; do [ -f "$$a" ] && install -m 0755 "$$a" $(DESTDIR)$(OCFDIR)/; done; true
+
+# Every tier that exists, then one summary line over all of them.
+check: deps
+	$(MAKE) all
+	$(MAKE) check-tiers
+
+check-tiers:
+	@tests/run-tiers
+
+demo: deps
+	$(MAKE) all
+	tests/lab/demo
+
+lab-down:
+	tests/lab/lab down
+
+clean:
+	rm -rf $(BUILD)
