@@ -1,0 +1,368 @@
+/* ferryctl domain: libxl domain control on this node. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <qb/qblog.h>
+
+#include "ferryctl.h"
+#include "xen.h"
+
+/* ferryctl domain status exit codes. */
+#define EXIT_ABSENT    3
+#define EXIT_SHUTDOWN  4
+#define EXIT_DYING     5
+#define EXIT_MIGRATING 6
+
+static const char domain_help[] =
+	"DOMAIN is a domain name. An in-flight copy (NAME--incoming on a migration's\n"
+	"target, NAME--migratedaway on its source) is found under NAME too.\n\n"
+	"exit codes: 0 ok, 1 error, 2 usage;\n"
+	"  status: 0 running/blocked/paused, 3 absent, 4 shut down (reason printed),\n"
+	"          5 dying, 6 migrating (an in-flight copy)\n"
+	"  migrate: see 'ferryctl domain migrate --help'\n";
+
+static const struct option help_only[] = {{"help", no_argument, NULL, 'h'}, {0}};
+
+/* Parses options that are only --help (and @extra flags), leaving operands. */
+static int simple_opts(int argc, char **argv, const char *usage, int want, const struct option *o,
+		       void (*flag)(int c))
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", o ? o : help_only, NULL)) != -1) {
+		if (c == 'h') {
+			printf("usage: ferryctl domain %s\n", usage);
+			exit(0);
+		}
+		if (c == '?' || !flag) {
+			fprintf(stderr, "usage: ferryctl domain %s\n", usage);
+			return -1;
+		}
+		flag(c);
+	}
+	if (argc - optind != want) {
+		fprintf(stderr, "usage: ferryctl domain %s\n", usage);
+		return -1;
+	}
+	return optind;
+}
+
+static int open_xen(struct xen **x)
+{
+	if (xen_open(x)) {
+		fprintf(stderr, "ferryctl: libxl unavailable: not a Xen dom0, or xenstored not running\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Resolves DOMAIN to a live-or-not domid; prints an error when absent. */
+static int find_domain(struct xen *x, const char *name, struct xen_status *st)
+{
+	int rc = xen_status_get(x, name, st);
+
+	if (rc) {
+		fprintf(stderr, "ferryctl: %s: %s\n", name, strerror(-rc));
+		return FERRYCTL_EXIT_ERROR;
+	}
+	if (st->state == XEN_ABSENT) {
+		fprintf(stderr, "ferryctl: no domain %s on this node\n", name);
+		return EXIT_ABSENT;
+	}
+	return 0;
+}
+
+static bool opt_paused;
+static void flag_paused(int c)
+{
+	if (c == 'p')
+		opt_paused = true;
+}
+
+static int domain_create(int argc, char **argv)
+{
+	static const struct option o[] = {{"paused", no_argument, NULL, 'p'},
+					  {"help", no_argument, NULL, 'h'}, {0}};
+	libxl_domain_config cfg;
+	struct xen *x;
+	uint32_t domid;
+	int i, rc;
+
+	i = simple_opts(argc, argv, "create CONFIG_FILE [--paused]", 1, o, flag_paused);
+	if (i < 0 || open_xen(&x))
+		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	libxl_domain_config_init(&cfg);
+	rc = xen_config_load(x, argv[i], &cfg);
+	if (rc == 0) {
+		struct xen_status st;
+		if (xen_status_get(x, cfg.c_info.name, &st) == 0 && st.state != XEN_ABSENT) {
+			fprintf(stderr, "ferryctl: a domain %s already exists here (domid %u, %s)\n",
+				st.name, st.domid, xen_state_name(st.state));
+			rc = -EEXIST;
+		}
+	}
+	if (rc == 0)
+		rc = xen_create(x, &cfg, argv[i], opt_paused, &domid);
+	if (rc == 0)
+		printf("%s: domid %u%s\n", cfg.c_info.name, domid, opt_paused ? " (paused)" : "");
+	else
+		fprintf(stderr, "ferryctl: create %s failed: %s\n", argv[i], strerror(-rc));
+	libxl_domain_config_dispose(&cfg);
+	xen_close(x);
+	return rc ? FERRYCTL_EXIT_ERROR : 0;
+}
+
+static const char *reason_name(libxl_shutdown_reason r)
+{
+	const char *s = libxl_shutdown_reason_to_string(r);
+	return s ? s : "unknown";
+}
+
+static void status_json(FILE *f, const struct xen_status *st)
+{
+	fprintf(f, "{\"name\": ");
+	json_string(f, st->name);
+	fprintf(f, ", \"state\": \"%s\"", st->migrating ? "migrating" : xen_state_name(st->state));
+	if (st->state != XEN_ABSENT) {
+		fprintf(f, ", \"domid\": %u, \"xen_state\": \"%s\"", st->domid,
+			xen_state_name(st->state));
+		if (st->state == XEN_SHUTDOWN)
+			fprintf(f, ", \"shutdown_reason\": \"%s\"", reason_name(st->shutdown_reason));
+		if (st->migrating)
+			fprintf(f, ", \"migrating\": \"%s\"",
+				st->migrating == XEN_FLIGHT_INCOMING ? "incoming" : "migratedaway");
+		fprintf(f, ", \"type\": \"%s\", \"managed\": %s, \"mem_kib\": %llu",
+			libxl_domain_type_to_string(st->type) ?: "unknown",
+			st->managed ? "true" : "false", (unsigned long long)st->mem_kb);
+	}
+	fprintf(f, "}");
+}
+
+static bool opt_json;
+static void flag_json(int c)
+{
+	if (c == 'j')
+		opt_json = true;
+}
+
+static int domain_status(int argc, char **argv)
+{
+	static const struct option o[] = {{"json", no_argument, NULL, 'j'},
+					  {"help", no_argument, NULL, 'h'}, {0}};
+	struct xen_status st;
+	struct xen *x;
+	int i, rc;
+
+	i = simple_opts(argc, argv, "status DOMAIN [--json]", 1, o, flag_json);
+	if (i < 0 || open_xen(&x))
+		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	rc = xen_status_get(x, argv[i], &st);
+	xen_close(x);
+	if (rc) {
+		fprintf(stderr, "ferryctl: %s: %s\n", argv[i], strerror(-rc));
+		return FERRYCTL_EXIT_ERROR;
+	}
+	if (opt_json) {
+		status_json(stdout, &st);
+		printf("\n");
+	} else if (st.state == XEN_ABSENT) {
+		printf("%s: absent\n", argv[i]);
+	} else {
+		printf("%s: %s", argv[i], st.migrating ? "migrating" : xen_state_name(st.state));
+		if (st.migrating)
+			printf(" (%s, %s)", st.name, xen_state_name(st.state));
+		if (st.state == XEN_SHUTDOWN)
+			printf(" (%s)", reason_name(st.shutdown_reason));
+		printf(", domid %u%s\n", st.domid, st.managed ? ", ferry-managed" : "");
+	}
+	if (st.migrating)
+		return EXIT_MIGRATING;
+	switch (st.state) {
+	case XEN_ABSENT:
+		return EXIT_ABSENT;
+	case XEN_SHUTDOWN:
+		return EXIT_SHUTDOWN;
+	case XEN_DYING:
+		return EXIT_DYING;
+	default:
+		return 0;
+	}
+}
+
+static int domain_list(int argc, char **argv)
+{
+	static const struct option o[] = {{"json", no_argument, NULL, 'j'},
+					  {"help", no_argument, NULL, 'h'}, {0}};
+	struct xen_status *list;
+	struct xen *x;
+	int i, n, rc;
+
+	i = simple_opts(argc, argv, "list [--json]", 0, o, flag_json);
+	if (i < 0 || open_xen(&x))
+		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	rc = xen_list(x, &list, &n);
+	xen_close(x);
+	if (rc) {
+		fprintf(stderr, "ferryctl: listing domains: %s\n", strerror(-rc));
+		return FERRYCTL_EXIT_ERROR;
+	}
+	if (opt_json) {
+		printf("[");
+		for (int k = 0; k < n; k++) {
+			printf(k ? ",\n " : "");
+			status_json(stdout, &list[k]);
+		}
+		printf("]\n");
+	} else {
+		printf("%-32s %6s %-10s %-8s %8s %s\n", "NAME", "DOMID", "STATE", "TYPE", "MEM_MIB",
+		       "FERRY");
+		for (int k = 0; k < n; k++) {
+			const struct xen_status *s = &list[k];
+			printf("%-32s %6u %-10s %-8s %8llu %s\n", s->name, s->domid,
+			       s->state == XEN_SHUTDOWN ? reason_name(s->shutdown_reason)
+							: xen_state_name(s->state),
+			       libxl_domain_type_to_string(s->type) ?: "?",
+			       (unsigned long long)(s->mem_kb / 1024), s->managed ? "managed" : "-");
+		}
+	}
+	free(list);
+	return 0;
+}
+
+static int opt_timeout = 60;
+static void flag_timeout(int c)
+{
+	if (c == 't')
+		opt_timeout = atoi(optarg);
+}
+
+static int domain_shutdown(int argc, char **argv)
+{
+	static const struct option o[] = {{"timeout", required_argument, NULL, 't'},
+					  {"help", no_argument, NULL, 'h'}, {0}};
+	static const char *const how_name[] = {"cleanly", "cleanly (ACPI power button)",
+					       "by destroy at the deadline"};
+	struct xen_status st;
+	struct xen *x;
+	int i, rc, how = 0;
+
+	i = simple_opts(argc, argv, "shutdown DOMAIN [--timeout SECONDS] (default 60)", 1, o,
+			flag_timeout);
+	if (i < 0 || opt_timeout <= 0 || open_xen(&x))
+		return i < 0 || opt_timeout <= 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	rc = find_domain(x, argv[i], &st);
+	if (rc == 0) {
+		rc = xen_shutdown(x, st.domid, opt_timeout * 1000, &how);
+		if (rc == 0)
+			printf("%s: stopped %s\n", st.name, how_name[how]);
+		else
+			fprintf(stderr, "ferryctl: shutdown %s: %s\n", st.name, strerror(-rc));
+		rc = rc ? FERRYCTL_EXIT_ERROR : 0;
+	}
+	xen_close(x);
+	return rc;
+}
+
+/* destroy, pause, unpause: one domain, one libxl call. */
+static int domain_simple(int argc, char **argv, const char *verb,
+			 int (*op)(struct xen *, uint32_t))
+{
+	char usage[64];
+	struct xen_status st;
+	struct xen *x;
+	int i, rc;
+
+	snprintf(usage, sizeof(usage), "%s DOMAIN", verb);
+	i = simple_opts(argc, argv, usage, 1, NULL, NULL);
+	if (i < 0 || open_xen(&x))
+		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	rc = find_domain(x, argv[i], &st);
+	if (rc == 0) {
+		rc = op(x, st.domid);
+		if (rc)
+			fprintf(stderr, "ferryctl: %s %s: %s\n", verb, st.name, strerror(-rc));
+		else
+			printf("%s: %s ok\n", st.name, verb);
+		rc = rc ? FERRYCTL_EXIT_ERROR : 0;
+	}
+	xen_close(x);
+	return rc;
+}
+
+static int domain_destroy(int argc, char **argv)
+{
+	return domain_simple(argc, argv, "destroy", xen_destroy);
+}
+
+static int domain_pause(int argc, char **argv)
+{
+	return domain_simple(argc, argv, "pause", xen_pause);
+}
+
+static int domain_unpause(int argc, char **argv)
+{
+	return domain_simple(argc, argv, "unpause", xen_unpause);
+}
+
+static int domain_save(int argc, char **argv)
+{
+	struct xen_status st;
+	struct xen *x;
+	int i, rc;
+
+	i = simple_opts(argc, argv, "save DOMAIN FILE", 2, NULL, NULL);
+	if (i < 0 || open_xen(&x))
+		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	rc = find_domain(x, argv[i], &st);
+	if (rc == 0) {
+		rc = xen_save(x, st.domid, argv[i + 1]);
+		if (rc)
+			fprintf(stderr, "ferryctl: save %s: %s\n", st.name, strerror(-rc));
+		else
+			printf("%s: saved to %s\n", st.name, argv[i + 1]);
+		rc = rc ? FERRYCTL_EXIT_ERROR : 0;
+	}
+	xen_close(x);
+	return rc;
+}
+
+static int domain_restore(int argc, char **argv)
+{
+	static const struct option o[] = {{"paused", no_argument, NULL, 'p'},
+					  {"help", no_argument, NULL, 'h'}, {0}};
+	struct xen *x;
+	uint32_t domid;
+	int i, rc;
+
+	i = simple_opts(argc, argv, "restore FILE [--paused]", 1, o, flag_paused);
+	if (i < 0 || open_xen(&x))
+		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	rc = xen_restore(x, argv[i], opt_paused, &domid);
+	if (rc)
+		fprintf(stderr, "ferryctl: restore %s: %s\n", argv[i], strerror(-rc));
+	else
+		printf("restored %s as domid %u\n", argv[i], domid);
+	xen_close(x);
+	return rc ? FERRYCTL_EXIT_ERROR : 0;
+}
+
+int cmd_domain(int argc, char **argv)
+{
+	static const struct ferryctl_command sub[] = {
+		{"create", domain_create, "create and start a domain from an xl config file"},
+		{"status", domain_status, "state of a domain (see exit codes)"},
+		{"list", domain_list, "every domain on this node, ferry-managed or not"},
+		{"shutdown", domain_shutdown, "clean shutdown, destroy at the deadline"},
+		{"destroy", domain_destroy, "destroy a domain at once"},
+		{"pause", domain_pause, "pause a domain"},
+		{"unpause", domain_unpause, "unpause a domain"},
+		{"save", domain_save, "save a domain to a file (it stops here)"},
+		{"restore", domain_restore, "restore a domain from a saved file"},
+	};
+	return ferryctl_dispatch("domain", sub, sizeof(sub) / sizeof(sub[0]), domain_help, argc,
+				 argv);
+}

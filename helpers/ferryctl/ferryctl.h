@@ -1,0 +1,36 @@
+/* ferryctl's command groups and the conventions they share. */
+#ifndef FERRYCTL_H
+#define FERRYCTL_H
+
+#include <stdio.h>
+
+/* Exit codes shared by every command; groups document their own above 2. */
+#define FERRYCTL_EXIT_OK    0
+#define FERRYCTL_EXIT_ERROR 1
+#define FERRYCTL_EXIT_USAGE 2
+
+struct ferryctl_command {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the command's name */
+	const char *summary;
+};
+
+int cmd_domain(int argc, char **argv);
+
+/** Logging: stderr at @verbosity ("ferryctl: message"), syslog at info. */
+void ferryctl_log_init(int verbosity);
+
+/**
+ * Runs the subcommand argv[1] of @group from @table (n entries), or prints
+ * the group's usage (@help: text after the subcommand list) for --help.
+ */
+int ferryctl_dispatch(const char *group, const struct ferryctl_command *table, size_t n,
+		      const char *help, int argc, char **argv);
+
+/** True when argv holds -h or --help. */
+int ferryctl_wants_help(int argc, char **argv);
+
+/** Writes @s as a JSON string (quoted, escaped) to @f. */
+void json_string(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,101 @@
+/* Shutdown with a hard deadline, destroy, pause, unpause. libxl's own
+ * synchronous shutdown waits for the guest without our deadline, so every
+ * call here is async and bounded. */
+#include <errno.h>
+#include <string.h>
+
+#include <qb/qblog.h>
+
+#include "xen.h"
+
+#define OP_TIMEOUT 60000
+#define POLL_MS    200
+
+int xen_destroy(struct xen *x, uint32_t domid)
+{
+	struct xen_ao ao;
+	int rc;
+
+	xen_ao_init(&ao);
+	rc = xen_ao_run(x, &ao, libxl_domain_destroy(xen_ctx(x), domid, &ao.how), OP_TIMEOUT);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		qb_log(LOG_ERR, "destroying domid %u failed: %s", domid, strerror(-rc));
+	else
+		qb_log(LOG_NOTICE, "destroyed domid %u", domid);
+	return rc;
+}
+
+int xen_pause(struct xen *x, uint32_t domid)
+{
+	struct xen_ao ao;
+
+	xen_ao_init(&ao);
+	return xen_ao_run(x, &ao, libxl_domain_pause(xen_ctx(x), domid, &ao.how), OP_TIMEOUT);
+}
+
+int xen_unpause(struct xen *x, uint32_t domid)
+{
+	struct xen_ao ao;
+
+	xen_ao_init(&ao);
+	return xen_ao_run(x, &ao, libxl_domain_unpause(xen_ctx(x), domid, &ao.how), OP_TIMEOUT);
+}
+
+/* Shut down, dying or gone: the guest has finished with its own shutdown. */
+static bool domain_stopped(struct xen *x, uint32_t domid)
+{
+	struct xen_status st;
+	int rc = xen_status_domid(x, domid, &st);
+
+	return rc == -ENOENT || (rc == 0 && (st.state == XEN_SHUTDOWN || st.state == XEN_DYING));
+}
+
+int xen_wait_gone(struct xen *x, uint32_t domid, int64_t deadline_ms)
+{
+	while (!domain_stopped(x, domid)) {
+		int64_t left = deadline_ms - xen_now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		xen_poll(x, left < POLL_MS ? (int)left : POLL_MS);
+	}
+	return 0;
+}
+
+int xen_shutdown(struct xen *x, uint32_t domid, int timeout_ms, int *how)
+{
+	int64_t deadline = xen_now_ms() + timeout_ms;
+	struct xen_ao ao;
+	int rc, via = 0;
+
+	xen_ao_init(&ao);
+	rc = xen_ao_run(x, &ao, libxl_domain_shutdown(xen_ctx(x), domid, &ao.how), timeout_ms);
+	if (rc == -EOPNOTSUPP) {
+		/* No PV drivers in the guest: press its ACPI power button. */
+		qb_log(LOG_INFO, "domid %u has no PV shutdown, sending the ACPI power button",
+		       domid);
+		via = 1;
+		xen_ao_init(&ao);
+		rc = xen_ao_run(x, &ao,
+				libxl_send_trigger(xen_ctx(x), domid, LIBXL_TRIGGER_POWER, 0,
+						   &ao.how),
+				timeout_ms);
+	}
+	if (rc == -ENOENT)
+		return 0;
+	if (rc == 0)
+		rc = xen_wait_gone(x, domid, deadline);
+	if (rc) {
+		qb_log(LOG_WARNING, "domid %u did not shut down within %d ms (%s), destroying it",
+		       domid, timeout_ms, strerror(-rc));
+		via = 2;
+	} else {
+		qb_log(LOG_NOTICE, "domid %u shut down cleanly%s", domid,
+		       via ? " (ACPI power button)" : "");
+	}
+	if (how)
+		*how = via;
+	/* A shut-down domain still holds its memory and disks until destroyed. */
+	return xen_destroy(x, domid);
+}
