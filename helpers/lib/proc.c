@@ -1,0 +1,150 @@
+/* Child processes with bounded time and output (see proc.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <qb/qblog.h>
+
+#include "proc.h"
+
+extern char **environ;
+
+#define PROC_OUT_MAX (4u << 20)
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+/* 1 read something, 0 EOF, -errno. */
+static int buf_read(struct buf *b, int fd)
+{
+	if (b->cap - b->len < 4096) {
+		size_t cap = b->cap ? b->cap * 2 : 16384;
+		char *p;
+
+		if (cap > PROC_OUT_MAX)
+			return -EFBIG;
+		p = realloc(b->p, cap);
+		if (!p)
+			return -ENOMEM;
+		b->p = p;
+		b->cap = cap;
+	}
+	ssize_t n = read(fd, b->p + b->len, b->cap - b->len - 1);
+	if (n < 0)
+		return errno == EINTR ? 1 : -errno;
+	b->len += (size_t)n;
+	b->p[b->len] = '\0';
+	return n > 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int proc_run(char *const argv[], int timeout_ms, struct proc_result *r)
+{
+	int po[2] = {-1, -1}, pe[2] = {-1, -1}, rc = 0;
+	struct buf out = {0}, err = {0};
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	if (pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC)) {
+		rc = -errno;
+		goto out;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	rc = -posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+	if (rc) {
+		qb_log(LOG_ERR, "cannot run %s: %s", argv[0], strerror(-rc));
+		goto out;
+	}
+
+	struct pollfd fds[2] = {{.fd = po[0], .events = POLLIN}, {.fd = pe[0], .events = POLLIN}};
+	long long deadline = now_ms() + timeout_ms;
+	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+		long long left = deadline - now_ms();
+		if (left <= 0) {
+			qb_log(LOG_ERR, "%s timed out after %d ms, killed", argv[0], timeout_ms);
+			rc = -ETIMEDOUT;
+			break;
+		}
+		if (poll(fds, 2, (int)left) < 0 && errno != EINTR) {
+			rc = -errno;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			int n = buf_read(i ? &err : &out, fds[i].fd);
+			if (n < 0)
+				rc = n;
+			if (n <= 0)
+				fds[i].fd = -1;
+		}
+		if (rc)
+			break;
+	}
+	if (rc)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR)
+		;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+	}
+	r->out = out.p;
+	r->out_len = out.len;
+	r->err = err.p;
+	r->err_len = err.len;
+	return rc;
+}
+
+int proc_exit_code(const struct proc_result *r)
+{
+	return WIFEXITED(r->status) ? WEXITSTATUS(r->status) : -1;
+}
+
+const char *proc_err_tail(struct proc_result *r)
+{
+	char *e;
+
+	if (!r->err)
+		return "";
+	e = r->err + r->err_len;
+	while (e > r->err && (e[-1] == '\n' || e[-1] == ' '))
+		*--e = '\0';
+	while (e > r->err && e[-1] != '\n')
+		e--;
+	return e;
+}
+
+void proc_result_free(struct proc_result *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}

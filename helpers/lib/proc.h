@@ -1,0 +1,31 @@
+/* Running the helper programs ferry drives (xl -N, drbdadm, drbdsetup, lvm)
+ * as child processes: bounded in time and output, never through a shell. */
+#ifndef FERRY_PROC_H
+#define FERRY_PROC_H
+
+#include <stddef.h>
+
+struct proc_result {
+	int status;  /**< waitpid() status */
+	char *out;   /**< stdout, NUL-terminated (malloc()ed, may be NULL) */
+	size_t out_len;
+	char *err;   /**< stderr, NUL-terminated (malloc()ed, may be NULL) */
+	size_t err_len;
+};
+
+/**
+ * Runs argv[0] (searched in PATH) with stdin from /dev/null, collecting
+ * stdout and stderr (up to 4 MiB each). Kills it at @timeout_ms.
+ * Returns 0 when it ran (look at status), -ETIMEDOUT, or -errno.
+ */
+int proc_run(char *const argv[], int timeout_ms, struct proc_result *r);
+
+/** Exit code when the process exited normally, else -1. */
+int proc_exit_code(const struct proc_result *r);
+
+/** The last non-empty line of stderr (for error messages), or "". */
+const char *proc_err_tail(struct proc_result *r);
+
+void proc_result_free(struct proc_result *r);
+
+#endif
