@@ -5,6 +5,7 @@
 #define FERRY_DRBD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define DRBD_NAME_MAX    64
 #define DRBD_MAX_PEERS   4
@@ -72,5 +73,45 @@ bool drbd_local_uptodate(const struct drbd_resource *r);
  * @len bytes) says what is missing, naming the first offending object.
  */
 bool drbd_healthy(const struct drbd_resource *r, char *why, int len);
+
+/* --- configuration (drbd_config.c) --------------------------------------- */
+
+struct drbd_config_volume {
+	int volume;
+	int minor;
+	char device[64];
+	char disk[128];
+};
+
+struct drbd_host {
+	char name[DRBD_NAME_MAX];  /**< the "on NAME" host: a cluster node name */
+	char address[64];
+	int port;
+	int nvolumes;
+	struct drbd_config_volume volumes[DRBD_MAX_VOLUMES];
+};
+
+struct drbd_config {
+	char name[DRBD_NAME_MAX];
+	char protocol[4];            /**< "C" when not configured (DRBD's default) */
+	char fencing[32];            /**< e.g. resource-and-stonith, "" if unset */
+	char after_sb_2pri[32];
+	bool two_primaries_in_config; /**< allow-two-primaries set permanently */
+	int nhosts;
+	struct drbd_host hosts[DRBD_MAX_PEERS + 1];
+};
+
+/** Parses `drbdadm dump-xml` output for resource @res (libxml2).
+ * -ENOENT when @res is not in it, -EINVAL when the XML is not usable. */
+int drbd_config_parse(const char *xml, size_t len, const char *res, struct drbd_config *c);
+/** Runs `drbdadm dump-xml RES` and parses it. -ENOENT: unknown resource. */
+int drbd_config_load(const char *res, struct drbd_config *c);
+/** The host section called @host, or NULL. */
+const struct drbd_host *drbd_config_host(const struct drbd_config *c, const char *host);
+/** The one host that is not @self, or NULL (none, or more than one). */
+const struct drbd_host *drbd_config_peer(const struct drbd_config *c, const char *self);
+/** Reads the run-time allow-two-primaries flag from `drbdsetup show
+ * --show-defaults` output. -ENOENT when the output has no such line. */
+int drbd_show_two_primaries(const char *show, bool *allowed);
 
 #endif
