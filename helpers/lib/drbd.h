@@ -74,6 +74,36 @@ bool drbd_local_uptodate(const struct drbd_resource *r);
  */
 bool drbd_healthy(const struct drbd_resource *r, char *why, int len);
 
+/* --- local operations (drbd.c): drbd-utils, state re-read after each ---- */
+
+/** events2 --now for @res. A resource that is not up: r->exists false. */
+int drbd_state(const char *res, struct drbd_resource *r);
+/** drbdadm up, unless already up. */
+int drbd_up(const char *res);
+/** drbdadm down, unless already down. */
+int drbd_down(const char *res);
+/**
+ * Promotes to Primary (no-op when Primary). Refuses with the reason in @why:
+ * -ENOENT not up, -ESTALE data not UpToDate, -EBUSY the peer is Primary and
+ * the dual-primary window is closed.
+ */
+int drbd_promote(const char *res, char *why, size_t len);
+/** Demotes to Secondary (no-op when Secondary); -EBUSY names who holds the
+ * device open in @why. */
+int drbd_demote(const char *res, char *why, size_t len);
+/** Sets this end's run-time allow-two-primaries flag. */
+int drbd_set_two_primaries(const char *res, bool allow);
+/** Reads this end's run-time allow-two-primaries flag. */
+int drbd_two_primaries(const char *res, bool *allowed);
+/** Who holds @r's devices open here: device-mapper holders and processes. */
+int drbd_openers(const struct drbd_resource *r, char *buf, size_t len);
+/**
+ * Follows `drbdsetup events2 RES` until the resource is healthy (connected,
+ * UpToDate on both sides) or @timeout_ms passes, then re-reads the state:
+ * 0 healthy, -ETIMEDOUT, -EAGAIN when the re-read state is not healthy.
+ */
+int drbd_wait_synced(const char *res, int timeout_ms, struct drbd_resource *r);
+
 /* --- configuration (drbd_config.c) --------------------------------------- */
 
 struct drbd_config_volume {

@@ -12,6 +12,7 @@
 
 #include <qb/qblog.h>
 
+#include "clock.h"
 #include "proc.h"
 
 extern char **environ;
@@ -46,14 +47,6 @@ static int buf_read(struct buf *b, int fd)
 	return n > 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int proc_run(char *const argv[], int timeout_ms, struct proc_result *r)
 {
 	int po[2] = {-1, -1}, pe[2] = {-1, -1}, rc = 0;
@@ -81,9 +74,9 @@ int proc_run(char *const argv[], int timeout_ms, struct proc_result *r)
 	}
 
 	struct pollfd fds[2] = {{.fd = po[0], .events = POLLIN}, {.fd = pe[0], .events = POLLIN}};
-	long long deadline = now_ms() + timeout_ms;
+	int64_t deadline = clock_ms() + timeout_ms;
 	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-		long long left = deadline - now_ms();
+		int64_t left = deadline - clock_ms();
 		if (left <= 0) {
 			qb_log(LOG_ERR, "%s timed out after %d ms, killed", argv[0], timeout_ms);
 			rc = -ETIMEDOUT;
@@ -147,4 +140,40 @@ void proc_result_free(struct proc_result *r)
 	free(r->out);
 	free(r->err);
 	r->out = r->err = NULL;
+}
+
+int proc_spawn_reader(char *const argv[], pid_t *pid, int *fd)
+{
+	posix_spawn_file_actions_t fa;
+	int p[2], rc;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	rc = -posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (rc) {
+		close(p[0]);
+		qb_log(LOG_ERR, "cannot run %s: %s", argv[0], strerror(-rc));
+		return rc;
+	}
+	*fd = p[0];
+	return 0;
+}
+
+void proc_stop(pid_t pid, int fd)
+{
+	int status;
+
+	if (fd >= 0)
+		close(fd);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
 }

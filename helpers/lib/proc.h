@@ -4,6 +4,7 @@
 #define FERRY_PROC_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct proc_result {
 	int status;  /**< waitpid() status */
@@ -27,5 +28,14 @@ int proc_exit_code(const struct proc_result *r);
 const char *proc_err_tail(struct proc_result *r);
 
 void proc_result_free(struct proc_result *r);
+
+/**
+ * Starts argv[0] with stdout on a pipe for the caller to read line by line
+ * (for event streams such as `drbdsetup events2`); stderr is discarded.
+ * The caller kills and reaps *pid with proc_stop().
+ */
+int proc_spawn_reader(char *const argv[], pid_t *pid, int *fd);
+/** SIGKILLs and reaps a child from proc_spawn_reader, closes its pipe. */
+void proc_stop(pid_t pid, int fd);
 
 #endif

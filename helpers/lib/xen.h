@@ -9,6 +9,8 @@
 #include <libxl.h>
 #include <libxl_utils.h>
 
+#include "clock.h"
+
 #define XEN_NAME_MAX         64
 #define XEN_INCOMING_SUFFIX  "--incoming"
 #define XEN_MIGRATED_SUFFIX  "--migratedaway"
@@ -51,9 +53,6 @@ int xen_ao_wait(struct xen *x, struct xen_ao *ao, int64_t deadline_ms);
  * given &ao->how returned. Waits up to @timeout_ms. Returns 0 or -errno.
  */
 int xen_ao_run(struct xen *x, struct xen_ao *ao, int start_rc, int timeout_ms);
-
-/** Milliseconds of CLOCK_MONOTONIC. */
-int64_t xen_now_ms(void);
 
 /** libxl ERROR_* code to a negative errno. */
 int xen_errno(int libxl_rc);

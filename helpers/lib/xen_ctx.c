@@ -117,14 +117,6 @@ libxl_ctx *xen_ctx(struct xen *x)
 	return x->ctx;
 }
 
-int64_t xen_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int xen_errno(int rc)
 {
 	switch (rc) {
@@ -199,7 +191,7 @@ int xen_ao_wait(struct xen *x, struct xen_ao *ao, int64_t deadline_ms)
 	/* An ao in flight still owns *ao: on timeout, abort it and let it
 	 * finish (libxl completes aborted operations promptly). */
 	while (!ao->done) {
-		int64_t left = deadline_ms - xen_now_ms();
+		int64_t left = deadline_ms - clock_ms();
 		int rc;
 
 		if (left <= 0 && !aborted) {
@@ -220,6 +212,6 @@ int xen_ao_run(struct xen *x, struct xen_ao *ao, int start_rc, int timeout_ms)
 
 	if (start_rc)
 		return xen_errno(start_rc);
-	rc = xen_ao_wait(x, ao, xen_now_ms() + timeout_ms);
+	rc = xen_ao_wait(x, ao, clock_ms() + timeout_ms);
 	return rc ? rc : xen_errno(ao->rc);
 }

@@ -55,7 +55,7 @@ static bool domain_stopped(struct xen *x, uint32_t domid)
 int xen_wait_gone(struct xen *x, uint32_t domid, int64_t deadline_ms)
 {
 	while (!domain_stopped(x, domid)) {
-		int64_t left = deadline_ms - xen_now_ms();
+		int64_t left = deadline_ms - clock_ms();
 		if (left <= 0)
 			return -ETIMEDOUT;
 		xen_poll(x, left < POLL_MS ? (int)left : POLL_MS);
@@ -65,7 +65,7 @@ int xen_wait_gone(struct xen *x, uint32_t domid, int64_t deadline_ms)
 
 int xen_shutdown(struct xen *x, uint32_t domid, int timeout_ms, int *how)
 {
-	int64_t deadline = xen_now_ms() + timeout_ms;
+	int64_t deadline = clock_ms() + timeout_ms;
 	struct xen_ao ao;
 	int rc, via = 0;
 

@@ -1,0 +1,295 @@
+/* Local DRBD operations through drbd-utils: up, promote, demote, the
+ * dual-primary flag, waiting for sync. Each step re-reads the state from
+ * events2 rather than trusting a command's exit code. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <qb/qblog.h>
+
+#include "clock.h"
+#include "drbd.h"
+#include "proc.h"
+
+#define DRBD_TIMEOUT 60000
+
+/* Runs a drbd-utils command; on failure logs its stderr and copies the
+ * last line to @why. */
+static int drbd_run(char *const argv[], char *why, size_t len)
+{
+	struct proc_result r;
+	int rc = proc_run(argv, DRBD_TIMEOUT, &r);
+
+	if (rc == 0 && proc_exit_code(&r) != 0) {
+		const char *tail = proc_err_tail(&r);
+		qb_log(LOG_ERR, "drbd: %s %s %s failed: %s", argv[0], argv[1], argv[2] ? argv[2] : "",
+		       tail);
+		if (why)
+			snprintf(why, len, "%s", tail);
+		rc = -EIO;
+	}
+	proc_result_free(&r);
+	return rc;
+}
+
+int drbd_state(const char *res, struct drbd_resource *r)
+{
+	char *argv[] = {"drbdsetup", "events2", "--now", (char *)res, NULL};
+	struct proc_result pr;
+	int rc = proc_run(argv, DRBD_TIMEOUT, &pr);
+
+	if (rc == 0 && proc_exit_code(&pr) != 0) {
+		/* An unknown resource still prints "exists -" and exits 0;
+		 * a failure here means drbd-utils itself could not run. */
+		qb_log(LOG_ERR, "drbd: events2 for %s failed: %s", res, proc_err_tail(&pr));
+		rc = -EIO;
+	}
+	if (rc == 0)
+		rc = drbd_events_parse(pr.out ? pr.out : "", res, r);
+	proc_result_free(&pr);
+	return rc;
+}
+
+int drbd_up(const char *res)
+{
+	char *argv[] = {"drbdadm", "up", (char *)res, NULL};
+	struct drbd_resource r;
+	int rc = drbd_state(res, &r);
+
+	if (rc || r.exists)
+		return rc;
+	rc = drbd_run(argv, NULL, 0);
+	if (rc == 0)
+		qb_log(LOG_NOTICE, "drbd: %s is up", res);
+	return rc;
+}
+
+int drbd_down(const char *res)
+{
+	char *argv[] = {"drbdadm", "down", (char *)res, NULL};
+	struct drbd_resource r;
+	int rc = drbd_state(res, &r);
+
+	if (rc || !r.exists)
+		return rc;
+	return drbd_run(argv, NULL, 0);
+}
+
+int drbd_two_primaries(const char *res, bool *allowed)
+{
+	char *argv[] = {"drbdsetup", "show", "--show-defaults", (char *)res, NULL};
+	struct proc_result pr;
+	int rc = proc_run(argv, DRBD_TIMEOUT, &pr);
+
+	if (rc == 0 && proc_exit_code(&pr) != 0)
+		rc = -ENOENT;
+	if (rc == 0)
+		rc = drbd_show_two_primaries(pr.out ? pr.out : "", allowed);
+	proc_result_free(&pr);
+	return rc;
+}
+
+int drbd_set_two_primaries(const char *res, bool allow)
+{
+	char *argv[] = {"drbdadm", "net-options",
+			allow ? "--allow-two-primaries=yes" : "--allow-two-primaries=no", (char *)res,
+			NULL};
+	char why[256] = "";
+	int rc = drbd_run(argv, why, sizeof(why));
+
+	if (rc == 0)
+		qb_log(LOG_NOTICE, "drbd: %s allow-two-primaries=%s", res, allow ? "yes" : "no");
+	return rc;
+}
+
+int drbd_promote(const char *res, char *why, size_t len)
+{
+	char *argv[] = {"drbdadm", "primary", (char *)res, NULL};
+	struct drbd_resource r;
+	bool window = false;
+	int rc = drbd_state(res, &r);
+
+	if (rc)
+		return rc;
+	if (!r.exists) {
+		snprintf(why, len, "resource %s is not up", res);
+		return -ENOENT;
+	}
+	if (drbd_is_primary(&r))
+		return 0;
+	for (int i = 0; i < r.nvolumes; i++)
+		if (strcmp(r.volumes[i].disk, "UpToDate")) {
+			snprintf(why, len, "data of %s/%d is not UpToDate (disk: %s)", res,
+				 r.volumes[i].volume, r.volumes[i].disk);
+			return -ESTALE;
+		}
+	if (drbd_peer_is_primary(&r)) {
+		drbd_two_primaries(res, &window);
+		if (!window) {
+			snprintf(why, len, "the peer is Primary and the dual-primary window of %s is "
+					   "closed",
+				 res);
+			return -EBUSY;
+		}
+	}
+	rc = drbd_run(argv, why, len);
+	if (rc == 0 && (rc = drbd_state(res, &r)) == 0 && !drbd_is_primary(&r)) {
+		snprintf(why, len, "%s did not become Primary", res);
+		rc = -EIO;
+	}
+	if (rc == 0)
+		qb_log(LOG_NOTICE, "drbd: %s is Primary here", res);
+	return rc;
+}
+
+int drbd_demote(const char *res, char *why, size_t len)
+{
+	char *argv[] = {"drbdadm", "secondary", (char *)res, NULL};
+	struct drbd_resource r;
+	int rc = drbd_state(res, &r);
+
+	if (rc || !r.exists || !drbd_is_primary(&r))
+		return rc;
+	rc = drbd_run(argv, why, len);
+	if (rc == 0 && (rc = drbd_state(res, &r)) == 0 && drbd_is_primary(&r))
+		rc = -EIO;
+	if (rc) {
+		char who[512];
+		drbd_openers(&r, who, sizeof(who));
+		snprintf(why, len, "%s is still Primary: held open by %s", res, who);
+		qb_log(LOG_ERR, "drbd: %s", why);
+		return -EBUSY;
+	}
+	qb_log(LOG_NOTICE, "drbd: %s is Secondary here", res);
+	return 0;
+}
+
+/* Appends "what, " to buf. */
+static void add(char *buf, size_t len, const char *what)
+{
+	size_t n = strlen(buf);
+	if (n < len)
+		snprintf(buf + n, len - n, "%s%s", n ? ", " : "", what);
+}
+
+int drbd_openers(const struct drbd_resource *r, char *buf, size_t len)
+{
+	char path[PATH_MAX], link[PATH_MAX], what[PATH_MAX + 64];
+	struct dirent *d, *f;
+	DIR *dir;
+
+	buf[0] = '\0';
+	for (int v = 0; v < r->nvolumes; v++) {
+		int minor = r->volumes[v].minor;
+		char dev[32];
+
+		snprintf(dev, sizeof(dev), "/dev/drbd%d", minor);
+		/* Device-mapper on top (LVM stacked on DRBD). */
+		snprintf(path, sizeof(path), "/sys/block/drbd%d/holders", minor);
+		if ((dir = opendir(path))) {
+			while ((d = readdir(dir)))
+				if (d->d_name[0] != '.') {
+					snprintf(what, sizeof(what), "holder %s", d->d_name);
+					add(buf, len, what);
+				}
+			closedir(dir);
+		}
+		/* Processes with the device open. */
+		if (!(dir = opendir("/proc")))
+			continue;
+		while ((d = readdir(dir))) {
+			DIR *fds;
+			if (d->d_name[0] < '0' || d->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/fd", d->d_name);
+			if (!(fds = opendir(path)))
+				continue;
+			while ((f = readdir(fds))) {
+				char fdp[PATH_MAX + 300];
+				ssize_t n;
+				snprintf(fdp, sizeof(fdp), "%s/%s", path, f->d_name);
+				n = readlink(fdp, link, sizeof(link) - 1);
+				if (n <= 0)
+					continue;
+				link[n] = '\0';
+				if (strcmp(link, dev))
+					continue;
+				char comm[64] = "?";
+				snprintf(fdp, sizeof(fdp), "/proc/%s/comm", d->d_name);
+				FILE *c = fopen(fdp, "r");
+				if (c) {
+					if (fgets(comm, sizeof(comm), c))
+						comm[strcspn(comm, "\n")] = '\0';
+					fclose(c);
+				}
+				snprintf(what, sizeof(what), "process %s (pid %s)", comm, d->d_name);
+				add(buf, len, what);
+				break;
+			}
+			closedir(fds);
+		}
+		closedir(dir);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "no process or holder found here (a Xen domain's disk?)");
+	return 0;
+}
+
+int drbd_wait_synced(const char *res, int timeout_ms, struct drbd_resource *r)
+{
+	char *argv[] = {"drbdsetup", "events2", (char *)res, NULL};
+	int64_t deadline;
+	char line[2048];
+	size_t used = 0;
+	pid_t pid;
+	int fd, rc;
+
+	/* Follow the event stream instead of polling; then re-read with
+	 * --now, since a dropped link can look like "done" to wait-sync. */
+	rc = proc_spawn_reader(argv, &pid, &fd);
+	if (rc)
+		return rc;
+	memset(r, 0, sizeof(*r));
+	deadline = clock_ms() + timeout_ms;
+	rc = -ETIMEDOUT;
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int64_t left = deadline - clock_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(&p, 1, (int)(left > 1000 ? 1000 : left)) < 0)
+			break;
+		if (!(p.revents & (POLLIN | POLLHUP)))
+			continue;
+		n = read(fd, line + used, sizeof(line) - 1 - used);
+		if (n <= 0) {
+			rc = -EIO;
+			break;
+		}
+		used += (size_t)n;
+		line[used] = '\0';
+		char *nl, *start = line;
+		while ((nl = strchr(start, '\n'))) {
+			*nl = '\0';
+			drbd_events_line(start, res, r);
+			start = nl + 1;
+		}
+		used = strlen(start);
+		memmove(line, start, used + 1);
+		if (used == sizeof(line) - 1)
+			used = 0; /* a line longer than any DRBD prints: drop it */
+		if (r->exists && drbd_healthy(r, NULL, 0)) {
+			rc = 0;
+			break;
+		}
+	}
+	proc_stop(pid, fd);
+	if (rc == 0 && (rc = drbd_state(res, r)) == 0 && !drbd_healthy(r, NULL, 0))
+		rc = -EAGAIN;
+	return rc;
+}
