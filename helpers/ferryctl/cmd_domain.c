@@ -8,6 +8,8 @@
 #include <qb/qblog.h>
 
 #include "ferryctl.h"
+#include "migrate.h"
+#include "peer.h"
 #include "xen.h"
 
 /* ferryctl domain status exit codes. */
@@ -22,7 +24,10 @@ static const char domain_help[] =
 	"exit codes: 0 ok, 1 error, 2 usage;\n"
 	"  status: 0 running/blocked/paused, 3 absent, 4 shut down (reason printed),\n"
 	"          5 dying, 6 migrating (an in-flight copy)\n"
-	"  migrate: see 'ferryctl domain migrate --help'\n";
+	"  migrate: 20 refused, nothing changed; 21 failed before \"go\": the domain\n"
+	"           was resumed and runs here, the target's copy is destroyed;\n"
+	"           22 failed after \"go\": check both nodes (the message says what\n"
+	"           was found on each end)\n";
 
 static const struct option help_only[] = {{"help", no_argument, NULL, 'h'}, {0}};
 
@@ -350,6 +355,159 @@ static int domain_restore(int argc, char **argv)
 	return rc ? FERRYCTL_EXIT_ERROR : 0;
 }
 
+static const char migrate_usage[] =
+	"migrate DOMAIN NODE [--suspend] [--no-encryption] [--address ADDR] [--port N]\n"
+	"          [--keyfile FILE] [--json]\n"
+	"  Live-migrates DOMAIN to NODE's ferryd (default: its corosync ring0 address,\n"
+	"  port 7780), authenticated with the cluster key and encrypted with TLS 1.3.\n"
+	"  The ledger hands the domain over (MIGRATE_BEGIN, COMMIT or ABORT).\n"
+	"  --suspend        non-live: suspend, copy, resume there (for PV guests on a\n"
+	"                   Xen without shadow paging)\n"
+	"  --no-encryption  authenticated but not encrypted (trusted migration network)\n"
+	"  --address ADDR   reach NODE at ADDR (a dedicated migration network)\n"
+	"  exit codes: 0 migrated, 3 no such domain here, 20 refused (nothing changed),\n"
+	"  21 failed before go (runs here), 22 failed after go (check both nodes)\n";
+
+static void metrics_print(const struct migrate_metrics *m, bool json)
+{
+	if (json) {
+		printf("{\"domain\": ");
+		json_string(stdout, m->domain);
+		printf(", \"target\": ");
+		json_string(stdout, m->target);
+		printf(", \"result\": \"%s\", \"live\": %s, \"total_ms\": %lld, "
+		       "\"downtime_ms\": %lld, \"bytes\": %llu, \"mib_per_s\": %.1f, "
+		       "\"encrypted\": %s, \"cipher\": ",
+		       migrate_result_name(m->result), m->live ? "true" : "false",
+		       (long long)m->total_ms, (long long)m->downtime_ms, (unsigned long long)m->bytes,
+		       m->mib_per_s, m->encrypted ? "true" : "false");
+		json_string(stdout, m->cipher);
+		printf(", \"why\": ");
+		json_string(stdout, m->why);
+		printf("}\n");
+		return;
+	}
+	if (m->result == MIGRATE_OK)
+		printf("%s: migrated to %s (%s): total %lld ms, downtime %lld ms, %.1f MiB at "
+		       "%.1f MiB/s, %s\n",
+		       m->domain, m->target, m->live ? "live" : "non-live", (long long)m->total_ms,
+		       (long long)m->downtime_ms, (double)m->bytes / 1048576.0, m->mib_per_s,
+		       m->encrypted ? m->cipher : "not encrypted");
+}
+
+static int domain_migrate(int argc, char **argv)
+{
+	static const struct option o[] = {
+		{"suspend", no_argument, NULL, 's'},   {"no-encryption", no_argument, NULL, 'n'},
+		{"address", required_argument, NULL, 'a'}, {"port", required_argument, NULL, 'p'},
+		{"keyfile", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},          {0}};
+	struct migrate_opts mo = {.live = true};
+	struct migrate_metrics m;
+	struct peer_opts po;
+	struct peer *p;
+	struct xen *x;
+	char why[PEER_WHY_MAX];
+	bool json = false;
+	int c, rc;
+
+	peer_opts_init(&po);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", o, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			mo.live = false;
+			break;
+		case 'n':
+			po.encrypt = false;
+			break;
+		case 'a':
+			po.address = optarg;
+			break;
+		case 'p':
+			po.port = atoi(optarg);
+			break;
+		case 'k':
+			po.keyfile = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			printf("usage: ferryctl domain %s", migrate_usage);
+			return 0;
+		default:
+			fprintf(stderr, "usage: ferryctl domain %s", migrate_usage);
+			return FERRYCTL_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2 || po.port < 0 || po.port > 65535) {
+		fprintf(stderr, "usage: ferryctl domain %s", migrate_usage);
+		return FERRYCTL_EXIT_USAGE;
+	}
+	if (open_xen(&x))
+		return FERRYCTL_EXIT_ERROR;
+	struct xen_status st;
+	rc = find_domain(x, argv[optind], &st);
+	if (rc) {
+		xen_close(x);
+		return rc;
+	}
+	rc = peer_connect(argv[optind + 1], &po, &p, why, sizeof(why));
+	if (rc) {
+		fprintf(stderr, "ferryctl: migrate %s refused: %s\n", argv[optind], why);
+		xen_close(x);
+		return 20;
+	}
+	enum migrate_result res = migrate_send(x, p, argv[optind], &mo, &m);
+	peer_close(p);
+	xen_close(x);
+	metrics_print(&m, json);
+	if (res != MIGRATE_OK)
+		fprintf(stderr, "ferryctl: migrate %s to %s: %s: %s\n", m.domain, m.target,
+			res == MIGRATE_REFUSED	   ? "refused, nothing changed"
+			: res == MIGRATE_ROLLED_BACK ? "failed before go, the domain runs here"
+						     : "FAILED AFTER GO, check both nodes",
+			m.why);
+	return res == MIGRATE_OK ? 0 : res == MIGRATE_REFUSED ? 20 : res == MIGRATE_ROLLED_BACK ? 21 : 22;
+}
+
+static int domain_migrations(int argc, char **argv)
+{
+	char line[4096];
+	FILE *f;
+	int n = 20, total = 0, i = 0;
+
+	if (ferryctl_wants_help(argc, argv)) {
+		printf("usage: ferryctl migrations [-n N]\n  the last N (default 20) migrations "
+		       "this node sent, one JSON object per line, from %s\n",
+		       migrate_history_path());
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "-n"))
+		n = atoi(argv[2]);
+	else if (argc != 1) {
+		fprintf(stderr, "usage: ferryctl migrations [-n N]\n");
+		return FERRYCTL_EXIT_USAGE;
+	}
+	f = fopen(migrate_history_path(), "r");
+	if (!f)
+		return 0; /* no migration yet */
+	while (fgets(line, sizeof(line), f))
+		total++;
+	rewind(f);
+	while (fgets(line, sizeof(line), f))
+		if (i++ >= total - n)
+			fputs(line, stdout);
+	fclose(f);
+	return 0;
+}
+
+int cmd_migrations(int argc, char **argv)
+{
+	return domain_migrations(argc, argv);
+}
+
 int cmd_domain(int argc, char **argv)
 {
 	static const struct ferryctl_command sub[] = {
@@ -362,6 +520,7 @@ int cmd_domain(int argc, char **argv)
 		{"unpause", domain_unpause, "unpause a domain"},
 		{"save", domain_save, "save a domain to a file (it stops here)"},
 		{"restore", domain_restore, "restore a domain from a saved file"},
+		{"migrate", domain_migrate, "live-migrate a domain to another node's ferryd"},
 	};
 	return ferryctl_dispatch("domain", sub, sizeof(sub) / sizeof(sub[0]), domain_help, argc,
 				 argv);

@@ -101,6 +101,10 @@ int xen_status_domid(struct xen *x, uint32_t domid, struct xen_status *st);
 /** Every domain but dom0; *list is malloc()ed. */
 int xen_list(struct xen *x, struct xen_status **list, int *n);
 
+/** Domains on this node using block device @dev as a disk, described in
+ * @buf ("domain g1 (domid 3, xvda)"). Returns how many, or -errno. */
+int xen_disk_users(struct xen *x, const char *dev, char *buf, size_t len);
+
 /**
  * Loads an xl config file into @cfg: `xl -N create FILE` (the only xl
  * subprocess ferry runs) turns it into libxl's JSON, with xl.conf's defaults

@@ -1,6 +1,7 @@
 /* Domain state from libxl_domain_info: what ferryctl status/list and the
  * agent's monitor report. No subprocess, one hypercall per domain. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,4 +120,36 @@ int xen_list(struct xen *x, struct xen_status **list, int *n)
 	*list = out;
 	*n = k;
 	return 0;
+}
+
+int xen_disk_users(struct xen *x, const char *dev, char *buf, size_t len)
+{
+	struct xen_status *list;
+	int n, rc, found = 0;
+	char want[PATH_MAX], have[PATH_MAX];
+
+	buf[0] = '\0';
+	if (!realpath(dev, want))
+		snprintf(want, sizeof(want), "%s", dev);
+	rc = xen_list(x, &list, &n);
+	if (rc)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		int nd = 0;
+		libxl_device_disk *d = libxl_device_disk_list(xen_ctx(x), list[i].domid, &nd);
+		for (int k = 0; k < nd; k++) {
+			if (!d[k].pdev_path)
+				continue;
+			if (!realpath(d[k].pdev_path, have))
+				snprintf(have, sizeof(have), "%s", d[k].pdev_path);
+			if (strcmp(have, want))
+				continue;
+			size_t used = strlen(buf);
+			snprintf(buf + used, len - used, "%sdomain %s (domid %u, %s)", found++ ? ", " : "",
+				 list[i].name, list[i].domid, d[k].vdev ? d[k].vdev : "?");
+		}
+		libxl_device_disk_list_free(d, nd);
+	}
+	free(list);
+	return found;
 }

@@ -1,0 +1,270 @@
+/* ferryctl drbd: DRBD roles on this node (and, for the dual-primary window,
+ * on the peer through its ferryd). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drbd.h"
+#include "ferryctl.h"
+#include "storage.h"
+#include "xen.h"
+
+#define EXIT_REFUSED 3 /* promote/demote/window refused: the reason is printed */
+#define EXIT_NOT_UP  4
+#define EXIT_TIMEOUT 5
+
+static const char drbd_help[] =
+	"RES is a DRBD resource name from drbd.conf.\n\n"
+	"exit codes: 0 ok, 1 error, 2 usage, 3 refused (reason printed: data not\n"
+	"UpToDate, peer Primary with the window closed, device held open, both\n"
+	"sides Primary), 4 resource not up, 5 timed out (wait-synced)\n";
+
+static int usage(const char *u)
+{
+	fprintf(stderr, "usage: ferryctl drbd %s\n", u);
+	return FERRYCTL_EXIT_USAGE;
+}
+
+static int want_help(int argc, char **argv, const char *u)
+{
+	if (ferryctl_wants_help(argc, argv)) {
+		printf("usage: ferryctl drbd %s\n", u);
+		return 1;
+	}
+	return 0;
+}
+
+static int errno_exit(int rc)
+{
+	switch (rc) {
+	case 0:
+		return 0;
+	case -EBUSY:
+	case -ESTALE:
+		return EXIT_REFUSED;
+	case -ENOENT:
+		return EXIT_NOT_UP;
+	case -ETIMEDOUT:
+		return EXIT_TIMEOUT;
+	default:
+		return FERRYCTL_EXIT_ERROR;
+	}
+}
+
+static int drbd_cmd_up(int argc, char **argv)
+{
+	if (want_help(argc, argv, "up RES"))
+		return 0;
+	if (argc != 2)
+		return usage("up RES");
+	int rc = drbd_up(argv[1]);
+	if (rc)
+		fprintf(stderr, "ferryctl: drbd up %s failed: %s\n", argv[1], strerror(-rc));
+	return rc ? FERRYCTL_EXIT_ERROR : 0;
+}
+
+static int drbd_cmd_promote(int argc, char **argv)
+{
+	char why[512] = "";
+
+	if (want_help(argc, argv, "promote RES"))
+		return 0;
+	if (argc != 2)
+		return usage("promote RES");
+	int rc = drbd_promote(argv[1], why, sizeof(why));
+	if (rc)
+		fprintf(stderr, "ferryctl: promote %s refused: %s\n", argv[1],
+			why[0] ? why : strerror(-rc));
+	else
+		printf("%s: Primary\n", argv[1]);
+	return errno_exit(rc);
+}
+
+static int drbd_cmd_demote(int argc, char **argv)
+{
+	char why[1024] = "", doms[512] = "";
+	struct drbd_resource r;
+
+	if (want_help(argc, argv, "demote RES"))
+		return 0;
+	if (argc != 2)
+		return usage("demote RES");
+	int rc = drbd_demote(argv[1], why, sizeof(why));
+	if (rc == -EBUSY) {
+		/* Xen's blkback holds a disk from the kernel: ask libxl. */
+		struct xen *x;
+		if (drbd_state(argv[1], &r) == 0 && xen_open(&x) == 0) {
+			for (int v = 0; v < r.nvolumes; v++) {
+				char dev[32];
+				snprintf(dev, sizeof(dev), "/dev/drbd%d", r.volumes[v].minor);
+				xen_disk_users(x, dev, doms, sizeof(doms));
+			}
+			xen_close(x);
+		}
+		fprintf(stderr, "ferryctl: demote %s refused: %s%s%s\n", argv[1], why,
+			doms[0] ? "; in use by " : "", doms);
+	} else if (rc) {
+		fprintf(stderr, "ferryctl: demote %s failed: %s\n", argv[1],
+			why[0] ? why : strerror(-rc));
+	} else {
+		printf("%s: Secondary\n", argv[1]);
+	}
+	return errno_exit(rc);
+}
+
+static int drbd_cmd_window(int argc, char **argv)
+{
+	static const char u[] = "window open|close RES [--local]\n"
+				"  sets or clears allow-two-primaries on both ends (the peer's\n"
+				"  through its ferryd); --local: this end only. close refuses while\n"
+				"  both sides are Primary.";
+	char why[512] = "";
+	bool local = false;
+	int rc;
+
+	if (want_help(argc, argv, u))
+		return 0;
+	if (argc == 4 && !strcmp(argv[3], "--local"))
+		local = true;
+	else if (argc != 3)
+		return usage(u);
+	if (strcmp(argv[1], "open") && strcmp(argv[1], "close"))
+		return usage(u);
+	rc = storage_window(argv[2], !strcmp(argv[1], "open"), local, why, sizeof(why));
+	if (rc)
+		fprintf(stderr, "ferryctl: window %s %s: %s\n", argv[1], argv[2],
+			why[0] ? why : strerror(-rc));
+	else
+		printf("%s: dual-primary window %s\n", argv[2],
+		       !strcmp(argv[1], "open") ? "open" : "closed");
+	return errno_exit(rc);
+}
+
+static int drbd_cmd_wait_synced(int argc, char **argv)
+{
+	static const char u[] = "wait-synced RES [--timeout SECONDS] (default 600)";
+	static const struct option o[] = {{"timeout", required_argument, NULL, 't'},
+					  {"help", no_argument, NULL, 'h'}, {0}};
+	struct drbd_resource r;
+	char why[256];
+	int c, timeout = 600, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:h", o, NULL)) != -1) {
+		if (c == 'h') {
+			printf("usage: ferryctl drbd %s\n", u);
+			return 0;
+		}
+		if (c != 't' || (timeout = atoi(optarg)) <= 0)
+			return usage(u);
+	}
+	if (argc - optind != 1)
+		return usage(u);
+	rc = drbd_wait_synced(argv[optind], timeout * 1000, &r);
+	if (rc == 0) {
+		printf("%s: synced (UpToDate on both sides)\n", argv[optind]);
+		return 0;
+	}
+	drbd_healthy(&r, why, sizeof(why));
+	fprintf(stderr, "ferryctl: %s not synced: %s\n", argv[optind],
+		rc == -ETIMEDOUT ? "timed out" : why);
+	return rc == -ETIMEDOUT ? EXIT_TIMEOUT : EXIT_REFUSED;
+}
+
+static void status_json(const struct drbd_resource *r, bool window)
+{
+	char why[256];
+	bool healthy = drbd_healthy(r, why, sizeof(why));
+
+	printf("{\"name\": ");
+	json_string(stdout, r->name);
+	printf(", \"up\": %s", r->exists ? "true" : "false");
+	if (r->exists) {
+		printf(", \"role\": ");
+		json_string(stdout, r->role);
+		printf(", \"window\": %s, \"healthy\": %s", window ? "true" : "false",
+		       healthy ? "true" : "false");
+		if (!healthy) {
+			printf(", \"why\": ");
+			json_string(stdout, why);
+		}
+		printf(", \"volumes\": [");
+		for (int i = 0; i < r->nvolumes; i++) {
+			printf("%s{\"volume\": %d, \"minor\": %d, \"disk\": ", i ? ", " : "",
+			       r->volumes[i].volume, r->volumes[i].minor);
+			json_string(stdout, r->volumes[i].disk);
+			printf("}");
+		}
+		printf("], \"peers\": [");
+		for (int i = 0; i < r->npeers; i++) {
+			const struct drbd_peer *p = &r->peers[i];
+			printf("%s{\"node_id\": %d, \"connection\": ", i ? ", " : "", p->node_id);
+			json_string(stdout, p->connection);
+			printf(", \"role\": ");
+			json_string(stdout, p->role);
+			printf(", \"volumes\": [");
+			for (int k = 0; k < p->nvolumes; k++) {
+				printf("%s{\"volume\": %d, \"replication\": ", k ? ", " : "",
+				       p->volumes[k].volume);
+				json_string(stdout, p->volumes[k].replication);
+				printf(", \"peer_disk\": ");
+				json_string(stdout, p->volumes[k].peer_disk);
+				printf("}");
+			}
+			printf("]}");
+		}
+		printf("]");
+	}
+	printf("}\n");
+}
+
+static int drbd_cmd_status(int argc, char **argv)
+{
+	struct drbd_resource r;
+	bool json = false, window = false;
+	char why[256];
+
+	if (want_help(argc, argv, "status RES [--json]"))
+		return 0;
+	if (argc == 3 && !strcmp(argv[2], "--json"))
+		json = true;
+	else if (argc != 2)
+		return usage("status RES [--json]");
+	int rc = drbd_state(argv[1], &r);
+	if (rc) {
+		fprintf(stderr, "ferryctl: drbd status %s: %s\n", argv[1], strerror(-rc));
+		return FERRYCTL_EXIT_ERROR;
+	}
+	if (r.exists)
+		drbd_two_primaries(argv[1], &window);
+	if (json) {
+		status_json(&r, window);
+	} else if (!r.exists) {
+		printf("%s: not up\n", argv[1]);
+	} else {
+		bool healthy = drbd_healthy(&r, why, sizeof(why));
+		printf("%s: %s, disk %s", r.name, r.role, r.nvolumes ? r.volumes[0].disk : "?");
+		for (int i = 0; i < r.npeers; i++)
+			printf("; peer %d %s %s, disk %s", r.peers[i].node_id, r.peers[i].connection,
+			       r.peers[i].role,
+			       r.peers[i].nvolumes ? r.peers[i].volumes[0].peer_disk : "?");
+		printf("; window %s; %s%s\n", window ? "open" : "closed",
+		       healthy ? "healthy" : "not healthy: ", healthy ? "" : why);
+	}
+	return r.exists ? 0 : EXIT_NOT_UP;
+}
+
+int cmd_drbd(int argc, char **argv)
+{
+	static const struct ferryctl_command sub[] = {
+		{"up", drbd_cmd_up, "bring a resource up (Secondary), no-op when up"},
+		{"promote", drbd_cmd_promote, "become Primary, refusing unsafe cases"},
+		{"demote", drbd_cmd_demote, "become Secondary, naming who holds it open"},
+		{"window", drbd_cmd_window, "open|close the dual-primary window"},
+		{"wait-synced", drbd_cmd_wait_synced, "wait until UpToDate on both sides"},
+		{"status", drbd_cmd_status, "role, disks, connection, window"},
+	};
+	return ferryctl_dispatch("drbd", sub, sizeof(sub) / sizeof(sub[0]), drbd_help, argc, argv);
+}

@@ -1,0 +1,73 @@
+/* LVM activation through lvm2's commands (see lvm.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <qb/qblog.h>
+
+#include "lvm.h"
+#include "proc.h"
+
+#define LVM_TIMEOUT 60000
+
+static int lvm_change(const char *vg, const char *lv, bool on)
+{
+	char target[256];
+	char *lvchange[] = {"lvchange", "-q", on ? "-ay" : "-an", target, NULL};
+	char *vgchange[] = {"vgchange", "-q", on ? "-ay" : "-an", target, NULL};
+	struct proc_result r;
+	int rc;
+
+	if (snprintf(target, sizeof(target), lv ? "%s/%s" : "%s", vg, lv) >= (int)sizeof(target))
+		return -ENAMETOOLONG;
+	rc = proc_run(lv ? lvchange : vgchange, LVM_TIMEOUT, &r);
+	if (rc == 0 && proc_exit_code(&r) != 0) {
+		qb_log(LOG_ERR, "lvm: %s %s failed: %s", on ? "activating" : "deactivating", target,
+		       proc_err_tail(&r));
+		rc = -EIO;
+	}
+	if (rc == 0)
+		qb_log(LOG_INFO, "lvm: %s %s", target, on ? "active" : "inactive");
+	proc_result_free(&r);
+	return rc;
+}
+
+int lvm_activate(const char *vg, const char *lv)
+{
+	return lvm_change(vg, lv, true);
+}
+
+int lvm_deactivate(const char *vg, const char *lv)
+{
+	return lvm_change(vg, lv, false);
+}
+
+int lvm_attr_active(const char *out, bool *active)
+{
+	while (*out && isspace((unsigned char)*out))
+		out++;
+	/* lv_attr: 10 characters, the 5th is the state: 'a' active. */
+	if (strlen(out) < 5 || isspace((unsigned char)out[4]))
+		return -EINVAL;
+	*active = out[4] == 'a';
+	return 0;
+}
+
+int lvm_is_active(const char *vg, const char *lv, bool *active)
+{
+	char target[256];
+	char *argv[] = {"lvs", "--noheadings", "-o", "lv_attr", target, NULL};
+	struct proc_result r;
+	int rc;
+
+	if (snprintf(target, sizeof(target), "%s/%s", vg, lv) >= (int)sizeof(target))
+		return -ENAMETOOLONG;
+	rc = proc_run(argv, LVM_TIMEOUT, &r);
+	if (rc == 0 && proc_exit_code(&r) != 0)
+		rc = -ENOENT;
+	if (rc == 0)
+		rc = lvm_attr_active(r.out ? r.out : "", active);
+	proc_result_free(&r);
+	return rc;
+}

@@ -1,0 +1,22 @@
+/* LVM through lvm2's commands, in the two stacks ferry supports:
+ *  below: an LV is DRBD's backing disk (activate it before `drbdadm up`);
+ *  above: a VG lives on the DRBD device and its LVs are the domain's disks
+ *         (activate after promote, deactivate before demote).
+ * Activation is always local: ferry never assumes a shared or clustered VG.
+ * During a migration's dual-primary window an above-VG is active on both
+ * nodes at once, so nothing may change its metadata then. */
+#ifndef FERRY_LVM_H
+#define FERRY_LVM_H
+
+#include <stdbool.h>
+
+/** Activates VG/LV here (lvchange -ay). LV NULL: every LV of the VG. */
+int lvm_activate(const char *vg, const char *lv);
+/** Deactivates VG/LV here (lvchange -an). LV NULL: every LV of the VG. */
+int lvm_deactivate(const char *vg, const char *lv);
+/** Whether VG/LV exists and is active here. -ENOENT when it does not exist. */
+int lvm_is_active(const char *vg, const char *lv, bool *active);
+/** Parses the first `lvs --noheadings -o lv_attr` line: is the LV active? */
+int lvm_attr_active(const char *lv_attr_output, bool *active);
+
+#endif

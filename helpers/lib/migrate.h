@@ -1,0 +1,81 @@
+/* Live migration of a Xen domain to another node's ferry, with the ledger's
+ * hand-off: MIGRATE_BEGIN before the stream, MIGRATE_COMMIT once the target
+ * holds a complete paused copy, then "go". The target unpauses only when the
+ * ledger says it owns the domain. Phases as xl's: ready, stream, received,
+ * go, unpause result (see peer_proto.h). */
+#ifndef FERRY_MIGRATE_H
+#define FERRY_MIGRATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "peer.h"
+#include "xen.h"
+
+/** How a migration ended, from the source's point of view. */
+enum migrate_result {
+	MIGRATE_OK = 0,       /**< runs on the target, gone from here */
+	MIGRATE_REFUSED,      /**< nothing happened: preflight or connection refused */
+	MIGRATE_ROLLED_BACK,  /**< failed before "go": runs here, target cleaned up */
+	MIGRATE_UNCERTAIN,    /**< failed after "go": check both nodes (see why) */
+};
+
+struct migrate_metrics {
+	char domain[PEER_NAME_MAX];
+	char source[PEER_NAME_MAX];
+	char target[PEER_NAME_MAX];
+	int64_t started;       /**< wall clock, ms since the epoch */
+	int64_t total_ms;      /**< connect to unpause result */
+	int64_t downtime_ms;   /**< source suspended until the target unpaused */
+	uint64_t bytes;        /**< stream bytes sent */
+	double mib_per_s;      /**< stream bytes / stream time */
+	bool live;
+	bool encrypted;
+	char cipher[32];
+	enum migrate_result result;
+	char why[PEER_WHY_MAX];
+};
+
+/**
+ * Called on the source once the target is ready and before MIGRATE_BEGIN:
+ * the choreography opens the dual-primary window here. Non-zero aborts.
+ */
+typedef int (*migrate_hook)(struct peer *p, void *arg, char *why, size_t len);
+
+struct migrate_opts {
+	bool live;                /**< false: suspend, copy, resume there (non-live) */
+	migrate_hook before_stream; /**< may be NULL */
+	void *hook_arg;
+};
+
+/** Names of results, for logs and JSON ("ok", "refused", ...). */
+const char *migrate_result_name(enum migrate_result r);
+
+/**
+ * Migrates domain @name from this node to the node @p is connected to.
+ * Fills @m (also on failure) and appends it to the migration history.
+ */
+enum migrate_result migrate_send(struct xen *x, struct peer *p, const char *name,
+				 const struct migrate_opts *o, struct migrate_metrics *m);
+
+/**
+ * Target side of one migration, after an OFFER arrived on @t (its payload
+ * in @offer, @len bytes). Runs the conversation to its end; on any failure
+ * before "go" nothing is left here. @self is this node's name.
+ * Returns 0 when the domain runs here.
+ */
+int migrate_receive(struct xen *x, struct transport *t, const void *offer, size_t len,
+		    const char *self, const char *peer_node);
+
+/**
+ * Preflight on either side: can this hypervisor migrate a domain of @type
+ * live? PV needs shadow paging, which Debian's Xen is built without.
+ */
+int migrate_check_live(struct xen *x, libxl_domain_type type, char *why, size_t len);
+
+/** Appends @m to the history (/var/lib/ferry/migrations.log, one JSON per line). */
+int migrate_history_append(const struct migrate_metrics *m);
+/** Path of the history file. */
+const char *migrate_history_path(void);
+
+#endif

@@ -1,0 +1,68 @@
+/* The migration history: one JSON object per line, appended by the source
+ * of every migration, listed by `ferryctl migrations`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <qb/qblog.h>
+
+#include "migrate.h"
+
+#define HISTORY_DIR  "/var/lib/ferry"
+#define HISTORY_FILE HISTORY_DIR "/migrations.log"
+
+const char *migrate_history_path(void)
+{
+	return HISTORY_FILE;
+}
+
+/* Domain and node names are validated names; reasons may hold anything. */
+static void json_escape(char *dst, size_t len, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s && o + 7 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = (char)c;
+		} else if (c < 0x20) {
+			o += (size_t)snprintf(dst + o, len - o, "\\u%04x", c);
+		} else {
+			dst[o++] = (char)c;
+		}
+	}
+	dst[o] = '\0';
+}
+
+int migrate_history_append(const struct migrate_metrics *m)
+{
+	char why[2 * PEER_WHY_MAX], line[4096];
+	int fd, n, rc = 0;
+
+	json_escape(why, sizeof(why), m->why);
+	n = snprintf(line, sizeof(line),
+		     "{\"time_ms\": %lld, \"domain\": \"%s\", \"source\": \"%s\", \"target\": \"%s\", "
+		     "\"result\": \"%s\", \"live\": %s, \"total_ms\": %lld, \"downtime_ms\": %lld, "
+		     "\"bytes\": %llu, \"mib_per_s\": %.1f, \"encrypted\": %s, \"cipher\": \"%s\", "
+		     "\"why\": \"%s\"}\n",
+		     (long long)m->started, m->domain, m->source, m->target,
+		     migrate_result_name(m->result), m->live ? "true" : "false",
+		     (long long)m->total_ms, (long long)m->downtime_ms, (unsigned long long)m->bytes,
+		     m->mib_per_s, m->encrypted ? "true" : "false", m->cipher, why);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -ENOSPC;
+	mkdir(HISTORY_DIR, 0700);
+	fd = open(HISTORY_FILE, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, line, (size_t)n) != n) {
+		rc = -errno;
+		qb_log(LOG_WARNING, "cannot record the migration in %s: %s", HISTORY_FILE,
+		       strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}

@@ -1,0 +1,578 @@
+/* The choreography of one XenDomain resource: the steps of DESIGN.md's
+ * start, stop, monitor and live migration, in that order, each undone in
+ * reverse when a later one fails. Every action ends with an OCF exit code
+ * and, on failure, one line saying why. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <qb/qblog.h>
+
+#include "drbd.h"
+#include "ledger_client.h"
+#include "lvm.h"
+#include "migrate.h"
+#include "nodemap.h"
+#include "resource.h"
+#include "xen.h"
+
+#define LEDGER_TIMEOUT_MS 30000
+#define SUPERVISE_DIR     "/run/ferry/supervise"
+
+static int fail(struct resource_result *res, int ocf, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(struct resource_result *res, int ocf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(res->why, sizeof(res->why), fmt, ap);
+	va_end(ap);
+	res->ocf = ocf;
+	qb_log(LOG_ERR, "%s", res->why);
+	return ocf;
+}
+
+static int ok(struct resource_result *res)
+{
+	res->ocf = OCF_SUCCESS;
+	return OCF_SUCCESS;
+}
+
+static void node_name(uint32_t id, char *buf, size_t len)
+{
+	struct nodemap m;
+
+	snprintf(buf, len, "node %u", id);
+	if (nodemap_load(&m) == 0) {
+		const char *n = nodemap_name(&m, id);
+		if (n)
+			snprintf(buf, len, "%s", n);
+		nodemap_free(&m);
+	}
+}
+
+static uint32_t self_id(void)
+{
+	struct nodemap m;
+	uint32_t id = 0;
+
+	if (nodemap_load(&m) == 0) {
+		nodemap_self(&m, &id);
+		nodemap_free(&m);
+	}
+	return id;
+}
+
+/* The ledger's verdict as one line: "owned by node2", "no quorum", ... */
+static void ledger_why(int rc, const struct ferry_ipc_reply *r, char *buf, size_t len)
+{
+	int st = ledger_client_verdict(rc, rc ? 0 : r->status);
+	char owner[PEER_NAME_MAX];
+
+	if (st == FERRY_E_OWNED || st == FERRY_E_NOTFENCED || st == FERRY_E_CONFLICT) {
+		node_name(r->entry.owner, owner, sizeof(owner));
+		snprintf(buf, len, "%s (%s)", ferry_status_text(st), owner);
+	} else {
+		snprintf(buf, len, "%s", ferry_status_text(st));
+	}
+}
+
+struct find_arg {
+	const char *name;
+	struct ledger_entry e;
+	bool found;
+};
+
+static int find_cb(const struct ledger_entry *e, uint64_t now, void *arg)
+{
+	struct find_arg *a = arg;
+
+	(void)now;
+	if (strcmp(e->name, a->name))
+		return 0;
+	a->e = *e;
+	a->found = true;
+	return 1;
+}
+
+/* The ledger's record of @name: 0 (found or not), or -errno. */
+static int ledger_get(const char *name, struct ledger_entry *e, bool *found)
+{
+	struct find_arg a = {.name = name};
+	int st, rc = ledger_client_show(find_cb, &a, LEDGER_TIMEOUT_MS, &st);
+
+	*found = a.found;
+	if (a.found)
+		*e = a.e;
+	return rc;
+}
+
+/* --- storage steps ---------------------------------------------------- */
+
+static int storage_up_promote(struct resource *r, struct resource_result *res)
+{
+	char why[512] = "";
+
+	if (r->shared)
+		return 0;
+	if (r->stack == LVM_BELOW && r->vg && lvm_activate(r->vg, r->lv))
+		return fail(res, OCF_ERR_GENERIC, "activating the backing LVs %s failed", r->vg);
+	for (int i = 0; i < r->ndrbd; i++) {
+		if (drbd_up(r->drbd[i]))
+			return fail(res, OCF_ERR_GENERIC, "DRBD %s does not come up", r->drbd[i]);
+		if (drbd_promote(r->drbd[i], why, sizeof(why)))
+			return fail(res, OCF_ERR_GENERIC, "cannot promote %s: %s", r->drbd[i], why);
+	}
+	if (r->stack == LVM_ABOVE && lvm_activate(r->vg, NULL))
+		return fail(res, OCF_ERR_GENERIC, "activating VG %s on DRBD failed", r->vg);
+	return 0;
+}
+
+static int storage_demote(struct resource *r, struct resource_result *res)
+{
+	char why[1024] = "";
+
+	if (r->shared)
+		return 0;
+	if (r->stack == LVM_ABOVE && lvm_deactivate(r->vg, NULL))
+		return fail(res, OCF_ERR_GENERIC, "deactivating VG %s failed", r->vg);
+	for (int i = r->ndrbd - 1; i >= 0; i--)
+		if (drbd_demote(r->drbd[i], why, sizeof(why)))
+			return fail(res, OCF_ERR_GENERIC, "cannot demote %s: %s", r->drbd[i], why);
+	return 0;
+}
+
+/* --- validate ----------------------------------------------------------- */
+
+int resource_validate(struct resource *r, bool deep, struct resource_result *res)
+{
+	struct drbd_config dc;
+
+	if (!r->config || access(r->config, R_OK))
+		return fail(res, OCF_ERR_CONFIGURED, "config file %s is not readable",
+			    r->config ? r->config : "(unset)");
+	if (!r->shared && !r->ndrbd)
+		return fail(res, OCF_ERR_CONFIGURED, "storage=drbd needs the drbd_resource parameter");
+	if (r->stack == LVM_ABOVE && !r->vg)
+		return fail(res, OCF_ERR_CONFIGURED, "lvm_stack=above needs the volume_group "
+						     "parameter");
+	for (int i = 0; !r->shared && i < r->ndrbd; i++) {
+		int rc = drbd_config_load(r->drbd[i], &dc);
+		if (rc == -ENOENT)
+			return fail(res, OCF_ERR_CONFIGURED, "DRBD resource %s is not configured",
+				    r->drbd[i]);
+		if (rc)
+			return fail(res, OCF_ERR_INSTALLED, "cannot read the DRBD configuration of %s",
+				    r->drbd[i]);
+		if (strcmp(dc.protocol, "C"))
+			return fail(res, OCF_ERR_CONFIGURED, "DRBD resource %s uses protocol %s: live "
+							     "migration needs protocol C",
+				    r->drbd[i], dc.protocol);
+		if (dc.nhosts != 2)
+			return fail(res, OCF_ERR_CONFIGURED, "DRBD resource %s has %d hosts: ferry "
+							     "moves a domain between two",
+				    r->drbd[i], dc.nhosts);
+	}
+	if (deep || !r->name[0]) {
+		struct xen *x;
+		libxl_domain_config cfg;
+		int rc;
+
+		if (xen_open(&x))
+			return fail(res, OCF_ERR_INSTALLED, "libxl is not available (not a Xen dom0?)");
+		libxl_domain_config_init(&cfg);
+		rc = xen_config_load(x, r->config, &cfg);
+		if (rc == 0 && r->name[0] && strcmp(r->name, cfg.c_info.name))
+			rc = -EXDEV;
+		if (rc == 0 && !r->name[0])
+			snprintf(r->name, sizeof(r->name), "%s", cfg.c_info.name);
+		if (rc == -EXDEV)
+			fail(res, OCF_ERR_CONFIGURED, "domain_name %s differs from the name %s in %s",
+			     r->name, cfg.c_info.name, r->config);
+		else if (rc)
+			fail(res, OCF_ERR_CONFIGURED, "config file %s is not a valid xl config",
+			     r->config);
+		libxl_domain_config_dispose(&cfg);
+		xen_close(x);
+		if (rc)
+			return res->ocf;
+	}
+	return ok(res);
+}
+
+/* --- start -------------------------------------------------------------- */
+
+int resource_start(struct resource *r, struct resource_result *res)
+{
+	struct ferry_ipc_reply lr;
+	libxl_domain_config cfg;
+	struct xen_status st;
+	struct xen *x;
+	uint32_t domid;
+	char why[256];
+	int rc;
+
+	if (resource_validate(r, false, res))
+		return res->ocf;
+	if (xen_open(&x))
+		return fail(res, OCF_ERR_INSTALLED, "libxl is not available (not a Xen dom0?)");
+
+	/* 1. Ledger CLAIM: no other node may run it. Already ours: no-op. */
+	rc = ledger_client_claim(r->name, LEDGER_TIMEOUT_MS, &lr);
+	if (ledger_client_verdict(rc, rc ? 0 : lr.status) != FERRY_OK) {
+		ledger_why(rc, &lr, why, sizeof(why));
+		xen_close(x);
+		return fail(res, OCF_ERR_GENERIC, "start of %s refused by the ledger: %s", r->name,
+			    why);
+	}
+	if (xen_status_get(x, r->name, &st) == 0 && xen_status_alive(&st) && !st.migrating) {
+		xen_close(x);
+		qb_log(LOG_INFO, "%s already runs here", r->name);
+		return ok(res);
+	}
+
+	/* 2-3. Storage up and Primary here (refusing a Primary peer), LVM. */
+	if (storage_up_promote(r, res))
+		goto undo_storage;
+
+	/* 4. Create the domain and unpause it. */
+	libxl_domain_config_init(&cfg);
+	rc = xen_config_load(x, r->config, &cfg);
+	if (rc == 0)
+		rc = xen_create(x, &cfg, r->config, false, &domid);
+	libxl_domain_config_dispose(&cfg);
+	if (rc) {
+		fail(res, OCF_ERR_GENERIC, "creating domain %s failed: %s", r->name, strerror(-rc));
+		goto undo_storage;
+	}
+	xen_close(x);
+	qb_log(LOG_NOTICE, "%s started (domid %u)", r->name, domid);
+	return ok(res);
+
+undo_storage:
+	storage_demote(r, &(struct resource_result){0});
+	ledger_client_release(r->name, LEDGER_TIMEOUT_MS, &lr);
+	xen_close(x);
+	return res->ocf;
+}
+
+/* --- stop --------------------------------------------------------------- */
+
+int resource_stop(struct resource *r, struct resource_result *res)
+{
+	static const char *const suffixes[] = {"", XEN_INCOMING_SUFFIX, XEN_MIGRATED_SUFFIX};
+	struct ledger_entry e;
+	struct xen *x;
+	bool found = false;
+	uint32_t me = self_id();
+	int rc;
+
+	if (!r->name[0] && resource_validate(r, false, res))
+		return res->ocf == OCF_ERR_CONFIGURED ? res->ocf : OCF_ERR_GENERIC;
+	if (xen_open(&x))
+		return fail(res, OCF_ERR_GENERIC, "libxl is not available: cannot stop %s",
+			    r->name);
+	rc = ledger_get(r->name, &e, &found);
+
+	/* 1. Shut down (destroy at the deadline) whatever copy is here. */
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		char n[PEER_NAME_MAX + 16];
+		uint32_t domid;
+
+		snprintf(n, sizeof(n), "%s%s", r->name, suffixes[i]);
+		if (libxl_name_to_domid(xen_ctx(x), n, &domid))
+			continue;
+		if (i == 2 && (rc || !found || e.owner == me)) {
+			/* Our half of a migration that failed after "go" and
+			 * the ledger still gives it to us: it may be the only
+			 * good copy. */
+			xen_close(x);
+			return fail(res, OCF_ERR_GENERIC, "%s is kept suspended after a failed "
+							  "migration; resolve it by hand",
+				    n);
+		}
+		if (i == 0)
+			rc = xen_shutdown(x, domid, r->shutdown_timeout_s * 1000, NULL);
+		else
+			rc = xen_destroy(x, domid);
+		if (rc) {
+			xen_close(x);
+			return fail(res, OCF_ERR_GENERIC, "cannot stop %s: %s", n, strerror(-rc));
+		}
+	}
+	xen_close(x);
+
+	/* 2. LVM off, then DRBD Secondary. */
+	if (storage_demote(r, res))
+		return res->ocf;
+
+	/* 3. Release, if the ledger gives it to this node. */
+	rc = ledger_get(r->name, &e, &found);
+	if (rc)
+		return fail(res, OCF_ERR_GENERIC, "%s stopped, but ferryd is unreachable to release "
+						  "it in the ledger",
+			    r->name);
+	if (found && e.owner == me && e.state == LEDGER_RUNNING) {
+		struct ferry_ipc_reply lr;
+		char why[256];
+		rc = ledger_client_release(r->name, LEDGER_TIMEOUT_MS, &lr);
+		if (ledger_client_verdict(rc, rc ? 0 : lr.status) != FERRY_OK) {
+			ledger_why(rc, &lr, why, sizeof(why));
+			return fail(res, OCF_ERR_GENERIC, "%s stopped, but releasing it failed: %s",
+				    r->name, why);
+		}
+	}
+	qb_log(LOG_NOTICE, "%s stopped", r->name);
+	return ok(res);
+}
+
+/* --- monitor ------------------------------------------------------------ */
+
+/* ferryd marks a domain it is recreating after a guest reboot. */
+static bool rebooting(const char *name)
+{
+	char p[256];
+	struct stat s;
+
+	snprintf(p, sizeof(p), SUPERVISE_DIR "/%s.rebooting", name);
+	return stat(p, &s) == 0;
+}
+
+int resource_monitor(struct resource *r, struct resource_result *res)
+{
+	struct xen_status st;
+	struct ledger_entry e;
+	struct xen *x;
+	bool found = false;
+	uint32_t me;
+	int rc;
+
+	if (r->probe && (!r->config || access(r->config, R_OK))) {
+		res->ocf = OCF_NOT_RUNNING; /* probe on a node without the config */
+		return res->ocf;
+	}
+	if (!r->name[0] && resource_validate(r, false, res))
+		return res->ocf;
+	if (xen_open(&x))
+		return r->probe ? (res->ocf = OCF_NOT_RUNNING)
+				: fail(res, OCF_ERR_GENERIC, "libxl is not available");
+	rc = xen_status_get(x, r->name, &st);
+	xen_close(x);
+	if (rc)
+		return fail(res, OCF_ERR_GENERIC, "cannot read the state of %s", r->name);
+
+	/* The domain: alive here, or this node's copy in flight. */
+	if (st.state == XEN_ABSENT) {
+		if (rebooting(r->name)) {
+			snprintf(res->info, sizeof(res->info), "rebooting");
+			return ok(res);
+		}
+		res->ocf = OCF_NOT_RUNNING;
+		return res->ocf;
+	}
+	if (!xen_status_alive(&st))
+		return fail(res, OCF_ERR_GENERIC, "%s is %s here%s%s", r->name,
+			    xen_state_name(st.state), st.state == XEN_SHUTDOWN ? ": " : "",
+			    st.state == XEN_SHUTDOWN
+				    ? libxl_shutdown_reason_to_string(st.shutdown_reason)
+				    : "");
+
+	/* The ledger gives it to this node (or is migrating it here). */
+	me = self_id();
+	rc = ledger_get(r->name, &e, &found);
+	if (rc)
+		return fail(res, OCF_ERR_GENERIC, "%s runs here, but ferryd is unreachable",
+			    r->name);
+	if (!found)
+		return fail(res, OCF_ERR_GENERIC, "%s runs here but is not in the ledger", r->name);
+	if (e.state == LEDGER_CONFLICT) {
+		char other[PEER_NAME_MAX];
+		node_name(e.owner == me ? e.peer : e.owner, other, sizeof(other));
+		return fail(res, OCF_ERR_GENERIC, "CONFLICT: %s runs here and on %s", r->name,
+			    other);
+	}
+	if (e.owner != me && !(e.state == LEDGER_MIGRATING && e.peer == me)) {
+		char owner[PEER_NAME_MAX];
+		node_name(e.owner, owner, sizeof(owner));
+		return fail(res, OCF_ERR_GENERIC, "%s runs here but the ledger gives it to %s",
+			    r->name, owner);
+	}
+
+	/* Storage: Primary and UpToDate here; a lost peer is degraded only. */
+	for (int i = 0; !r->shared && i < r->ndrbd; i++) {
+		struct drbd_resource d;
+		char why[256];
+		if (drbd_state(r->drbd[i], &d) || !drbd_is_primary(&d))
+			return fail(res, OCF_ERR_GENERIC, "%s runs here but DRBD %s is not Primary",
+				    r->name, r->drbd[i]);
+		if (!drbd_local_uptodate(&d))
+			return fail(res, OCF_ERR_GENERIC, "DRBD %s is not UpToDate here (disk: %s)",
+				    r->drbd[i], d.nvolumes ? d.volumes[0].disk : "?");
+		if (!drbd_healthy(&d, why, sizeof(why)))
+			snprintf(res->info, sizeof(res->info), "degraded: %s", why);
+	}
+	return ok(res);
+}
+
+/* --- live migration ----------------------------------------------------- */
+
+struct window {
+	struct resource *r;
+	bool opened, promoted, activated;
+};
+
+/* Step 2: open the dual-primary window and make the target Primary. */
+static int window_open(struct peer *p, void *arg, char *why, size_t len)
+{
+	struct window *w = arg;
+	struct resource *r = w->r;
+
+	for (int i = 0; i < r->ndrbd; i++) {
+		if (peer_request(p, PEER_OP_WINDOW_OPEN, r->drbd[i], why, len))
+			return -EIO;
+		w->opened = true;
+		if (drbd_set_two_primaries(r->drbd[i], true)) {
+			snprintf(why, len, "opening the window of %s here failed", r->drbd[i]);
+			return -EIO;
+		}
+	}
+	for (int i = 0; i < r->ndrbd; i++) {
+		if (peer_request(p, PEER_OP_PROMOTE, r->drbd[i], why, len))
+			return -EIO;
+		w->promoted = true;
+	}
+	if (r->stack == LVM_ABOVE) {
+		if (peer_request(p, PEER_OP_VG_ACTIVATE, r->vg, why, len))
+			return -EIO;
+		w->activated = true;
+	}
+	return 0;
+}
+
+/* Step 6, and step 7's storage half: the window closes whatever happened. */
+static void window_close(struct peer *p, struct window *w, bool migrated, char *why, size_t len)
+{
+	struct resource *r = w->r;
+	char tmp[PEER_WHY_MAX];
+
+	if (migrated) {
+		/* The source must be Secondary before the flag can be cleared. */
+		storage_demote(r, &(struct resource_result){0});
+	} else {
+		if (w->activated)
+			peer_request(p, PEER_OP_VG_DEACTIVATE, r->vg, tmp, sizeof(tmp));
+		for (int i = 0; w->promoted && i < r->ndrbd; i++)
+			if (peer_request(p, PEER_OP_DEMOTE, r->drbd[i], tmp, sizeof(tmp)))
+				snprintf(why, len, "; demoting %s on %s failed: %s", r->drbd[i],
+					 p->node, tmp);
+	}
+	for (int i = 0; w->opened && i < r->ndrbd; i++) {
+		drbd_set_two_primaries(r->drbd[i], false);
+		if (peer_request(p, PEER_OP_WINDOW_CLOSE, r->drbd[i], tmp, sizeof(tmp)))
+			qb_log(LOG_WARNING, "closing the window of %s on %s: %s", r->drbd[i], p->node,
+			       tmp);
+	}
+}
+
+int resource_migrate_to(struct resource *r, const char *target, struct resource_result *res)
+{
+	struct window w = {.r = r};
+	struct migrate_opts mo = {.live = r->live};
+	struct migrate_metrics m;
+	struct ledger_entry e;
+	struct peer *p;
+	struct xen *x;
+	char why[PEER_WHY_MAX] = "", tail[PEER_WHY_MAX] = "";
+	bool found = false;
+	int rc;
+
+	if (resource_validate(r, false, res))
+		return res->ocf;
+
+	/* 1. Preflight: ours in the ledger, storage healthy, peer reachable. */
+	rc = ledger_get(r->name, &e, &found);
+	if (rc || !found || e.owner != self_id() || e.state != LEDGER_RUNNING)
+		return fail(res, OCF_ERR_GENERIC, "migrate_to %s: the ledger does not give it to "
+						  "this node",
+			    r->name);
+	for (int i = 0; !r->shared && i < r->ndrbd; i++) {
+		struct drbd_resource d;
+		if (drbd_state(r->drbd[i], &d))
+			return fail(res, OCF_ERR_GENERIC, "cannot read DRBD %s", r->drbd[i]);
+		if (!drbd_healthy(&d, why, sizeof(why)))
+			return fail(res, OCF_ERR_GENERIC, "migrate_to %s refused: %s", r->name, why);
+	}
+	if (xen_open(&x))
+		return fail(res, OCF_ERR_GENERIC, "libxl is not available");
+	rc = peer_connect(target, &r->peer, &p, why, sizeof(why));
+	if (rc) {
+		xen_close(x);
+		return fail(res, OCF_ERR_GENERIC, "migrate_to %s: %s", r->name, why);
+	}
+
+	/* 2-5. Window, ledger begin, stream, commit, go (migrate.c). */
+	if (!r->shared) {
+		mo.before_stream = window_open;
+		mo.hook_arg = &w;
+	}
+	enum migrate_result mr = migrate_send(x, p, r->name, &mo, &m);
+	xen_close(x);
+
+	/* 6-7. Close the window; on failure also undo the target's storage. */
+	if (!r->shared && mr != MIGRATE_UNCERTAIN)
+		window_close(p, &w, mr == MIGRATE_OK, tail, sizeof(tail));
+	peer_close(p);
+	if (mr != MIGRATE_OK)
+		return fail(res, OCF_ERR_GENERIC, "migrate_to %s -> %s %s: %s%s", r->name, target,
+			    mr == MIGRATE_UNCERTAIN ? "FAILED AFTER GO" : "failed", m.why, tail);
+	snprintf(res->info, sizeof(res->info),
+		 "downtime_ms=%lld total_ms=%lld bytes=%llu mib_per_s=%.1f encrypted=%s",
+		 (long long)m.downtime_ms, (long long)m.total_ms, (unsigned long long)m.bytes,
+		 m.mib_per_s, m.encrypted ? "yes" : "no");
+	return ok(res);
+}
+
+int resource_migrate_from(struct resource *r, const char *source, struct resource_result *res)
+{
+	struct xen_status st;
+	struct ledger_entry e;
+	struct xen *x;
+	bool found = false;
+	int rc;
+
+	if (resource_validate(r, false, res))
+		return res->ocf;
+	if (xen_open(&x))
+		return fail(res, OCF_ERR_GENERIC, "libxl is not available");
+	rc = xen_status_get(x, r->name, &st);
+	xen_close(x);
+	/* migrate_to has returned by now: the outcome is final, no polling. */
+	if (rc || !xen_status_alive(&st) || st.migrating)
+		return fail(res, OCF_ERR_GENERIC, "migrate_from %s: the domain does not run here "
+						  "after the migration from %s",
+			    r->name, source ? source : "?");
+	rc = ledger_get(r->name, &e, &found);
+	if (rc || !found || e.owner != self_id() || e.state != LEDGER_RUNNING)
+		return fail(res, OCF_ERR_GENERIC, "migrate_from %s: the ledger does not give it to "
+						  "this node",
+			    r->name);
+	for (int i = 0; !r->shared && i < r->ndrbd; i++) {
+		bool open = false;
+		struct drbd_resource d;
+		if (drbd_two_primaries(r->drbd[i], &open) == 0 && open) {
+			/* migrate_to could not close our end: do it now. */
+			if (drbd_state(r->drbd[i], &d) == 0 && drbd_peer_is_primary(&d))
+				return fail(res, OCF_ERR_GENERIC, "migrate_from %s: %s is still "
+								  "Primary on both nodes",
+					    r->name, r->drbd[i]);
+			drbd_set_two_primaries(r->drbd[i], false);
+			qb_log(LOG_WARNING, "migrate_from %s: closed the window of %s left open",
+			       r->name, r->drbd[i]);
+		}
+	}
+	return ok(res);
+}

@@ -1,0 +1,63 @@
+/* One Pacemaker resource: a Xen domain and its storage, and the actions the
+ * XenDomain agent runs on it (start, stop, monitor, migrate-to,
+ * migrate-from, validate). The results are OCF exit codes; the reason of
+ * every failure is in the result's text, which the agent passes to
+ * ocf_exit_reason. */
+#ifndef FERRY_RESOURCE_H
+#define FERRY_RESOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "peer.h"
+
+/* OCF exit codes. */
+#define OCF_SUCCESS           0
+#define OCF_ERR_GENERIC       1
+#define OCF_ERR_ARGS          2
+#define OCF_ERR_UNIMPLEMENTED 3
+#define OCF_ERR_PERM          4
+#define OCF_ERR_INSTALLED     5
+#define OCF_ERR_CONFIGURED    6
+#define OCF_NOT_RUNNING       7
+
+#define RESOURCE_MAX_DRBD 4
+
+enum lvm_stack {
+	LVM_NONE,   /**< the domain's disks are the DRBD devices */
+	LVM_BELOW,  /**< DRBD's backing disks are LVs: activate them before DRBD */
+	LVM_ABOVE,  /**< a VG on the DRBD device holds the domain's disks */
+};
+
+struct resource {
+	const char *config;        /**< xl config file */
+	char name[PEER_NAME_MAX];  /**< domain name (default: the config's) */
+	const char *drbd[RESOURCE_MAX_DRBD];
+	int ndrbd;
+	enum lvm_stack stack;
+	const char *vg;            /**< LVM_ABOVE: the VG on DRBD; LVM_BELOW: the backing VG */
+	const char *lv;            /**< LVM_BELOW: backing LV (NULL: as in drbd.conf) */
+	bool shared;               /**< storage=shared: no DRBD/LVM role changes */
+	int shutdown_timeout_s;
+	bool live;                 /**< migration=live (else suspend) */
+	struct peer_opts peer;     /**< migration address/port/encryption/key */
+	bool probe;                /**< monitor with interval 0 */
+};
+
+struct resource_result {
+	int ocf;                   /**< OCF exit code */
+	char why[1024];            /**< the reason, for ocf_exit_reason and logs */
+	char info[512];            /**< figures of a migration, degraded states */
+};
+
+/** Fills the name from the config when empty; checks what can be checked
+ * without touching anything (files readable, names consistent). */
+int resource_validate(struct resource *r, bool deep, struct resource_result *res);
+
+int resource_start(struct resource *r, struct resource_result *res);
+int resource_stop(struct resource *r, struct resource_result *res);
+int resource_monitor(struct resource *r, struct resource_result *res);
+int resource_migrate_to(struct resource *r, const char *target, struct resource_result *res);
+int resource_migrate_from(struct resource *r, const char *source, struct resource_result *res);
+
+#endif

@@ -1,0 +1,22 @@
+/* The serving side of storage requests from a peer (peer_proto.h), and the
+ * undo of what one conversation changed when it ends without a domain
+ * running here. */
+#ifndef FERRY_STORAGE_SERVE_H
+#define FERRY_STORAGE_SERVE_H
+
+#include <stdbool.h>
+
+#include "peer_proto.h"
+#include "transport.h"
+
+/** Executes @req here and sends the REPLY. Remembers what it changed. */
+int storage_serve_request(struct transport *t, const struct peer_request *req);
+
+/**
+ * The conversation ended: unless a domain now runs here on that storage,
+ * undo in reverse what storage_serve_request changed (deactivate VGs,
+ * demote, clear the dual-primary flag).
+ */
+void storage_serve_undo(bool domain_runs_here);
+
+#endif
