@@ -89,7 +89,7 @@ static int transport_open(int fd, const struct transport_opts *o, bool server,
 	t->fd = fd;
 	t->server = server;
 	t->timeout_ms = o->timeout_ms;
-	t->app_fd = t->pump_fd = t->stop_fd = -1;
+	t->app_fd = t->pump_fd = t->stop_fd = t->done_fd = -1;
 	peer_name(fd, t->peer, sizeof(t->peer));
 	rc = auth_derive(t, o->key);
 	if (!rc) {

@@ -11,11 +11,15 @@
  *                             status 0 ok, 1 bad magic, 2 bad version,
  *                             3 encryption required, 4 unknown mode
  *   tls:    TLS 1.3 handshake, (EC)DHE-PSK, identity "ferry", PSK derived
- *           from the cluster key; everything after runs inside TLS.
+ *           HMAC-SHA256(cluster key, "ferry transport v1 tls-psk");
+ *           everything after runs inside TLS.
  *   plain:  C->S nonce_c[32]
- *           S->C nonce_s[32] HMAC(K, "ferry-server" hello reply nc ns)
- *           C->S HMAC(K, "ferry-client" hello reply nc ns)
+ *           S->C nonce_s[32]
+ *           C->S HMAC-SHA256(K, "ferry-client" hello reply nc ns)
  *           S->C verdict u8 (0 ok, 1 denied)
+ *                HMAC-SHA256(K, "ferry-server" hello reply nc ns) (zeros
+ *                when denied)
+ *           K = HMAC-SHA256(cluster key, "ferry transport v1 plain-hmac")
  *   frames: u16 type, u16 flags (0), u32 length, payload. User types are
  *           0..TRANSPORT_TYPE_MAX; 0xF001 STREAM_DATA and 0xF002
  *           STREAM_END carry the libxl stream in TLS mode.

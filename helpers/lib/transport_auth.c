@@ -162,63 +162,68 @@ static int plain_mac(const struct transport *t, const char *label, const uint8_t
 				ll + 2 * HELLO_LEN + 2 * NONCE_LEN, out) < 0 ? -EIO : 0;
 }
 
+/* The client proves first, so a client with the wrong key is refused by
+ * the server (-EACCES on both sides); the server's proof then shows the
+ * client it did not talk to an impostor that just says "ok". */
 static int plain_client(struct transport *t, const uint8_t *hello, const uint8_t *reply)
 {
-	uint8_t nc[NONCE_LEN], srv[NONCE_LEN + KEY_LEN], mac[KEY_LEN], verdict;
+	uint8_t nc[NONCE_LEN], ns[NONCE_LEN], mac[KEY_LEN], srv[1 + KEY_LEN];
 	int rc;
 
 	if (gnutls_rnd(GNUTLS_RND_RANDOM, nc, sizeof(nc)) < 0)
 		return -EIO;
 	rc = send_step(t, nc, sizeof(nc));
 	if (!rc)
-		rc = recv_step(t, srv, sizeof(srv), "challenge from target");
+		rc = recv_step(t, ns, sizeof(ns), "challenge from target");
 	if (!rc)
-		rc = plain_mac(t, "ferry-server", hello, reply, nc, srv, mac);
-	if (rc)
-		return rc;
-	if (gnutls_memcmp(mac, srv + NONCE_LEN, KEY_LEN)) {
-		tlog(LOG_ERR, "transport %s: target does not hold the cluster key", t->peer);
-		return -EACCES;
-	}
-	rc = plain_mac(t, "ferry-client", hello, reply, nc, srv, mac);
+		rc = plain_mac(t, "ferry-client", hello, reply, nc, ns, mac);
 	if (!rc)
 		rc = send_step(t, mac, sizeof(mac));
 	if (!rc)
-		rc = recv_step(t, &verdict, 1, "verdict from target");
-	if (!rc && verdict) {
+		rc = recv_step(t, srv, sizeof(srv), "verdict from target");
+	if (!rc)
+		rc = plain_mac(t, "ferry-server", hello, reply, nc, ns, mac);
+	if (rc)
+		return rc;
+	if (srv[0]) {
 		tlog(LOG_ERR, "transport %s: target refused our cluster key", t->peer);
-		rc = -EACCES;
+		return -EACCES;
 	}
-	return rc;
+	if (gnutls_memcmp(mac, srv + 1, KEY_LEN)) {
+		tlog(LOG_ERR, "transport %s: target does not hold the cluster key", t->peer);
+		return -EACCES;
+	}
+	return 0;
 }
 
 static int plain_server(struct transport *t, const uint8_t *hello, const uint8_t *reply)
 {
-	uint8_t nc[NONCE_LEN], srv[NONCE_LEN + KEY_LEN], mac[KEY_LEN], cli[KEY_LEN], verdict;
+	uint8_t nc[NONCE_LEN], ns[NONCE_LEN], mac[KEY_LEN], cli[KEY_LEN], srv[1 + KEY_LEN] = { 0 };
 	int rc;
 
 	rc = recv_step(t, nc, sizeof(nc), "nonce from client");
-	if (!rc && gnutls_rnd(GNUTLS_RND_RANDOM, srv, NONCE_LEN) < 0)
+	if (!rc && gnutls_rnd(GNUTLS_RND_RANDOM, ns, sizeof(ns)) < 0)
 		rc = -EIO;
 	if (!rc)
-		rc = plain_mac(t, "ferry-server", hello, reply, nc, srv, srv + NONCE_LEN);
-	if (!rc)
-		rc = send_step(t, srv, sizeof(srv));
+		rc = send_step(t, ns, sizeof(ns));
 	if (!rc)
 		rc = recv_step(t, cli, sizeof(cli), "proof from client");
 	if (!rc)
-		rc = plain_mac(t, "ferry-client", hello, reply, nc, srv, mac);
+		rc = plain_mac(t, "ferry-client", hello, reply, nc, ns, mac);
 	if (rc) {
 		tlog(LOG_WARNING, "transport %s: refused: authentication incomplete", t->peer);
 		return rc;
 	}
-	verdict = gnutls_memcmp(mac, cli, KEY_LEN) ? 1 : 0;
-	send_step(t, &verdict, 1);
-	if (verdict) {
+	if (gnutls_memcmp(mac, cli, KEY_LEN)) {
+		srv[0] = 1;
+		send_step(t, srv, sizeof(srv));
 		tlog(LOG_WARNING, "transport %s: refused: wrong cluster key (plain mode)", t->peer);
 		return -EACCES;
 	}
-	return 0;
+	rc = plain_mac(t, "ferry-server", hello, reply, nc, ns, srv + 1);
+	if (!rc)
+		rc = send_step(t, srv, sizeof(srv));
+	return rc;
 }
 
 /* ---- TLS 1.3-PSK ---- */
@@ -284,10 +289,25 @@ static int handshake_errno(struct transport *t, int rc)
 			return -EPROTO;
 		}
 	}
+	/* A ferry client that got this far offered our identity; GnuTLS
+	 * reports a PSK binder made with another key as an illegal
+	 * parameter. */
 	if (rc == GNUTLS_E_DECRYPTION_FAILED || rc == GNUTLS_E_INSUFFICIENT_CREDENTIALS ||
-	    rc == GNUTLS_E_USER_ERROR)
+	    (t->server && rc == GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER))
 		return -EACCES;
 	return io_tls_errno(rc);
+}
+
+/* GnuTLS leaves the alert to us; tell the client why (RFC 8446: a binder
+ * that does not validate is a decrypt_error). Best effort, no waiting. */
+static void handshake_alert(struct transport *t, int rc, int err)
+{
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED || io_tls_errno(rc) == -ECONNRESET)
+		return;
+	if (err == -EACCES)
+		gnutls_alert_send(t->sess, GNUTLS_AL_FATAL, GNUTLS_A_DECRYPT_ERROR);
+	else
+		gnutls_alert_send_appropriate(t->sess, rc);
 }
 
 static int tls_handshake(struct transport *t)
@@ -312,6 +332,7 @@ static int tls_handshake(struct transport *t)
 	} while (rc < 0 && !gnutls_error_is_fatal(rc));
 	if (rc < 0) {
 		err = handshake_errno(t, rc);
+		handshake_alert(t, rc, err);
 		if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED)
 			tlog(LOG_ERR, "transport %s: TLS handshake refused by peer: %s%s", t->peer,
 			     gnutls_alert_get_name(gnutls_alert_get(t->sess)),

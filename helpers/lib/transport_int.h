@@ -60,6 +60,7 @@ struct transport {
 	int app_fd;              /* libxl's end of the socketpair (TLS) */
 	int pump_fd;             /* the pump's end */
 	int stop_fd;             /* eventfd: tells the pump to give up */
+	int done_fd;             /* eventfd: libxl is done with its end */
 	pthread_t pump;
 	bool pump_started;
 	int pump_rc;

@@ -67,8 +67,9 @@ static void *pump_send(void *arg)
 	return NULL;
 }
 
-/* Writes one chunk to libxl; waits as long as libxl needs (stream_end or
- * stream_stop end the wait). */
+/* Writes one chunk to libxl; waits as long as libxl needs. stream_end and
+ * stream_stop end the wait through done_fd: a peer's shutdown(SHUT_RD)
+ * does not wake a writer polling a full unix socket. */
 static int app_write(struct transport *t, const uint8_t *p, size_t len)
 {
 	while (len > 0) {
@@ -76,9 +77,9 @@ static int app_write(struct transport *t, const uint8_t *p, size_t len)
 		int rc;
 
 		if (n < 0 && errno == EAGAIN) {
-			rc = io_wait(t->pump_fd, POLLOUT, t->stop_fd, -1);
+			rc = io_wait(t->pump_fd, POLLOUT, t->done_fd, -1);
 			if (rc)
-				return rc;
+				return rc == -ECANCELED ? -EPIPE : rc;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -142,7 +143,8 @@ static int pump_start(struct transport *t)
 	t->app_fd = sv[0];
 	t->pump_fd = sv[1];
 	t->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (t->stop_fd < 0)
+	t->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (t->stop_fd < 0 || t->done_fd < 0)
 		return -errno;
 	if (fcntl(t->pump_fd, F_SETFL, O_NONBLOCK) < 0)
 		return -errno;
@@ -168,6 +170,7 @@ void stream_stop(struct transport *t)
 {
 	if (t->pump_started) {
 		eventfd_write(t->stop_fd, 1);
+		eventfd_write(t->done_fd, 1);
 		if (t->app_fd >= 0)
 			shutdown(t->app_fd, SHUT_RDWR);
 		pthread_join(t->pump, NULL);
@@ -176,6 +179,7 @@ void stream_stop(struct transport *t)
 	fd_close(&t->app_fd);
 	fd_close(&t->pump_fd);
 	fd_close(&t->stop_fd);
+	fd_close(&t->done_fd);
 	free(t->chunk);
 	t->chunk = NULL;
 }
@@ -187,6 +191,22 @@ static uint64_t tcp_count(const struct transport *t)
 
 	io_tcp_bytes(t->fd, &tx, &rx);
 	return t->server ? rx : tx;
+}
+
+/* Plain mode: libxl did the I/O, so only the socket can tell whether the
+ * peer went away during the stream (a live peer keeps it open and waits
+ * for the next control message). */
+static int plain_health(struct transport *t)
+{
+	struct pollfd p = { .fd = t->fd, .events = POLLRDHUP };
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP | POLLRDHUP))) {
+		tlog(LOG_ERR, "transport %s: peer closed the connection during the stream",
+		     t->peer);
+		t->broken = -ECONNRESET;
+		return -ECONNRESET;
+	}
+	return 0;
 }
 
 int transport_stream_begin(struct transport *t, int *fd)
@@ -224,12 +244,15 @@ int transport_stream_end(struct transport *t)
 	t->stream = STREAM_DONE;
 	if (!t->tls_up) {
 		t->stream_bytes = tcp_count(t) - t->tcp_base;
-		return 0;
+		return plain_health(t);
 	}
 	/* Source: EOF tells the pump libxl is done. Target: libxl has
 	 * returned, so anything the pump still wants to give it is an error
-	 * (EPIPE) rather than a wait. */
-	shutdown(t->app_fd, t->server ? SHUT_RD : SHUT_WR);
+	 * rather than a wait. */
+	if (t->server)
+		eventfd_write(t->done_fd, 1);
+	else
+		shutdown(t->app_fd, SHUT_WR);
 	pthread_join(t->pump, NULL);
 	t->pump_started = false;
 	rc = t->pump_rc;
