@@ -15,7 +15,7 @@
 /* TLS 1.3 only, PSK with (EC)DHE so a leaked cluster key does not expose
  * recorded migrations. CHACHA20-POLY1305 first: see the AEAD note in
  * DESIGN.md (it stays fast without AES-NI; AES-128-GCM as a second choice). */
-static const char tls_priority[] =
+const char *auth_tls_priority =
 	"NONE:+VERS-TLS1.3:+CHACHA20-POLY1305:+AES-128-GCM:+AEAD:+SIGN-ALL:"
 	"+GROUP-X25519:+GROUP-SECP256R1:+ECDHE-PSK:+DHE-PSK:+CTYPE-ALL";
 
@@ -252,7 +252,7 @@ static int tls_session(struct transport *t)
 	if (rc < 0)
 		return io_tls_errno(rc);
 	gnutls_session_set_ptr(t->sess, t);
-	rc = gnutls_priority_set_direct(t->sess, tls_priority, NULL);
+	rc = gnutls_priority_set_direct(t->sess, auth_tls_priority, NULL);
 	if (rc >= 0 && t->server) {
 		rc = gnutls_psk_allocate_server_credentials(&t->scred);
 		if (rc >= 0) {
