@@ -87,9 +87,10 @@ int frame_recv_hdr(struct transport *t, uint16_t *type, uint32_t *len, bool *par
 int frame_recv_body(struct transport *t, void *buf, size_t len, int stop_fd);
 
 /* transport_auth.c: hello, key derivation, plain challenge-response, TLS. */
-/* GnuTLS priority string of both sides; the benchmark points it at other
- * AEAD orders to compare them. */
+/* The GnuTLS priority string in use: auth_tls_priority when set (the
+ * benchmark compares AEADs with it), else chosen by this CPU. */
 extern const char *auth_tls_priority;
+const char *auth_priority(void);
 int auth_derive(struct transport *t, const struct authkey *key);
 int auth_client(struct transport *t, bool encrypt);
 int auth_server(struct transport *t, bool require_tls);
