@@ -63,6 +63,7 @@ struct transport {
 	int done_fd;             /* eventfd: libxl is done with its end */
 	pthread_t pump;
 	bool pump_started;
+	atomic_bool stopping;    /* the owner is tearing the pump down */
 	int pump_rc;
 	_Atomic uint64_t stream_bytes;
 	uint64_t tcp_base;       /* plain mode: socket byte count at begin */

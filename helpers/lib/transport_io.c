@@ -8,6 +8,7 @@
  * done; GnuTLS gets push/pull callbacks built on the same calls. */
 #include <errno.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -223,21 +224,42 @@ void io_tls_transport(struct transport *t)
 	gnutls_transport_set_pull_timeout_function(t->sess, tls_pull_timeout);
 }
 
+static int tcp_info_get(int fd, struct tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	memset(ti, 0, sizeof(*ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len) < 0)
+		return -errno;
+	if (len < offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti->tcpi_bytes_received))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
 /* Bytes the application wrote to / read from a TCP socket so far,
- * whoever did it (libxl writes the plain-mode stream itself). */
+ * whoever did it (libxl writes the plain-mode stream itself): acked +
+ * still queued, received - not yet read. The queue lengths come from a
+ * separate call, so retry until no ACK or segment slipped in between. */
 int io_tcp_bytes(int fd, uint64_t *tx, uint64_t *rx)
 {
-	struct tcp_info ti = { 0 };
-	socklen_t len = sizeof(ti);
-	int outq = 0, inq = 0;
+	for (int i = 0; i < 100; i++) {
+		struct tcp_info a, b;
+		int outq = 0, inq = 0, rc;
 
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
-		return -errno;
-	if (len < offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received))
-		return -EOPNOTSUPP;
-	if (ioctl(fd, SIOCOUTQ, &outq) < 0 || ioctl(fd, SIOCINQ, &inq) < 0)
-		return -errno;
-	*tx = ti.tcpi_bytes_acked + (uint64_t)outq;
-	*rx = ti.tcpi_bytes_received - (uint64_t)inq;
-	return 0;
+		rc = tcp_info_get(fd, &a);
+		if (rc)
+			return rc;
+		if (ioctl(fd, SIOCOUTQ, &outq) < 0 || ioctl(fd, SIOCINQ, &inq) < 0)
+			return -errno;
+		rc = tcp_info_get(fd, &b);
+		if (rc)
+			return rc;
+		if (a.tcpi_bytes_acked == b.tcpi_bytes_acked &&
+		    a.tcpi_bytes_received == b.tcpi_bytes_received) {
+			*tx = b.tcpi_bytes_acked + (uint64_t)outq;
+			*rx = b.tcpi_bytes_received - (uint64_t)inq;
+			return 0;
+		}
+	}
+	return -EAGAIN;
 }

@@ -17,6 +17,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "transport_int.h"
@@ -26,7 +27,7 @@ static void pump_finish(struct transport *t, int rc, const char *what)
 	/* Closing our end is what unblocks libxl. */
 	close(t->pump_fd);
 	t->pump_fd = -1;
-	if (rc && rc != -ECANCELED)
+	if (rc && rc != -ECANCELED && !t->stopping)
 		tlog(LOG_ERR, "transport %s: stream %s: %s", t->peer, what,
 		     transport_strerror(rc));
 	t->pump_rc = rc;
@@ -122,8 +123,9 @@ static void *pump_recv(void *arg)
 		t->stream_bytes += len;
 	}
 	if (rc == -EPIPE) {
-		tlog(LOG_ERR, "transport %s: libxl stopped reading before the end of the stream",
-		     t->peer);
+		if (!t->stopping)
+			tlog(LOG_ERR, "transport %s: libxl stopped reading before the end of "
+			     "the stream", t->peer);
 		rc = -EPROTO;
 	}
 	pump_finish(t, rc, "receive");
@@ -169,6 +171,7 @@ static void fd_close(int *fd)
 void stream_stop(struct transport *t)
 {
 	if (t->pump_started) {
+		t->stopping = true;
 		eventfd_write(t->stop_fd, 1);
 		eventfd_write(t->done_fd, 1);
 		if (t->app_fd >= 0)
@@ -191,6 +194,17 @@ static uint64_t tcp_count(const struct transport *t)
 
 	io_tcp_bytes(t->fd, &tx, &rx);
 	return t->server ? rx : tx;
+}
+
+/* Plain mode: libxl's blocking reads and writes on the socket give up
+ * after timeout_ms of silence (EAGAIN), the same bound the pump keeps in
+ * TLS mode; 0 lifts it. Our own I/O polls and is not affected. */
+static void plain_timeouts(struct transport *t, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	setsockopt(t->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(t->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
 /* Plain mode: libxl did the I/O, so only the socket can tell whether the
@@ -219,6 +233,7 @@ int transport_stream_begin(struct transport *t, int *fd)
 		return t->broken;
 	if (!t->tls_up) {
 		t->tcp_base = tcp_count(t);
+		plain_timeouts(t, t->timeout_ms);
 		t->stream = STREAM_ACTIVE;
 		*fd = t->fd;
 		return 0;
@@ -244,6 +259,7 @@ int transport_stream_end(struct transport *t)
 	t->stream = STREAM_DONE;
 	if (!t->tls_up) {
 		t->stream_bytes = tcp_count(t) - t->tcp_base;
+		plain_timeouts(t, 0);
 		return plain_health(t);
 	}
 	/* Source: EOF tells the pump libxl is done. Target: libxl has

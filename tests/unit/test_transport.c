@@ -790,6 +790,101 @@ static void test_target_dies_plain(void **state)
 	target_dies(false);
 }
 
+/* ---- a peer that stalls mid-stream (alive, silent): bounded by timeouts ---- */
+
+struct stall {
+	int wake[2]; /* the stalled side waits for a byte here */
+};
+
+static int stall_source(struct side *s, struct transport *t)
+{
+	struct stall *st = s->arg;
+	struct fake_stream fs = { .len = STREAM_LEN };
+	char c;
+	int fd, rc = transport_stream_begin(t, &fd);
+
+	if (!rc)
+		stream_write(fd, &fs, 1 << 20);
+	rc = read(st->wake[0], &c, 1) == 1 ? rc : -EIO;
+	return rc;
+}
+
+static int stall_target(struct side *s, struct transport *t)
+{
+	struct stall *st = s->arg;
+	char c;
+	int fd, rc = transport_stream_begin(t, &fd);
+
+	rc = read(st->wake[0], &c, 1) == 1 ? rc : -EIO;
+	return rc;
+}
+
+static void stalled(bool enc, bool source_stalls)
+{
+	struct transport_opts o = { .key = &key_a, .encrypt = enc, .timeout_ms = SHORT };
+	struct fake_stream fs = { .len = STREAM_LEN };
+	struct stall st;
+	struct side peer = { .server = !source_stalls, .arg = &st };
+	struct transport *t;
+	int mine, fd;
+
+	assert_int_equal(pipe(st.wake), 0);
+	assert_int_equal(tcp_pair(source_stalls ? &peer.fd : &mine,
+				  source_stalls ? &mine : &peer.fd), 0);
+	peer.o = o;
+	peer.script = source_stalls ? stall_source : stall_target;
+	assert_int_equal(side_start(&peer), 0);
+	if (source_stalls) {
+		assert_int_equal(transport_server(mine, &o, &t), 0);
+		assert_int_equal(transport_stream_begin(t, &fd), 0);
+		assert_int_not_equal(stream_read(fd, &fs, UINT64_MAX), 0);
+	} else {
+		assert_int_equal(transport_client(mine, &o, &t), 0);
+		assert_int_equal(transport_stream_begin(t, &fd), 0);
+		assert_int_not_equal(stream_write(fd, &fs, UINT64_MAX), 0);
+	}
+	assert_true(fs.done < STREAM_LEN);
+	if (enc) {
+		assert_int_equal(transport_stream_end(t), -ETIMEDOUT);
+	} else {
+		/* libxl's own blocking I/O on the socket gave up (SO_*TIMEO), or
+		 * TCP_USER_TIMEOUT ended the connection under a zero window. */
+		int rc = transport_stream_end(t);
+
+		assert_true(fs.err == -EAGAIN || fs.err == -ETIMEDOUT);
+		assert_true(rc == 0 || rc == -ECONNRESET);
+	}
+	transport_free(t);
+	assert_int_equal(write(st.wake[1], "x", 1), 1);
+	side_join(&peer);
+	close(st.wake[0]);
+	close(st.wake[1]);
+}
+
+static void test_source_stalls_tls(void **state)
+{
+	(void)state;
+	stalled(true, true);
+}
+
+static void test_target_stalls_tls(void **state)
+{
+	(void)state;
+	stalled(true, false);
+}
+
+static void test_source_stalls_plain(void **state)
+{
+	(void)state;
+	stalled(false, true);
+}
+
+static void test_target_stalls_plain(void **state)
+{
+	(void)state;
+	stalled(false, false);
+}
+
 static void test_misuse(void **state)
 {
 	struct transport_opts o = { .key = &key_a, .encrypt = true, .timeout_ms = TIMEOUT };
@@ -849,6 +944,10 @@ int main(void)
 		cmocka_unit_test(test_source_dies_plain),
 		cmocka_unit_test(test_target_dies_tls),
 		cmocka_unit_test(test_target_dies_plain),
+		cmocka_unit_test(test_source_stalls_tls),
+		cmocka_unit_test(test_target_stalls_tls),
+		cmocka_unit_test(test_source_stalls_plain),
+		cmocka_unit_test(test_target_stalls_plain),
 		cmocka_unit_test(test_misuse),
 	};
 
