@@ -97,86 +97,72 @@ int io_tls_errno(int rc)
 	}
 }
 
-/* Waits for the direction GnuTLS is blocked on. */
-static int tls_wait(struct transport *t, int stop_fd, int64_t deadline)
+/* One non-blocking attempt in either direction: bytes moved, 0 at EOF,
+ * -EAGAIN with *ev set to what to wait for, or a final -errno. */
+static ssize_t io_once(struct transport *t, bool out, char *p, size_t len, short *ev)
 {
-	short ev = gnutls_record_get_direction(t->sess) ? POLLOUT : POLLIN;
+	ssize_t n;
 
-	return io_wait(t->fd, ev, stop_fd, deadline);
+	if (t->tls_up) {
+		n = out ? gnutls_record_send(t->sess, p, len) : gnutls_record_recv(t->sess, p, len);
+		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
+			*ev = gnutls_record_get_direction(t->sess) ? POLLOUT : POLLIN;
+			return -EAGAIN;
+		}
+		return n < 0 ? io_tls_errno((int)n) : n;
+	}
+	n = out ? send(t->fd, p, len, MSG_DONTWAIT | MSG_NOSIGNAL) :
+		  recv(t->fd, p, len, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		*ev = out ? POLLOUT : POLLIN;
+		return -EAGAIN;
+	}
+	if (n < 0)
+		return sock_errno(errno);
+	if (out)
+		t->wire_tx += (uint64_t)n;
+	else
+		t->wire_rx += (uint64_t)n;
+	return n;
+}
+
+/* Moves exactly len bytes unless an error, EOF (-ECONNRESET) or the
+ * deadline comes first; *done says how far it got. */
+static int io_full(struct transport *t, bool out, char *p, size_t len, size_t *done, int stop_fd,
+		   int64_t deadline)
+{
+	*done = 0;
+	while (*done < len) {
+		short ev = 0;
+		ssize_t n = io_once(t, out, p + *done, len - *done, &ev);
+		int rc;
+
+		if (n == -EAGAIN) {
+			rc = io_wait(t->fd, ev, stop_fd, deadline);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			return -ECONNRESET;
+		*done += (size_t)n;
+	}
+	return 0;
 }
 
 int io_send(struct transport *t, const void *buf, size_t len, int stop_fd, int64_t deadline)
 {
-	const char *p = buf;
-	int rc;
+	size_t done;
 
-	while (len > 0) {
-		ssize_t n;
-
-		if (t->tls_up) {
-			n = gnutls_record_send(t->sess, p, len);
-			if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
-				rc = tls_wait(t, stop_fd, deadline);
-				if (rc)
-					return rc;
-				continue;
-			}
-			if (n < 0)
-				return io_tls_errno((int)n);
-		} else {
-			n = send(t->fd, p, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-			if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-				rc = io_wait(t->fd, POLLOUT, stop_fd, deadline);
-				if (rc)
-					return rc;
-				continue;
-			}
-			if (n < 0)
-				return sock_errno(errno);
-			t->wire_tx += (uint64_t)n;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	/* io_full only reads from p when sending. */
+	return io_full(t, true, (char *)buf, len, &done, stop_fd, deadline);
 }
 
 int io_recv(struct transport *t, void *buf, size_t len, size_t *got, int stop_fd, int64_t deadline)
 {
-	char *p = buf;
-	int rc;
-
-	*got = 0;
-	while (*got < len) {
-		ssize_t n;
-
-		if (t->tls_up) {
-			n = gnutls_record_recv(t->sess, p + *got, len - *got);
-			if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
-				rc = tls_wait(t, stop_fd, deadline);
-				if (rc)
-					return rc;
-				continue;
-			}
-			if (n < 0)
-				return io_tls_errno((int)n);
-		} else {
-			n = recv(t->fd, p + *got, len - *got, MSG_DONTWAIT);
-			if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-				rc = io_wait(t->fd, POLLIN, stop_fd, deadline);
-				if (rc)
-					return rc;
-				continue;
-			}
-			if (n < 0)
-				return sock_errno(errno);
-			t->wire_rx += (uint64_t)n;
-		}
-		if (n == 0)
-			return -ECONNRESET;
-		*got += (size_t)n;
-	}
-	return 0;
+	return io_full(t, false, buf, len, got, stop_fd, deadline);
 }
 
 /* GnuTLS transport callbacks: non-blocking, no SIGPIPE, counted. */

@@ -29,6 +29,16 @@ enum { MSG_READY = 1, MSG_CONFIG, MSG_RECEIVED, MSG_GO, MSG_RESULT, MSG_PING };
 
 static struct authkey key_a, key_b;
 
+/* What a parametrised test runs with (its cmocka state). */
+struct variant {
+	bool enc;        /* the source encrypts (and usually the target requires it) */
+	bool srv_enc;    /* the target requires encryption */
+	bool source;     /* the source (not the target) is the side that misbehaves */
+};
+
+#define VARIANT(fn, name, ...) \
+	{ #fn "_" name, fn, NULL, NULL, &(struct variant){ __VA_ARGS__ } }
+
 struct pair {
 	struct side cli, srv;
 };
@@ -85,11 +95,14 @@ static int ping_server(struct side *s, struct transport *t)
 	return rc;
 }
 
-static void ping_pair(bool cli_enc, bool srv_enc, bool expect_tls)
+/* Right key: authenticated both ways, a message each way. */
+static void test_connect(void **state)
 {
+	const struct variant *v = *state;
+	bool expect_tls = v->enc;
 	struct pair p;
 
-	pair_init(&p, cli_enc, srv_enc, &key_a, &key_a, TIMEOUT);
+	pair_init(&p, v->enc, v->srv_enc, &key_a, &key_a, TIMEOUT);
 	p.cli.script = ping_client;
 	p.srv.script = ping_server;
 	pair_run(&p);
@@ -108,47 +121,18 @@ static void ping_pair(bool cli_enc, bool srv_enc, bool expect_tls)
 	assert_true(p.cli.stats.wire_tx > 0 && p.cli.stats.wire_rx > 0);
 }
 
-static void test_tls_ok(void **state)
-{
-	(void)state;
-	ping_pair(true, true, true);
-}
-
-static void test_plain_ok(void **state)
-{
-	(void)state;
-	ping_pair(false, false, false);
-}
-
 /* A target on a trusted network still accepts an encrypting source. */
-static void test_tls_client_plain_server(void **state)
+static void test_wrong_key(void **state)
 {
-	(void)state;
-	ping_pair(true, false, true);
-}
-
-static void wrong_key(bool enc)
-{
+	const struct variant *v = *state;
 	struct pair p;
 
-	pair_init(&p, enc, enc, &key_a, &key_b, TIMEOUT);
+	pair_init(&p, v->enc, v->enc, &key_a, &key_b, TIMEOUT);
 	p.cli.script = ping_client;
 	p.srv.script = ping_server;
 	pair_run(&p);
 	assert_int_equal(p.cli.rc, -EACCES);
 	assert_int_equal(p.srv.rc, -EACCES);
-}
-
-static void test_wrong_key_tls(void **state)
-{
-	(void)state;
-	wrong_key(true);
-}
-
-static void test_wrong_key_plain(void **state)
-{
-	(void)state;
-	wrong_key(false);
 }
 
 static void test_plain_client_encrypting_server(void **state)
@@ -194,56 +178,49 @@ static void raw_server_start(struct side *srv, int *cfd, bool enc, int timeout)
 	assert_int_equal(side_start(srv), 0);
 }
 
-static void test_bad_magic(void **state)
+/* Sends a hand-made hello to a fresh server: its result, and its reply. */
+static int hello_try(const void *hello, size_t len, uint8_t *reply)
 {
 	struct side srv;
-	uint8_t r[8];
 	int c;
 
-	(void)state;
 	raw_server_start(&srv, &c, false, TIMEOUT);
-	raw_send(c, "GET / HTTP/1.0\r\n\r\n", 18);
-	raw_recv(c, r, 8);
+	raw_send(c, hello, len);
+	raw_recv(c, reply, 8);
 	side_join(&srv);
-	assert_int_equal(srv.rc, -EPROTO);
-	assert_memory_equal(r, "FRRY", 4);
-	assert_int_equal(r[6], 1); /* bad magic */
 	close(c);
+	assert_memory_equal(reply, "FRRY", 4);
+	assert_int_equal(reply[4] << 8 | reply[5], 1); /* what the target speaks */
+	return srv.rc;
+}
+
+static void test_bad_magic(void **state)
+{
+	uint8_t r[8];
+
+	(void)state;
+	assert_int_equal(hello_try("GET / HTTP/1.0\r\n\r\n", 18, r), -EPROTO);
+	assert_int_equal(r[6], 1);
 }
 
 static void test_wrong_version(void **state)
 {
-	struct side srv;
 	uint8_t h[8], r[8];
-	int c;
 
 	(void)state;
-	raw_server_start(&srv, &c, false, TIMEOUT);
 	hello_make(h, 2, 1);
-	raw_send(c, h, 8);
-	raw_recv(c, r, 8);
-	side_join(&srv);
-	assert_int_equal(srv.rc, -EPROTO);
-	assert_int_equal(r[6], 2);                   /* bad version */
-	assert_int_equal(r[4] << 8 | r[5], 1);      /* what the target speaks */
-	close(c);
+	assert_int_equal(hello_try(h, 8, r), -EPROTO);
+	assert_int_equal(r[6], 2);
 }
 
 static void test_unknown_mode(void **state)
 {
-	struct side srv;
 	uint8_t h[8], r[8];
-	int c;
 
 	(void)state;
-	raw_server_start(&srv, &c, false, TIMEOUT);
 	hello_make(h, 1, 9);
-	raw_send(c, h, 8);
-	raw_recv(c, r, 8);
-	side_join(&srv);
-	assert_int_equal(srv.rc, -EPROTONOSUPPORT);
+	assert_int_equal(hello_try(h, 8, r), -EPROTONOSUPPORT);
 	assert_int_equal(r[6], 4);
-	close(c);
 }
 
 static void test_truncated_hello(void **state)
@@ -624,8 +601,9 @@ static int xl_target(struct side *s, struct transport *t)
 	return rc;
 }
 
-static void stream_64m(bool enc)
+static void test_stream(void **state)
 {
+	bool enc = ((const struct variant *)*state)->enc;
 	struct xl_run src = { .fs.len = STREAM_LEN }, dst = { .stop_after = UINT64_MAX };
 	struct pair p;
 
@@ -648,18 +626,6 @@ static void stream_64m(bool enc)
 	assert_int_equal(p.cli.stats.encrypted, enc);
 	assert_true(p.cli.stats.wire_tx >= STREAM_LEN);
 	assert_true(p.srv.stats.wire_rx >= STREAM_LEN);
-}
-
-static void test_stream_tls(void **state)
-{
-	(void)state;
-	stream_64m(true);
-}
-
-static void test_stream_plain(void **state)
-{
-	(void)state;
-	stream_64m(false);
 }
 
 /* libxl on the target stops reading half way: stream_end says so. */
@@ -723,71 +689,34 @@ static void reap_killed(pid_t pid)
 	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 }
 
-static void source_dies(bool enc)
+/* The source (source) or the target (!source) dies mid-stream: the side
+ * that lives sees libxl's fd fail, stream_end fail, and the link gone. */
+static void test_peer_dies(void **state)
 {
-	struct transport_opts o = { .key = &key_a, .encrypt = enc, .timeout_ms = TIMEOUT };
-	struct fake_stream fs = { 0 };
-	struct transport *t;
-	uint8_t buf[8];
-	uint16_t type;
-	size_t len;
-	int c, s, fd;
-	pid_t pid;
-
-	assert_int_equal(tcp_pair(&c, &s), 0);
-	pid = fork_peer(c, s, false, enc);
-	assert_int_equal(transport_server(s, &o, &t), 0);
-	assert_int_equal(transport_stream_begin(t, &fd), 0);
-	assert_int_not_equal(stream_read(fd, &fs, UINT64_MAX), 0);
-	assert_true(fs.done < STREAM_LEN);
-	assert_true(transport_stream_end(t) < 0);
-	assert_true(transport_recv_msg(t, &type, buf, sizeof(buf), &len, -1) < 0);
-	transport_free(t);
-	reap_killed(pid);
-}
-
-static void target_dies(bool enc)
-{
-	struct transport_opts o = { .key = &key_a, .encrypt = enc, .timeout_ms = TIMEOUT };
+	const struct variant *v = *state;
+	struct transport_opts o = { .key = &key_a, .encrypt = v->enc, .timeout_ms = TIMEOUT };
 	struct fake_stream fs = { .len = STREAM_LEN };
 	struct transport *t;
 	int c, s, fd;
 	pid_t pid;
 
 	assert_int_equal(tcp_pair(&c, &s), 0);
-	pid = fork_peer(s, c, true, enc);
-	assert_int_equal(transport_client(c, &o, &t), 0);
-	assert_int_equal(transport_stream_begin(t, &fd), 0);
-	assert_int_not_equal(stream_write(fd, &fs, UINT64_MAX), 0);
+	if (v->source) {
+		pid = fork_peer(c, s, false, v->enc);
+		assert_int_equal(transport_server(s, &o, &t), 0);
+		assert_int_equal(transport_stream_begin(t, &fd), 0);
+		assert_int_not_equal(stream_read(fd, &fs, UINT64_MAX), 0);
+	} else {
+		pid = fork_peer(s, c, true, v->enc);
+		assert_int_equal(transport_client(c, &o, &t), 0);
+		assert_int_equal(transport_stream_begin(t, &fd), 0);
+		assert_int_not_equal(stream_write(fd, &fs, UINT64_MAX), 0);
+	}
 	assert_true(fs.done < STREAM_LEN);
 	assert_true(transport_stream_end(t) < 0);
 	assert_true(transport_send_msg(t, MSG_GO, "go", 2) < 0);
 	transport_free(t);
 	reap_killed(pid);
-}
-
-static void test_source_dies_tls(void **state)
-{
-	(void)state;
-	source_dies(true);
-}
-
-static void test_source_dies_plain(void **state)
-{
-	(void)state;
-	source_dies(false);
-}
-
-static void test_target_dies_tls(void **state)
-{
-	(void)state;
-	target_dies(true);
-}
-
-static void test_target_dies_plain(void **state)
-{
-	(void)state;
-	target_dies(false);
 }
 
 /* ---- a peer that stalls mid-stream (alive, silent): bounded by timeouts ---- */
@@ -819,8 +748,11 @@ static int stall_target(struct side *s, struct transport *t)
 	return rc;
 }
 
-static void stalled(bool enc, bool source_stalls)
+/* The source (source) or the target (!source) stops mid-stream, alive. */
+static void test_peer_stalls(void **state)
 {
+	bool enc = ((const struct variant *)*state)->enc;
+	bool source_stalls = ((const struct variant *)*state)->source;
 	struct transport_opts o = { .key = &key_a, .encrypt = enc, .timeout_ms = SHORT };
 	struct fake_stream fs = { .len = STREAM_LEN };
 	struct stall st;
@@ -861,30 +793,6 @@ static void stalled(bool enc, bool source_stalls)
 	close(st.wake[1]);
 }
 
-static void test_source_stalls_tls(void **state)
-{
-	(void)state;
-	stalled(true, true);
-}
-
-static void test_target_stalls_tls(void **state)
-{
-	(void)state;
-	stalled(true, false);
-}
-
-static void test_source_stalls_plain(void **state)
-{
-	(void)state;
-	stalled(false, true);
-}
-
-static void test_target_stalls_plain(void **state)
-{
-	(void)state;
-	stalled(false, false);
-}
-
 static void test_misuse(void **state)
 {
 	struct transport_opts o = { .key = &key_a, .encrypt = true, .timeout_ms = TIMEOUT };
@@ -916,11 +824,12 @@ static void test_misuse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tls_ok),
-		cmocka_unit_test(test_plain_ok),
-		cmocka_unit_test(test_tls_client_plain_server),
-		cmocka_unit_test(test_wrong_key_tls),
-		cmocka_unit_test(test_wrong_key_plain),
+		VARIANT(test_connect, "tls", .enc = true, .srv_enc = true),
+		VARIANT(test_connect, "plain", .enc = false, .srv_enc = false),
+		/* A target on a trusted network still accepts an encrypting source. */
+		VARIANT(test_connect, "tls_to_plain_target", .enc = true, .srv_enc = false),
+		VARIANT(test_wrong_key, "tls", .enc = true),
+		VARIANT(test_wrong_key, "plain", .enc = false),
 		cmocka_unit_test(test_plain_client_encrypting_server),
 		cmocka_unit_test(test_bad_magic),
 		cmocka_unit_test(test_wrong_version),
@@ -937,17 +846,17 @@ int main(void)
 		cmocka_unit_test(test_oversize_frame),
 		cmocka_unit_test(test_truncated_frame),
 		cmocka_unit_test(test_bad_frames),
-		cmocka_unit_test(test_stream_tls),
-		cmocka_unit_test(test_stream_plain),
+		VARIANT(test_stream, "tls", .enc = true),
+		VARIANT(test_stream, "plain", .enc = false),
 		cmocka_unit_test(test_stream_left_unread),
-		cmocka_unit_test(test_source_dies_tls),
-		cmocka_unit_test(test_source_dies_plain),
-		cmocka_unit_test(test_target_dies_tls),
-		cmocka_unit_test(test_target_dies_plain),
-		cmocka_unit_test(test_source_stalls_tls),
-		cmocka_unit_test(test_target_stalls_tls),
-		cmocka_unit_test(test_source_stalls_plain),
-		cmocka_unit_test(test_target_stalls_plain),
+		VARIANT(test_peer_dies, "source_tls", .enc = true, .source = true),
+		VARIANT(test_peer_dies, "source_plain", .enc = false, .source = true),
+		VARIANT(test_peer_dies, "target_tls", .enc = true, .source = false),
+		VARIANT(test_peer_dies, "target_plain", .enc = false, .source = false),
+		VARIANT(test_peer_stalls, "source_tls", .enc = true, .source = true),
+		VARIANT(test_peer_stalls, "source_plain", .enc = false, .source = true),
+		VARIANT(test_peer_stalls, "target_tls", .enc = true, .source = false),
+		VARIANT(test_peer_stalls, "target_plain", .enc = false, .source = false),
 		cmocka_unit_test(test_misuse),
 	};
 
