@@ -194,33 +194,28 @@ static int hello_try(const void *hello, size_t len, uint8_t *reply)
 	return srv.rc;
 }
 
-static void test_bad_magic(void **state)
+/* Hellos the target must refuse, each with the status it answers. */
+static void test_bad_hellos(void **state)
 {
+	static const struct {
+		const char *what;
+		uint8_t hello[8];
+		int rc;
+		uint8_t status;
+	} cases[] = {
+		{ "bad magic", "GET / HT", -EPROTO, 1 },
+		{ "version 2", { 'F', 'R', 'R', 'Y', 0, 2, 1, 0 }, -EPROTO, 2 },
+		{ "version 0x100", { 'F', 'R', 'R', 'Y', 1, 0, 2, 0 }, -EPROTO, 2 },
+		{ "unknown mode", { 'F', 'R', 'R', 'Y', 0, 1, 9, 0 }, -EPROTONOSUPPORT, 4 },
+	};
 	uint8_t r[8];
 
 	(void)state;
-	assert_int_equal(hello_try("GET / HTTP/1.0\r\n\r\n", 18, r), -EPROTO);
-	assert_int_equal(r[6], 1);
-}
-
-static void test_wrong_version(void **state)
-{
-	uint8_t h[8], r[8];
-
-	(void)state;
-	hello_make(h, 2, 1);
-	assert_int_equal(hello_try(h, 8, r), -EPROTO);
-	assert_int_equal(r[6], 2);
-}
-
-static void test_unknown_mode(void **state)
-{
-	uint8_t h[8], r[8];
-
-	(void)state;
-	hello_make(h, 1, 9);
-	assert_int_equal(hello_try(h, 8, r), -EPROTONOSUPPORT);
-	assert_int_equal(r[6], 4);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("# hello: %s\n", cases[i].what);
+		assert_int_equal(hello_try(cases[i].hello, 8, r), cases[i].rc);
+		assert_int_equal(r[6], cases[i].status);
+	}
 }
 
 static void test_truncated_hello(void **state)
@@ -831,9 +826,7 @@ int main(void)
 		VARIANT(test_wrong_key, "tls", .enc = true),
 		VARIANT(test_wrong_key, "plain", .enc = false),
 		cmocka_unit_test(test_plain_client_encrypting_server),
-		cmocka_unit_test(test_bad_magic),
-		cmocka_unit_test(test_wrong_version),
-		cmocka_unit_test(test_unknown_mode),
+		cmocka_unit_test(test_bad_hellos),
 		cmocka_unit_test(test_truncated_hello),
 		cmocka_unit_test(test_silent_client_times_out),
 		cmocka_unit_test(test_silent_server_times_out),
