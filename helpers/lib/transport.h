@@ -37,6 +37,9 @@
  *   -EBUSY            a control message while the stream is open
  *   -EINVAL           bad arguments or calls out of order
  *
+ * GnuTLS's own kTLS (ktls = true in its system config) never engages on
+ * these sessions: the transport uses its own push/pull callbacks.
+ *
  * Threads and signals: one thread uses a transport; in TLS mode the
  * transport runs its own pump thread between transport_stream_begin() and
  * transport_stream_end(). The caller must ignore SIGPIPE (libxl needs that
@@ -134,10 +137,14 @@ int transport_recv_msg(struct transport *t, uint16_t *type, void *buf, size_t ca
  *
  * Plain mode: *fd is the socket itself (libxl reads exactly up to the
  * stream's END record; control messages continue afterwards, as with xl).
- * TLS mode: *fd is one end of a socketpair whose other end a pump thread
- * carries through TLS. Either way the fd stays owned by the transport: do
- * not close it. If the pump fails (peer gone, timeout) it closes its end,
- * so libxl sees EOF / EPIPE instead of hanging.
+ * During the stream, libxl's blocking reads/writes on it give up after
+ * timeout_ms of silence (SO_RCVTIMEO/SO_SNDTIMEO, lifted at stream_end).
+ * TLS mode: *fd is a blocking, close-on-exec end of a socketpair whose
+ * other end a pump thread carries through TLS as STREAM_DATA frames; if
+ * the pump fails (peer gone, timeout) it closes its end, so libxl sees
+ * EOF / EPIPE instead of hanging.
+ * Either way the fd stays owned by the transport: do not close it. One
+ * stream per transport.
  * @return 0 or -errno
  */
 int transport_stream_begin(struct transport *t, int *fd);

@@ -5,9 +5,10 @@
  * control messages can follow on the same session.
  *
  * The pump never waits without a way out: network steps are bounded by
- * timeout_ms, the libxl side is broken by shutdown() in stream_end, and
- * stream_stop() cancels everything through stop_fd. When the pump fails it
- * closes its end, so libxl sees EOF (target) or EPIPE (source). */
+ * timeout_ms; waits on libxl end when stream_end() says libxl is done
+ * (EOF on the source, done_fd on the target); stream_stop() cancels
+ * everything through stop_fd and done_fd. When the pump fails it closes
+ * its end, so libxl sees EOF (target) or EPIPE (source). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
