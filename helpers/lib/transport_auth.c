@@ -275,7 +275,7 @@ static int tls_session(struct transport *t)
 
 	rc = gnutls_init(&t->sess, flags);
 	if (rc < 0)
-		return io_tls_errno(rc);
+		return io_tls_errno(t, rc);
 	gnutls_session_set_ptr(t->sess, t);
 	rc = gnutls_priority_set_direct(t->sess, auth_priority(), NULL);
 	if (rc >= 0 && t->server) {
@@ -294,7 +294,7 @@ static int tls_session(struct transport *t)
 	}
 	if (rc < 0) {
 		tlog(LOG_ERR, "transport %s: TLS setup: %s", t->peer, gnutls_strerror(rc));
-		return io_tls_errno(rc);
+		return io_tls_errno(t, rc);
 	}
 	io_tls_transport(t);
 	return 0;
@@ -320,14 +320,14 @@ static int handshake_errno(struct transport *t, int rc)
 	if (rc == GNUTLS_E_DECRYPTION_FAILED || rc == GNUTLS_E_INSUFFICIENT_CREDENTIALS ||
 	    (t->server && rc == GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER))
 		return -EACCES;
-	return io_tls_errno(rc);
+	return io_tls_errno(t, rc);
 }
 
 /* GnuTLS leaves the alert to us; tell the client why (RFC 8446: a binder
  * that does not validate is a decrypt_error). Best effort, no waiting. */
 static void handshake_alert(struct transport *t, int rc, int err)
 {
-	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED || io_tls_errno(rc) == -ECONNRESET)
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED || io_tls_errno(t, rc) == -ECONNRESET)
 		return;
 	if (err == -EACCES)
 		gnutls_alert_send(t->sess, GNUTLS_AL_FATAL, GNUTLS_A_DECRYPT_ERROR);

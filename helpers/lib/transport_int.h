@@ -54,6 +54,7 @@ struct transport {
 
 	/* Counters the pump updates while the caller may read stats. */
 	_Atomic uint64_t wire_tx, wire_rx;
+	int sock_err;            /* errno of the last failed push/pull */
 
 	/* The stream. */
 	enum stream_state stream;
@@ -75,7 +76,7 @@ int64_t io_deadline(int timeout_ms);
 int io_wait(int fd, short events, int stop_fd, int64_t deadline);
 int io_send(struct transport *t, const void *buf, size_t len, int stop_fd, int64_t deadline);
 int io_recv(struct transport *t, void *buf, size_t len, size_t *got, int stop_fd, int64_t deadline);
-int io_tls_errno(int gnutls_rc);
+int io_tls_errno(const struct transport *t, int gnutls_rc);
 void io_tls_transport(struct transport *t);
 int io_tcp_bytes(int fd, uint64_t *tx, uint64_t *rx);
 

@@ -80,12 +80,14 @@ static int sock_errno(int err)
 	}
 }
 
-int io_tls_errno(int rc)
+int io_tls_errno(const struct transport *t, int rc)
 {
 	switch (rc) {
-	case GNUTLS_E_PREMATURE_TERMINATION:
 	case GNUTLS_E_PUSH_ERROR:
 	case GNUTLS_E_PULL_ERROR:
+		/* The socket's own reason, e.g. TCP_USER_TIMEOUT's ETIMEDOUT. */
+		return t->sock_err == ETIMEDOUT ? -ETIMEDOUT : -ECONNRESET;
+	case GNUTLS_E_PREMATURE_TERMINATION:
 	case GNUTLS_E_SESSION_EOF:
 		return -ECONNRESET;
 	case GNUTLS_E_TIMEDOUT:
@@ -109,7 +111,7 @@ static ssize_t io_once(struct transport *t, bool out, char *p, size_t len, short
 			*ev = gnutls_record_get_direction(t->sess) ? POLLOUT : POLLIN;
 			return -EAGAIN;
 		}
-		return n < 0 ? io_tls_errno((int)n) : n;
+		return n < 0 ? io_tls_errno(t, (int)n) : n;
 	}
 	n = out ? send(t->fd, p, len, MSG_DONTWAIT | MSG_NOSIGNAL) :
 		  recv(t->fd, p, len, MSG_DONTWAIT);
@@ -172,10 +174,12 @@ static ssize_t tls_push(gnutls_transport_ptr_t ptr, const giovec_t *iov, int iov
 	struct msghdr m = { .msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt };
 	ssize_t n = sendmsg(t->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
 
-	if (n < 0)
+	if (n < 0) {
+		t->sock_err = errno;
 		gnutls_transport_set_errno(t->sess, errno);
-	else
+	} else {
 		t->wire_tx += (uint64_t)n;
+	}
 	return n;
 }
 
@@ -184,10 +188,12 @@ static ssize_t tls_pull(gnutls_transport_ptr_t ptr, void *buf, size_t len)
 	struct transport *t = ptr;
 	ssize_t n = recv(t->fd, buf, len, MSG_DONTWAIT);
 
-	if (n < 0)
+	if (n < 0) {
+		t->sock_err = errno;
 		gnutls_transport_set_errno(t->sess, errno);
-	else
+	} else {
 		t->wire_rx += (uint64_t)n;
+	}
 	return n;
 }
 

@@ -23,7 +23,7 @@
 #include "transport_peer.h"
 
 #define TIMEOUT 10000 /* generous: the machine is shared and slow */
-#define SHORT 300     /* for the tests that wait for a timeout */
+#define SHORT 1000    /* for the tests that wait for a timeout (valgrind-proof) */
 
 enum { MSG_READY = 1, MSG_CONFIG, MSG_RECEIVED, MSG_GO, MSG_RESULT, MSG_PING };
 
