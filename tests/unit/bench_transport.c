@@ -105,14 +105,14 @@ static void run(const char *mode, bool enc, uint64_t bytes)
 
 	key_fill(&key, 7);
 	if (tcp_pair(&cli.fd, &srv.fd)) {
-		printf("transport: mode=%s error=%s\n", mode, strerror(errno));
+		printf("# %s: error %s\n", mode, strerror(errno));
 		return;
 	}
 	cli.o = srv.o = (struct transport_opts){ .key = &key, .encrypt = enc, .timeout_ms = 30000 };
 	t0 = now_s();
 	c0 = cpu_s();
 	if (side_start(&srv) || side_start(&cli)) {
-		printf("transport: mode=%s error=thread\n", mode);
+		printf("# %s: error: no thread\n", mode);
 		exit(1);
 	}
 	side_join(&cli);
@@ -120,13 +120,14 @@ static void run(const char *mode, bool enc, uint64_t bytes)
 	wall = now_s() - t0;
 	cpu = cpu_s() - c0;
 	if (cli.rc || srv.rc || cli.script_rc || srv.script_rc) {
-		printf("transport: mode=%s error=%s\n", mode,
+		printf("# %s: error: %s\n", mode,
 		       transport_strerror(cli.rc ? cli.rc : srv.rc ? srv.rc :
 					  cli.script_rc ? cli.script_rc : srv.script_rc));
 		return;
 	}
-	printf("transport: mode=%s MiB_per_s=%.0f cpu_s=%.2f cipher=%s wire_MiB=%.1f\n", mode,
-	       (double)bytes / (1 << 20) / wall, cpu, cli.stats.cipher,
+	printf("transport: mode=%s MiB_per_s=%.0f cpu_s=%.2f\n", mode,
+	       (double)bytes / (1 << 20) / wall, cpu);
+	printf("# %s: cipher %s, %.1f MiB on the wire\n", mode, cli.stats.cipher,
 	       (double)cli.stats.wire_tx / (1 << 20));
 	fflush(stdout);
 }
@@ -142,9 +143,9 @@ static void ktls_probe(void)
 		close(c);
 		close(s);
 	}
-	printf("transport: mode=ktls %s%s%s\n",
-	       rc ? "unavailable (TCP_ULP tls: " : "not implemented (the kernel has TLS ULP)",
-	       rc ? strerror(rc) : "", rc ? ")" : "");
+	printf("# ktls: not measured: %s%s\n",
+	       rc ? "this kernel has no TLS ULP: TCP_ULP tls: " : "not implemented (the kernel has "
+	       "the TLS ULP; the pump is the only TLS mode)", rc ? strerror(rc) : "");
 }
 
 static const struct {
