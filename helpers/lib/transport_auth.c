@@ -14,7 +14,8 @@
 
 /* TLS 1.3 only, PSK with (EC)DHE so a leaked cluster key does not expose
  * recorded migrations. Both AEADs are always offered, so nodes with
- * different CPUs still agree; only the preference follows this CPU.
+ * different CPUs still agree; only the preference follows this CPU, and
+ * GnuTLS (3.7) lets the client's preference win: the source's CPU picks.
  * bench-transport over loopback (both ends on one 2-core box):
  *   no AES-NI/PCLMUL: CHACHA20-POLY1305 ~330 MiB/s, AES-128-GCM ~160 MiB/s
  *   with them:        CHACHA20-POLY1305 ~320 MiB/s, AES-128-GCM ~1170 MiB/s
