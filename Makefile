@@ -6,6 +6,7 @@
 #   make check      deps + build + every test tier, one summary line at the end
 #   make demo       deps + build + the lab demo
 #   make install DESTDIR=... PREFIX=...
+#   make bench-transport   migration transport throughput per mode (prints only)
 
 PREFIX    ?= /usr
 SBINDIR   ?= $(PREFIX)/sbin
@@ -53,7 +54,7 @@ DEB_LAB   := qemu-system-x86 qemu-utils xen-utils-4.17 drbd-utils lvm2 socat \
 	openssh-server openssh-client chrony gnutls-bin
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_LAB)
 
-.PHONY: all deps install check check-tiers demo clean lab-down
+.PHONY: all deps install check check-tiers demo clean lab-down bench-transport
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_BIN)
@@ -74,6 +75,13 @@ $(BUILD)/ferryctl: $(FERRYCTL_OBJ) $(BUILD)/libferry.a
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libferry.a
 	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS) -lcmocka
+
+# Benchmarks: built on demand, never run by the tiers (not named test_*).
+$(BUILD)/tests/unit/bench_transport: $(BUILD)/tests/unit/bench_transport.o $(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
+
+bench-transport: $(BUILD)/tests/unit/bench_transport
+	$(BUILD)/tests/unit/bench_transport $(BENCH_MIB)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* make bench-transport: pushes a stream through the transport over
+ * 127.0.0.1 in each mode and prints throughput and the CPU time of both
+ * ends together (they share this process). Prints, never asserts.
+ *
+ *   bench_transport [MiB]      (default 256)
+ *
+ * Modes: plain (libxl would use the socket), tls (the pump, AEAD chosen
+ * for this CPU), tls-chacha20 and tls-aes128gcm (the pump with that AEAD
+ * forced, for the choice), and a kTLS probe. To see the ciphers without
+ * AES-NI/PCLMUL, as in the QEMU lab's dom0s, run it with
+ * GNUTLS_CPUID_OVERRIDE=0x1 NETTLE_FAT_OVERRIDE=none (then "tls" still
+ * picks by the real CPU). */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "transport_int.h"
+#include "transport_peer.h"
+
+#define BUF (1 << 20)
+
+struct bench {
+	uint64_t bytes;
+	int rc;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* Target: read exactly the announced bytes, like libxl, then answer. */
+static int target(struct side *s, struct transport *t)
+{
+	struct bench *b = s->arg;
+	uint8_t *buf = malloc(BUF);
+	uint64_t left = b->bytes;
+	int fd, rc = buf ? transport_stream_begin(t, &fd) : -ENOMEM;
+
+	while (!rc && left > 0) {
+		size_t n = left < BUF ? (size_t)left : BUF;
+
+		rc = fd_read_all(fd, buf, n);
+		left -= n;
+	}
+	free(buf);
+	if (!rc)
+		rc = transport_stream_end(t);
+	if (!rc)
+		rc = transport_send_msg(t, 1, "done", 4);
+	return rc;
+}
+
+static int source(struct side *s, struct transport *t)
+{
+	struct bench *b = s->arg;
+	uint8_t *buf = malloc(BUF), reply[8];
+	uint64_t left = b->bytes, x = 42;
+	uint16_t type;
+	size_t len;
+	int fd, rc = buf ? transport_stream_begin(t, &fd) : -ENOMEM;
+
+	if (buf)
+		gen_fill(&x, buf, BUF);
+	while (!rc && left > 0) {
+		size_t n = left < BUF ? (size_t)left : BUF;
+
+		rc = fd_write_all(fd, buf, n);
+		left -= n;
+	}
+	free(buf);
+	if (!rc)
+		rc = transport_stream_end(t);
+	if (!rc)
+		rc = transport_recv_msg(t, &type, reply, sizeof(reply), &len, -1);
+	return rc;
+}
+
+static void run(const char *mode, bool enc, uint64_t bytes)
+{
+	struct authkey key;
+	struct bench b = { .bytes = bytes };
+	struct side cli = { .arg = &b, .script = source }, srv = { .server = true, .arg = &b,
+								      .script = target };
+	double t0, c0, wall, cpu;
+
+	key_fill(&key, 7);
+	if (tcp_pair(&cli.fd, &srv.fd)) {
+		printf("# %s: error %s\n", mode, strerror(errno));
+		return;
+	}
+	cli.o = srv.o = (struct transport_opts){ .key = &key, .encrypt = enc, .timeout_ms = 30000 };
+	t0 = now_s();
+	c0 = cpu_s();
+	if (side_start(&srv) || side_start(&cli)) {
+		printf("# %s: error: no thread\n", mode);
+		exit(1);
+	}
+	side_join(&cli);
+	side_join(&srv);
+	wall = now_s() - t0;
+	cpu = cpu_s() - c0;
+	if (cli.rc || srv.rc || cli.script_rc || srv.script_rc) {
+		printf("# %s: error: %s\n", mode,
+		       transport_strerror(cli.rc ? cli.rc : srv.rc ? srv.rc :
+					  cli.script_rc ? cli.script_rc : srv.script_rc));
+		return;
+	}
+	printf("transport: mode=%s MiB_per_s=%.0f cpu_s=%.2f\n", mode,
+	       (double)bytes / (1 << 20) / wall, cpu);
+	printf("# %s: cipher %s, %.1f MiB on the wire\n", mode, cli.stats.cipher,
+	       (double)cli.stats.wire_tx / (1 << 20));
+	fflush(stdout);
+}
+
+/* kTLS needs the kernel's "tls" TCP upper layer protocol (CONFIG_TLS). */
+static void ktls_probe(void)
+{
+	int c, s, rc = 0;
+
+	if (tcp_pair(&c, &s) == 0) {
+		if (setsockopt(c, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")) < 0)
+			rc = errno;
+		close(c);
+		close(s);
+	}
+	printf("# ktls: not measured: %s%s\n",
+	       rc ? "this kernel has no TLS ULP: TCP_ULP tls: " : "not implemented (the kernel has "
+	       "the TLS ULP; the pump is the only TLS mode)", rc ? strerror(rc) : "");
+}
+
+static const struct {
+	const char *mode, *name;
+} aeads[] = {
+	{ "chacha20", "CHACHA20-POLY1305" },
+	{ "aes128gcm", "AES-128-GCM" },
+};
+
+int main(int argc, char **argv)
+{
+	uint64_t mib = argc > 1 ? strtoull(argv[1], NULL, 10) : 256;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (!mib)
+		mib = 256;
+	run("plain", false, mib << 20);
+	run("tls", true, mib << 20);
+	for (size_t i = 0; i < sizeof(aeads) / sizeof(aeads[0]); i++) {
+		char mode[64], prio[256];
+
+		snprintf(mode, sizeof(mode), "tls-%s", aeads[i].mode);
+		snprintf(prio, sizeof(prio), "NONE:+VERS-TLS1.3:+AEAD:+SIGN-ALL:+GROUP-X25519:"
+			 "+ECDHE-PSK:+DHE-PSK:+CTYPE-ALL:+%s", aeads[i].name);
+		auth_tls_priority = prio;
+		run(mode, true, mib << 20);
+	}
+	auth_tls_priority = NULL;
+	ktls_probe();
+	return 0;
+}

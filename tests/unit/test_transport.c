@@ -1,0 +1,866 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The migration transport over real loopback TCP: authentication in both
+ * modes, refusals, timeouts, a 64 MiB stream with the xl-like phases after
+ * it, peers dying mid-stream, and malformed frames. The far side runs in a
+ * thread (or a forked child when it has to die); only the main thread
+ * asserts. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+#include <qb/qblog.h>
+
+#include "transport_peer.h"
+
+#define TIMEOUT 10000 /* generous: the machine is shared and slow */
+#define SHORT 1000    /* for the tests that wait for a timeout (valgrind-proof) */
+
+enum { MSG_READY = 1, MSG_CONFIG, MSG_RECEIVED, MSG_GO, MSG_RESULT, MSG_PING };
+
+static struct authkey key_a, key_b;
+
+/* What a parametrised test runs with (its cmocka state). */
+struct variant {
+	bool enc;        /* the source encrypts (and usually the target requires it) */
+	bool srv_enc;    /* the target requires encryption */
+	bool source;     /* the source (not the target) is the side that misbehaves */
+};
+
+#define VARIANT(fn, name, ...) \
+	{ #fn "_" name, fn, NULL, NULL, &(struct variant){ __VA_ARGS__ } }
+
+struct pair {
+	struct side cli, srv;
+};
+
+static void pair_init(struct pair *p, bool cli_enc, bool srv_enc, const struct authkey *ck,
+		      const struct authkey *sk, int timeout)
+{
+	memset(p, 0, sizeof(*p));
+	assert_int_equal(tcp_pair(&p->cli.fd, &p->srv.fd), 0);
+	p->cli.o = (struct transport_opts){ .key = ck, .encrypt = cli_enc, .timeout_ms = timeout };
+	p->srv.o = (struct transport_opts){ .key = sk, .encrypt = srv_enc, .timeout_ms = timeout };
+	p->srv.server = true;
+}
+
+static void pair_run(struct pair *p)
+{
+	assert_int_equal(side_start(&p->srv), 0);
+	assert_int_equal(side_start(&p->cli), 0);
+	side_join(&p->cli);
+	side_join(&p->srv);
+}
+
+/* ---- authentication ---- */
+
+static int ping_client(struct side *s, struct transport *t)
+{
+	char buf[16];
+	uint16_t type;
+	size_t len;
+	int rc;
+
+	(void)s;
+	rc = transport_send_msg(t, MSG_PING, "ping", 4);
+	if (!rc)
+		rc = transport_recv_msg(t, &type, buf, sizeof(buf), &len, -1);
+	if (!rc && (type != MSG_PING || len != 4 || memcmp(buf, "pong", 4)))
+		rc = -EBADMSG;
+	return rc;
+}
+
+static int ping_server(struct side *s, struct transport *t)
+{
+	char buf[16];
+	uint16_t type;
+	size_t len;
+	int rc;
+
+	(void)s;
+	rc = transport_recv_msg(t, &type, buf, sizeof(buf), &len, -1);
+	if (!rc && (type != MSG_PING || len != 4 || memcmp(buf, "ping", 4)))
+		rc = -EBADMSG;
+	if (!rc)
+		rc = transport_send_msg(t, MSG_PING, "pong", 4);
+	return rc;
+}
+
+/* Right key: authenticated both ways, a message each way. */
+static void test_connect(void **state)
+{
+	const struct variant *v = *state;
+	bool expect_tls = v->enc;
+	struct pair p;
+
+	pair_init(&p, v->enc, v->srv_enc, &key_a, &key_a, TIMEOUT);
+	p.cli.script = ping_client;
+	p.srv.script = ping_server;
+	pair_run(&p);
+	assert_int_equal(p.cli.rc, 0);
+	assert_int_equal(p.srv.rc, 0);
+	assert_int_equal(p.cli.script_rc, 0);
+	assert_int_equal(p.srv.script_rc, 0);
+	assert_int_equal(p.cli.stats.encrypted, expect_tls);
+	assert_int_equal(p.srv.stats.encrypted, expect_tls);
+	if (expect_tls)
+		assert_true(!strcmp(p.cli.stats.cipher, "CHACHA20-POLY1305") ||
+			    !strcmp(p.cli.stats.cipher, "AES-128-GCM"));
+	else
+		assert_string_equal(p.cli.stats.cipher, "none");
+	assert_string_equal(p.cli.stats.cipher, p.srv.stats.cipher);
+	assert_true(p.cli.stats.wire_tx > 0 && p.cli.stats.wire_rx > 0);
+}
+
+/* A target on a trusted network still accepts an encrypting source. */
+static void test_wrong_key(void **state)
+{
+	const struct variant *v = *state;
+	struct pair p;
+
+	pair_init(&p, v->enc, v->enc, &key_a, &key_b, TIMEOUT);
+	p.cli.script = ping_client;
+	p.srv.script = ping_server;
+	pair_run(&p);
+	assert_int_equal(p.cli.rc, -EACCES);
+	assert_int_equal(p.srv.rc, -EACCES);
+}
+
+static void test_plain_client_encrypting_server(void **state)
+{
+	struct pair p;
+
+	(void)state;
+	pair_init(&p, false, true, &key_a, &key_a, TIMEOUT);
+	pair_run(&p);
+	assert_int_equal(p.cli.rc, -EPROTONOSUPPORT);
+	assert_int_equal(p.srv.rc, -EPROTONOSUPPORT);
+	assert_string_equal(transport_strerror(p.cli.rc), "target requires encryption");
+}
+
+/* ---- a raw peer speaking the wire format by hand ---- */
+
+static void raw_send(int fd, const void *buf, size_t n)
+{
+	assert_int_equal(send(fd, buf, n, MSG_NOSIGNAL), (ssize_t)n);
+}
+
+static void raw_recv(int fd, void *buf, size_t n)
+{
+	assert_int_equal(fd_read_all(fd, buf, n), 0);
+}
+
+static void hello_make(uint8_t *h, uint16_t version, uint8_t mode)
+{
+	memcpy(h, "FRRY", 4);
+	h[4] = (uint8_t)(version >> 8);
+	h[5] = (uint8_t)version;
+	h[6] = mode;
+	h[7] = 0;
+}
+
+/* Runs a server on srv.fd while the main thread plays the client on cfd. */
+static void raw_server_start(struct side *srv, int *cfd, bool enc, int timeout)
+{
+	memset(srv, 0, sizeof(*srv));
+	assert_int_equal(tcp_pair(cfd, &srv->fd), 0);
+	srv->server = true;
+	srv->o = (struct transport_opts){ .key = &key_a, .encrypt = enc, .timeout_ms = timeout };
+	assert_int_equal(side_start(srv), 0);
+}
+
+/* Sends a hand-made hello to a fresh server: its result, and its reply. */
+static int hello_try(const void *hello, size_t len, uint8_t *reply)
+{
+	struct side srv;
+	int c;
+
+	raw_server_start(&srv, &c, false, TIMEOUT);
+	raw_send(c, hello, len);
+	raw_recv(c, reply, 8);
+	side_join(&srv);
+	close(c);
+	assert_memory_equal(reply, "FRRY", 4);
+	assert_int_equal(reply[4] << 8 | reply[5], 1); /* what the target speaks */
+	return srv.rc;
+}
+
+/* Hellos the target must refuse, each with the status it answers. */
+static void test_bad_hellos(void **state)
+{
+	static const struct {
+		const char *what;
+		uint8_t hello[8];
+		int rc;
+		uint8_t status;
+	} cases[] = {
+		{ "bad magic", "GET / HT", -EPROTO, 1 },
+		{ "version 2", { 'F', 'R', 'R', 'Y', 0, 2, 1, 0 }, -EPROTO, 2 },
+		{ "version 0x100", { 'F', 'R', 'R', 'Y', 1, 0, 2, 0 }, -EPROTO, 2 },
+		{ "unknown mode", { 'F', 'R', 'R', 'Y', 0, 1, 9, 0 }, -EPROTONOSUPPORT, 4 },
+	};
+	uint8_t r[8];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("# hello: %s\n", cases[i].what);
+		assert_int_equal(hello_try(cases[i].hello, 8, r), cases[i].rc);
+		assert_int_equal(r[6], cases[i].status);
+	}
+}
+
+static void test_truncated_hello(void **state)
+{
+	struct side srv;
+	int c;
+
+	(void)state;
+	raw_server_start(&srv, &c, true, TIMEOUT);
+	raw_send(c, "FRR", 3);
+	shutdown(c, SHUT_WR);
+	side_join(&srv);
+	assert_int_equal(srv.rc, -EPROTO);
+	close(c);
+}
+
+static void test_silent_client_times_out(void **state)
+{
+	struct side srv;
+	int c;
+
+	(void)state;
+	raw_server_start(&srv, &c, true, SHORT);
+	side_join(&srv);
+	assert_int_equal(srv.rc, -ETIMEDOUT);
+	close(c);
+}
+
+static void test_silent_server_times_out(void **state)
+{
+	struct transport_opts o = { .key = &key_a, .encrypt = true, .timeout_ms = SHORT };
+	struct transport *t = NULL;
+	int c, s;
+
+	(void)state;
+	assert_int_equal(tcp_pair(&c, &s), 0);
+	assert_int_equal(transport_client(c, &o, &t), -ETIMEDOUT);
+	assert_null(t);
+	close(c);
+	close(s);
+}
+
+/* Past a good hello, garbage where the TLS ClientHello should be. */
+static void test_garbage_instead_of_tls(void **state)
+{
+	struct side srv;
+	uint8_t h[8], r[8], junk[512];
+	int c;
+
+	(void)state;
+	raw_server_start(&srv, &c, true, TIMEOUT);
+	hello_make(h, 1, 2);
+	raw_send(c, h, 8);
+	raw_recv(c, r, 8);
+	assert_int_equal(r[6], 0);
+	memset(junk, 'A', sizeof(junk));
+	raw_send(c, junk, sizeof(junk));
+	side_join(&srv);
+	assert_int_equal(srv.rc, -EPROTO);
+	close(c);
+}
+
+/* And a source whose target answers the hello and then talks garbage. */
+static void test_garbage_from_target(void **state)
+{
+	struct transport_opts o = { .key = &key_a, .encrypt = true, .timeout_ms = TIMEOUT };
+	struct transport *t = NULL;
+	uint8_t h[8], junk[512];
+	int c, s;
+
+	(void)state;
+	assert_int_equal(tcp_pair(&c, &s), 0);
+	hello_make(h, 1, 0);
+	memset(junk, 0x17, sizeof(junk));
+	raw_send(s, h, 8);    /* reply: ok */
+	raw_send(s, junk, sizeof(junk));
+	assert_int_equal(transport_client(c, &o, &t), -EPROTO);
+	close(c);
+	close(s);
+}
+
+static void test_target_speaks_other_version(void **state)
+{
+	struct transport_opts o = { .key = &key_a, .encrypt = true, .timeout_ms = TIMEOUT };
+	struct transport *t = NULL;
+	uint8_t h[8];
+	int c, s;
+
+	(void)state;
+	assert_int_equal(tcp_pair(&c, &s), 0);
+	hello_make(h, 7, 2); /* status 2: bad version */
+	raw_send(s, h, 8);
+	assert_int_equal(transport_client(c, &o, &t), -EPROTO);
+	close(c);
+	close(s);
+}
+
+/* A plain-mode client without the key that sends a control frame right
+ * behind its (wrong) proof: the server refuses and has not read the frame. */
+static void test_refusal_before_data(void **state)
+{
+	struct side srv;
+	uint8_t h[8], r[8], nonce[32], proof[32], verdict[33];
+	static const uint8_t frame[] = { 0, 2, 0, 0, 0, 0, 0, 6, 's', 'e', 'c', 'r', 'e', 't' };
+	int c;
+
+	(void)state;
+	memset(&srv, 0, sizeof(srv));
+	assert_int_equal(tcp_pair(&c, &srv.fd), 0);
+	srv.server = true;
+	srv.o = (struct transport_opts){ .key = &key_a, .encrypt = false, .timeout_ms = TIMEOUT };
+	assert_int_equal(side_start(&srv), 0);
+
+	hello_make(h, 1, 1);
+	raw_send(c, h, 8);
+	raw_recv(c, r, 8);
+	assert_int_equal(r[6], 0);
+	memset(nonce, 1, sizeof(nonce));
+	raw_send(c, nonce, sizeof(nonce));
+	raw_recv(c, nonce, sizeof(nonce));
+	memset(proof, 0x5a, sizeof(proof));
+	/* Proof and the frame in one segment: the server could read both. */
+	{
+		uint8_t both[sizeof(proof) + sizeof(frame)];
+
+		memcpy(both, proof, sizeof(proof));
+		memcpy(both + sizeof(proof), frame, sizeof(frame));
+		raw_send(c, both, sizeof(both));
+	}
+	raw_recv(c, verdict, sizeof(verdict));
+	assert_int_equal(verdict[0], 1);
+	side_join(&srv);
+	assert_int_equal(srv.rc, -EACCES);
+	assert_int_equal(srv.unread, sizeof(frame));
+	close(c);
+}
+
+/* ---- control messages ---- */
+
+struct open_pair {
+	int cfd, sfd;
+	struct transport *c, *s;
+};
+
+static void *open_server(void *arg)
+{
+	struct open_pair *op = arg;
+	struct transport_opts o = { .key = &key_a, .encrypt = false, .timeout_ms = TIMEOUT };
+
+	if (transport_server(op->sfd, &o, &op->s))
+		op->s = NULL;
+	return NULL;
+}
+
+/* An established plain pair whose raw client socket the test can abuse. */
+static void open_plain(struct open_pair *op)
+{
+	struct transport_opts o = { .key = &key_a, .encrypt = false, .timeout_ms = TIMEOUT };
+	pthread_t th;
+
+	assert_int_equal(tcp_pair(&op->cfd, &op->sfd), 0);
+	assert_int_equal(pthread_create(&th, NULL, open_server, op), 0);
+	assert_int_equal(transport_client(op->cfd, &o, &op->c), 0);
+	pthread_join(th, NULL);
+	assert_non_null(op->s);
+}
+
+static void close_pair(struct open_pair *op)
+{
+	transport_free(op->c);
+	transport_free(op->s);
+}
+
+static void test_msg_limits(void **state)
+{
+	struct open_pair op;
+	uint8_t *big = calloc(1, TRANSPORT_MSG_MAX + 1), small[8];
+	uint16_t type;
+	size_t len;
+
+	(void)state;
+	assert_non_null(big);
+	open_plain(&op);
+	assert_int_equal(transport_send_msg(op.c, 1, big, TRANSPORT_MSG_MAX + 1), -EMSGSIZE);
+	assert_int_equal(transport_send_msg(op.c, 0xF001, "x", 1), -EINVAL);
+	assert_int_equal(transport_send_msg(op.c, 1, NULL, 3), -EINVAL);
+
+	/* Too big for the caller's buffer: skipped, the link stays usable. */
+	assert_int_equal(transport_send_msg(op.c, 7, big, 1000), 0);
+	assert_int_equal(transport_send_msg(op.c, 8, "ok", 2), 0);
+	assert_int_equal(transport_recv_msg(op.s, &type, small, sizeof(small), &len, -1),
+			 -EMSGSIZE);
+	assert_int_equal(type, 7);
+	assert_int_equal(len, 1000);
+	assert_int_equal(transport_recv_msg(op.s, &type, small, sizeof(small), &len, -1), 0);
+	assert_int_equal(type, 8);
+	assert_int_equal(len, 2);
+
+	/* The largest message makes it through, and an empty one too. */
+	memset(big, 0xab, TRANSPORT_MSG_MAX);
+	assert_int_equal(transport_send_msg(op.c, 9, big, TRANSPORT_MSG_MAX), 0);
+	assert_int_equal(transport_send_msg(op.c, 10, NULL, 0), 0);
+	memset(big, 0, TRANSPORT_MSG_MAX);
+	assert_int_equal(transport_recv_msg(op.s, &type, big, TRANSPORT_MSG_MAX, &len, -1), 0);
+	assert_int_equal(len, TRANSPORT_MSG_MAX);
+	assert_int_equal(big[TRANSPORT_MSG_MAX - 1], 0xab);
+	assert_int_equal(transport_recv_msg(op.s, &type, NULL, 0, &len, -1), 0);
+	assert_int_equal(type, 10);
+	assert_int_equal(len, 0);
+	close_pair(&op);
+	free(big);
+}
+
+static void test_recv_timeout_keeps_link(void **state)
+{
+	struct open_pair op;
+	uint8_t buf[8];
+	uint16_t type;
+	size_t len;
+
+	(void)state;
+	open_plain(&op);
+	assert_int_equal(transport_recv_msg(op.s, &type, buf, sizeof(buf), &len, 50), -ETIMEDOUT);
+	assert_int_equal(transport_recv_msg(op.s, &type, buf, sizeof(buf), &len, 0), -ETIMEDOUT);
+	assert_int_equal(transport_send_msg(op.c, 3, "abc", 3), 0);
+	assert_int_equal(transport_recv_msg(op.s, &type, buf, sizeof(buf), &len, -1), 0);
+	assert_int_equal(len, 3);
+	close_pair(&op);
+}
+
+static void test_oversize_frame(void **state)
+{
+	static const uint8_t hdr[] = { 0, 1, 0, 0, 0x00, 0x20, 0x00, 0x00 }; /* 2 MiB */
+	struct open_pair op;
+	uint8_t buf[8];
+	uint16_t type;
+	size_t len;
+
+	(void)state;
+	open_plain(&op);
+	raw_send(op.cfd, hdr, sizeof(hdr));
+	assert_int_equal(transport_recv_msg(op.s, &type, buf, sizeof(buf), &len, -1), -EPROTO);
+	/* Framing is lost: the transport stays failed. */
+	assert_int_equal(transport_recv_msg(op.s, &type, buf, sizeof(buf), &len, -1), -EPROTO);
+	assert_int_equal(transport_send_msg(op.s, 1, "x", 1), -EPROTO);
+	close_pair(&op);
+}
+
+static void test_truncated_frame(void **state)
+{
+	static const uint8_t part[] = { 0, 1, 0, 0, 0, 0, 0, 100, 'a', 'b', 'c' };
+	struct open_pair op;
+	uint8_t buf[128];
+	uint16_t type;
+	size_t len;
+
+	(void)state;
+	open_plain(&op);
+	raw_send(op.cfd, part, sizeof(part));
+	shutdown(op.cfd, SHUT_WR);
+	assert_int_equal(transport_recv_msg(op.s, &type, buf, sizeof(buf), &len, -1), -EPROTO);
+	close_pair(&op);
+}
+
+static void test_bad_frames(void **state)
+{
+	static const uint8_t flags[] = { 0, 1, 0, 1, 0, 0, 0, 0 };
+	static const uint8_t data[] = { 0xF0, 0x01, 0, 0, 0, 0, 0, 1, 'x' };
+	static const uint8_t half[] = { 0, 1, 0 };
+	struct open_pair op;
+	uint8_t buf[8];
+	uint16_t type;
+	size_t len;
+
+	(void)state;
+	open_plain(&op);
+	raw_send(op.cfd, flags, sizeof(flags));
+	assert_int_equal(transport_recv_msg(op.s, &type, buf, sizeof(buf), &len, -1), -EPROTO);
+	close_pair(&op);
+
+	open_plain(&op);
+	raw_send(op.cfd, data, sizeof(data)); /* stream frame outside a stream */
+	assert_int_equal(transport_recv_msg(op.s, &type, buf, sizeof(buf), &len, -1), -EPROTO);
+	close_pair(&op);
+
+	open_plain(&op);
+	raw_send(op.cfd, half, sizeof(half));
+	shutdown(op.cfd, SHUT_WR);
+	assert_int_equal(transport_recv_msg(op.s, &type, buf, sizeof(buf), &len, -1), -EPROTO);
+	close_pair(&op);
+
+	open_plain(&op);
+	shutdown(op.cfd, SHUT_WR); /* clean close between frames */
+	assert_int_equal(transport_recv_msg(op.s, &type, buf, sizeof(buf), &len, -1),
+			 -ECONNRESET);
+	close_pair(&op);
+}
+
+/* ---- the stream, with xl's phases around it ---- */
+
+#define STREAM_LEN (64ull << 20)
+#define CONFIG_LEN (200 * 1024)
+
+struct xl_run {
+	struct fake_stream fs;
+	int stream_end_rc;
+	uint8_t result;
+	uint64_t stop_after; /* for the reader that quits early */
+};
+
+static int expect_msg(struct transport *t, uint16_t want, void *buf, size_t cap, size_t *len)
+{
+	uint16_t type;
+	int rc = transport_recv_msg(t, &type, buf, cap, len, -1);
+
+	return rc ? rc : type == want ? 0 : -EBADMSG;
+}
+
+/* Source: wait for ready, send the config, stream, then received/go/result. */
+static int xl_source(struct side *s, struct transport *t)
+{
+	struct xl_run *x = s->arg;
+	uint8_t buf[64], *cfg = malloc(CONFIG_LEN);
+	size_t len;
+	int fd, rc;
+
+	memset(cfg, '{', CONFIG_LEN);
+	rc = expect_msg(t, MSG_READY, buf, sizeof(buf), &len);
+	if (!rc)
+		rc = transport_send_msg(t, MSG_CONFIG, cfg, CONFIG_LEN);
+	free(cfg);
+	if (!rc)
+		rc = transport_stream_begin(t, &fd);
+	if (!rc && transport_send_msg(t, MSG_PING, "x", 1) != -EBUSY)
+		rc = -EBADMSG;
+	if (rc)
+		return rc;
+	stream_write(fd, &x->fs, UINT64_MAX);
+	x->stream_end_rc = transport_stream_end(t);
+	if (x->fs.err || x->stream_end_rc)
+		return x->fs.err ? x->fs.err : x->stream_end_rc;
+	rc = expect_msg(t, MSG_RECEIVED, buf, sizeof(buf), &len);
+	if (!rc)
+		rc = transport_send_msg(t, MSG_GO, "go", 2);
+	if (!rc)
+		rc = expect_msg(t, MSG_RESULT, buf, sizeof(buf), &len);
+	if (!rc)
+		x->result = len == 1 ? buf[0] : 0xff;
+	return rc;
+}
+
+static int xl_target(struct side *s, struct transport *t)
+{
+	struct xl_run *x = s->arg;
+	uint8_t *cfg = malloc(CONFIG_LEN), buf[64];
+	size_t len;
+	int fd, rc;
+
+	rc = transport_send_msg(t, MSG_READY, "ready", 5);
+	if (!rc)
+		rc = expect_msg(t, MSG_CONFIG, cfg, CONFIG_LEN, &len);
+	if (!rc && (len != CONFIG_LEN || cfg[CONFIG_LEN - 1] != '{'))
+		rc = -EBADMSG;
+	free(cfg);
+	if (!rc)
+		rc = transport_stream_begin(t, &fd);
+	if (rc)
+		return rc;
+	stream_read(fd, &x->fs, x->stop_after);
+	x->stream_end_rc = transport_stream_end(t);
+	if (x->fs.err || x->stream_end_rc)
+		return x->fs.err ? x->fs.err : x->stream_end_rc;
+	rc = transport_send_msg(t, MSG_RECEIVED, "received", 8);
+	if (!rc)
+		rc = expect_msg(t, MSG_GO, buf, sizeof(buf), &len);
+	if (!rc)
+		rc = transport_send_msg(t, MSG_RESULT, "\0", 1);
+	return rc;
+}
+
+static void test_stream(void **state)
+{
+	bool enc = ((const struct variant *)*state)->enc;
+	struct xl_run src = { .fs.len = STREAM_LEN }, dst = { .stop_after = UINT64_MAX };
+	struct pair p;
+
+	pair_init(&p, enc, enc, &key_a, &key_a, TIMEOUT);
+	p.cli.script = xl_source;
+	p.cli.arg = &src;
+	p.srv.script = xl_target;
+	p.srv.arg = &dst;
+	pair_run(&p);
+	assert_int_equal(p.cli.rc, 0);
+	assert_int_equal(p.srv.rc, 0);
+	assert_int_equal(p.cli.script_rc, 0);
+	assert_int_equal(p.srv.script_rc, 0);
+	assert_int_equal(dst.fs.len, STREAM_LEN);
+	assert_int_equal(dst.fs.done, STREAM_LEN);
+	assert_memory_equal(src.fs.digest, dst.fs.digest, 32);
+	assert_int_equal(src.result, 0);
+	assert_int_equal(p.cli.stats.stream_bytes, STREAM_LEN + 8);
+	assert_int_equal(p.srv.stats.stream_bytes, STREAM_LEN + 8);
+	assert_int_equal(p.cli.stats.encrypted, enc);
+	assert_true(p.cli.stats.wire_tx >= STREAM_LEN);
+	assert_true(p.srv.stats.wire_rx >= STREAM_LEN);
+}
+
+/* libxl on the target stops reading half way: stream_end says so. */
+static void test_stream_left_unread(void **state)
+{
+	struct xl_run src = { .fs.len = 8ull << 20 }, dst = { .stop_after = 1 << 20 };
+	struct pair p;
+
+	(void)state;
+	pair_init(&p, true, true, &key_a, &key_a, TIMEOUT);
+	p.cli.script = xl_source;
+	p.cli.arg = &src;
+	p.srv.script = xl_target;
+	p.srv.arg = &dst;
+	pair_run(&p);
+	assert_int_equal(p.srv.rc, 0);
+	assert_int_equal(dst.stream_end_rc, -EPROTO);
+	assert_true(p.cli.script_rc < 0);
+}
+
+/* ---- a peer that dies mid-stream (a forked child killed by SIGKILL) ---- */
+
+/* Child: open the transport, stream part of 64 MiB (source) or read part
+ * of it (target), then die without any cleanup. */
+static void child_die_mid_stream(int fd, bool server, bool enc)
+{
+	struct transport_opts o = { .key = &key_a, .encrypt = enc, .timeout_ms = TIMEOUT };
+	struct fake_stream fs = { .len = STREAM_LEN };
+	struct transport *t;
+	int sfd;
+
+	if ((server ? transport_server(fd, &o, &t) : transport_client(fd, &o, &t)) ||
+	    transport_stream_begin(t, &sfd))
+		_exit(1);
+	if (server)
+		stream_read(sfd, &fs, 4 << 20);
+	else
+		stream_write(sfd, &fs, 4 << 20);
+	raise(SIGKILL);
+	_exit(2);
+}
+
+static pid_t fork_peer(int keep, int drop, bool server, bool enc)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(drop);
+		child_die_mid_stream(keep, server, enc);
+	}
+	close(keep);
+	return pid;
+}
+
+static void reap_killed(pid_t pid)
+{
+	int st;
+
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+}
+
+/* The source (source) or the target (!source) dies mid-stream: the side
+ * that lives sees libxl's fd fail, stream_end fail, and the link gone. */
+static void test_peer_dies(void **state)
+{
+	const struct variant *v = *state;
+	struct transport_opts o = { .key = &key_a, .encrypt = v->enc, .timeout_ms = TIMEOUT };
+	struct fake_stream fs = { .len = STREAM_LEN };
+	struct transport *t;
+	int c, s, fd;
+	pid_t pid;
+
+	assert_int_equal(tcp_pair(&c, &s), 0);
+	if (v->source) {
+		pid = fork_peer(c, s, false, v->enc);
+		assert_int_equal(transport_server(s, &o, &t), 0);
+		assert_int_equal(transport_stream_begin(t, &fd), 0);
+		assert_int_not_equal(stream_read(fd, &fs, UINT64_MAX), 0);
+	} else {
+		pid = fork_peer(s, c, true, v->enc);
+		assert_int_equal(transport_client(c, &o, &t), 0);
+		assert_int_equal(transport_stream_begin(t, &fd), 0);
+		assert_int_not_equal(stream_write(fd, &fs, UINT64_MAX), 0);
+	}
+	assert_true(fs.done < STREAM_LEN);
+	assert_true(transport_stream_end(t) < 0);
+	assert_true(transport_send_msg(t, MSG_GO, "go", 2) < 0);
+	transport_free(t);
+	reap_killed(pid);
+}
+
+/* ---- a peer that stalls mid-stream (alive, silent): bounded by timeouts ---- */
+
+struct stall {
+	int wake[2]; /* the stalled side waits for a byte here */
+};
+
+static int stall_source(struct side *s, struct transport *t)
+{
+	struct stall *st = s->arg;
+	struct fake_stream fs = { .len = STREAM_LEN };
+	char c;
+	int fd, rc = transport_stream_begin(t, &fd);
+
+	if (!rc)
+		stream_write(fd, &fs, 1 << 20);
+	rc = read(st->wake[0], &c, 1) == 1 ? rc : -EIO;
+	return rc;
+}
+
+static int stall_target(struct side *s, struct transport *t)
+{
+	struct stall *st = s->arg;
+	char c;
+	int fd, rc = transport_stream_begin(t, &fd);
+
+	rc = read(st->wake[0], &c, 1) == 1 ? rc : -EIO;
+	return rc;
+}
+
+/* The source (source) or the target (!source) stops mid-stream, alive. */
+static void test_peer_stalls(void **state)
+{
+	bool enc = ((const struct variant *)*state)->enc;
+	bool source_stalls = ((const struct variant *)*state)->source;
+	struct transport_opts o = { .key = &key_a, .encrypt = enc, .timeout_ms = SHORT };
+	struct fake_stream fs = { .len = STREAM_LEN };
+	struct stall st;
+	struct side peer = { .server = !source_stalls, .arg = &st };
+	struct transport *t;
+	int mine, fd;
+
+	assert_int_equal(pipe(st.wake), 0);
+	assert_int_equal(tcp_pair(source_stalls ? &peer.fd : &mine,
+				  source_stalls ? &mine : &peer.fd), 0);
+	peer.o = o;
+	peer.script = source_stalls ? stall_source : stall_target;
+	assert_int_equal(side_start(&peer), 0);
+	if (source_stalls) {
+		assert_int_equal(transport_server(mine, &o, &t), 0);
+		assert_int_equal(transport_stream_begin(t, &fd), 0);
+		assert_int_not_equal(stream_read(fd, &fs, UINT64_MAX), 0);
+	} else {
+		assert_int_equal(transport_client(mine, &o, &t), 0);
+		assert_int_equal(transport_stream_begin(t, &fd), 0);
+		assert_int_not_equal(stream_write(fd, &fs, UINT64_MAX), 0);
+	}
+	assert_true(fs.done < STREAM_LEN);
+	if (enc) {
+		assert_int_equal(transport_stream_end(t), -ETIMEDOUT);
+	} else {
+		/* libxl's own blocking I/O on the socket gave up (SO_*TIMEO), or
+		 * TCP_USER_TIMEOUT ended the connection under a zero window. */
+		int rc = transport_stream_end(t);
+
+		assert_true(fs.err == -EAGAIN || fs.err == -ETIMEDOUT);
+		assert_true(rc == 0 || rc == -ECONNRESET);
+	}
+	transport_free(t);
+	assert_int_equal(write(st.wake[1], "x", 1), 1);
+	side_join(&peer);
+	close(st.wake[0]);
+	close(st.wake[1]);
+}
+
+static void test_misuse(void **state)
+{
+	struct transport_opts o = { .key = &key_a, .encrypt = true, .timeout_ms = TIMEOUT };
+	struct open_pair op;
+	struct transport *t = (struct transport *)1;
+	int fd, fd2;
+
+	(void)state;
+	assert_int_equal(transport_client(-1, &o, &t), -EINVAL);
+	assert_null(t);
+	o.timeout_ms = 0;
+	assert_int_equal(transport_client(0, &o, &t), -EINVAL);
+	o.timeout_ms = TIMEOUT;
+	o.key = NULL;
+	assert_int_equal(transport_server(0, &o, &t), -EINVAL);
+	assert_int_equal(transport_stream_end(NULL), -EINVAL);
+	transport_free(NULL);
+
+	open_plain(&op);
+	assert_int_equal(transport_stream_end(op.c), -EINVAL);
+	assert_int_equal(transport_stream_begin(op.c, &fd), 0);
+	assert_int_equal(fd, op.cfd);
+	assert_int_equal(transport_stream_begin(op.c, &fd2), -EINVAL);
+	assert_int_equal(transport_send_msg(op.c, 1, "x", 1), -EBUSY);
+	assert_non_null(strstr(transport_peer(op.s), "127.0.0.1:"));
+	close_pair(&op);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		VARIANT(test_connect, "tls", .enc = true, .srv_enc = true),
+		VARIANT(test_connect, "plain", .enc = false, .srv_enc = false),
+		/* A target on a trusted network still accepts an encrypting source. */
+		VARIANT(test_connect, "tls_to_plain_target", .enc = true, .srv_enc = false),
+		VARIANT(test_wrong_key, "tls", .enc = true),
+		VARIANT(test_wrong_key, "plain", .enc = false),
+		cmocka_unit_test(test_plain_client_encrypting_server),
+		cmocka_unit_test(test_bad_hellos),
+		cmocka_unit_test(test_truncated_hello),
+		cmocka_unit_test(test_silent_client_times_out),
+		cmocka_unit_test(test_silent_server_times_out),
+		cmocka_unit_test(test_garbage_instead_of_tls),
+		cmocka_unit_test(test_garbage_from_target),
+		cmocka_unit_test(test_target_speaks_other_version),
+		cmocka_unit_test(test_refusal_before_data),
+		cmocka_unit_test(test_msg_limits),
+		cmocka_unit_test(test_recv_timeout_keeps_link),
+		cmocka_unit_test(test_oversize_frame),
+		cmocka_unit_test(test_truncated_frame),
+		cmocka_unit_test(test_bad_frames),
+		VARIANT(test_stream, "tls", .enc = true),
+		VARIANT(test_stream, "plain", .enc = false),
+		cmocka_unit_test(test_stream_left_unread),
+		VARIANT(test_peer_dies, "source_tls", .enc = true, .source = true),
+		VARIANT(test_peer_dies, "source_plain", .enc = false, .source = true),
+		VARIANT(test_peer_dies, "target_tls", .enc = true, .source = false),
+		VARIANT(test_peer_dies, "target_plain", .enc = false, .source = false),
+		VARIANT(test_peer_stalls, "source_tls", .enc = true, .source = true),
+		VARIANT(test_peer_stalls, "source_plain", .enc = false, .source = true),
+		VARIANT(test_peer_stalls, "target_tls", .enc = true, .source = false),
+		VARIANT(test_peer_stalls, "target_plain", .enc = false, .source = false),
+		cmocka_unit_test(test_misuse),
+	};
+
+	signal(SIGPIPE, SIG_IGN); /* as the transport's callers must */
+	if (getenv("FERRY_TEST_LOG")) {
+		qb_log_init("test_transport", LOG_USER, LOG_DEBUG);
+		qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*",
+				  LOG_DEBUG);
+		qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
+	}
+	key_fill(&key_a, 1);
+	key_fill(&key_b, 2);
+	return cmocka_run_group_tests_name("transport", tests, NULL, NULL);
+}
