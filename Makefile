@@ -15,7 +15,7 @@ BUILD     ?= build
 
 CC        ?= gcc
 CFLAGS    ?= -O2 -g
-PKGS      := xenlight xlutil libqb libcpg libquorum libcmap gnutls libxml-2.0
+PKGS      := xenlight xlutil libqb libcpg libquorum libcmap libcorosync_common gnutls libxml-2.0
 # Recursive on purpose: pkg-config runs only when something is compiled, so
 # `make deps` works on a machine that has none of these yet.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ferryctl's command groups: one file each, one line in main.c's table. */
+#ifndef FERRYCTL_H
+#define FERRYCTL_H
+
+/** Exit status for bad usage, shared by every group. */
+#define FERRYCTL_EXIT_USAGE 2
+
+/**
+ * `ferryctl ledger ...`: talk to ferryd's replicated ledger.
+ * @return the process exit status
+ */
+int cmd_ledger(int argc, char **argv);
+
+/**
+ * `ferryctl dump`: alias of `ferryctl ledger dump`.
+ * @return the process exit status
+ */
+int cmd_dump(int argc, char **argv);
+
+#endif
