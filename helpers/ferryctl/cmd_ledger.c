@@ -138,9 +138,9 @@ static int report(struct opts *o, const char *what, const char *name, int rc,
 		break;
 	case FERRY_E_OWNED:
 	case FERRY_E_NOTOWNER:
-		fprintf(stderr, "%s %s: refused: %s is %s by %s (nodeid %u, epoch %" PRIu64 ")\n", what,
-			name, name, ledger_state_name(e->state), node_name(o, e->owner, a, sizeof(a)),
-			e->owner, e->epoch);
+		fprintf(stderr, "%s %s: refused: %s is owned by %s (nodeid %u, %s, epoch %" PRIu64 ")\n",
+			what, name, name, node_name(o, e->owner, a, sizeof(a)), e->owner,
+			ledger_state_name(e->state), e->epoch);
 		break;
 	case FERRY_E_NOTFENCED:
 		age(r->now_ms, e->since_ms, t, sizeof(t));

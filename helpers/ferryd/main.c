@@ -235,9 +235,13 @@ int main(int argc, char **argv)
 	for (; started < NMODULES; started++) {
 		rc = modules[started].start(&d);
 		if (rc < 0) {
-			fprintf(stderr, "ferryd: cannot start the %s: %s%s\n", modules[started].name,
-				strerror(-rc),
-				rc == -ENOTCONN ? " (is corosync running on this node?)" : "");
+			if (rc == -ENOTCONN)
+				fprintf(stderr, "ferryd: cannot start the %s: corosync is not reachable "
+						"(is corosync running on this node?)\n",
+					modules[started].name);
+			else
+				fprintf(stderr, "ferryd: cannot start the %s: %s\n",
+					modules[started].name, strerror(-rc));
 			flog(FLOG_MAIN, LOG_ERR, "cannot start the %s: %s", modules[started].name,
 			     strerror(-rc));
 			d.exit_code = 1;
