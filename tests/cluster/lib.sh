@@ -182,7 +182,10 @@ flc_start() { # I NAME CMD...
 	i=$1
 	name=$2
 	shift 2
-	flc_in "$i" "$@" </dev/null >>"$FLC_DIR/n$i/log/$name.log" 2>&1 &
+	k=$(flc_keeper "$i")
+	[ -n "$k" ] || return 1
+	# nsenter execs the daemon without forking: $! is the daemon's own PID
+	nsenter -t "$k" -m -u -n -- "$@" </dev/null >>"$FLC_DIR/n$i/log/$name.log" 2>&1 &
 	echo $! >"$FLC_DIR/n$i/$name.pid"
 }
 flc_pid() { cat "$FLC_DIR/n$1/$2.pid" 2>/dev/null; }
@@ -242,7 +245,7 @@ flc_dom_is() { [ "$(flc_dom "$1" "$2" | cut -d' ' -f1-2)" = "$3" ]; }
 # Pacemaker helpers.
 flc_pcmk_online() { # I COUNT: node I's pacemaker sees COUNT nodes online with a DC
 	flc_in "$1" crm_mon -1 --output-as=xml 2>/dev/null >"$FLC_DIR/crm_mon.$1.xml" || return 1
-	grep -q 'have-quorum="true"' "$FLC_DIR/crm_mon.$1.xml" &&
+	grep -q 'with_quorum="true"' "$FLC_DIR/crm_mon.$1.xml" &&
 		[ "$(grep -c '<node name=.* online="true"' "$FLC_DIR/crm_mon.$1.xml")" -eq "$2" ]
 }
 flc_fence_device_ready() { flc_in "$1" stonith_admin --list-registered 2>/dev/null | grep -q fence-flc; }
