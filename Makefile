@@ -5,6 +5,7 @@
 #   make deps       install the Debian packages ferry needs (idempotent)
 #   make check      deps + build + every test tier, one summary line at the end
 #   make demo       deps + build + the lab demo
+#   make bench-ledger  ledger latency, throughput, 10k state transfer, RSS
 #   make install DESTDIR=... PREFIX=...
 
 PREFIX    ?= /usr
@@ -53,7 +54,7 @@ DEB_LAB   := qemu-system-x86 qemu-utils xen-utils-4.17 drbd-utils lvm2 socat \
 	openssh-server openssh-client chrony gnutls-bin
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_LAB)
 
-.PHONY: all deps install check check-tiers demo clean lab-down
+.PHONY: all deps install check check-tiers demo clean lab-down bench-ledger
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_BIN)
@@ -99,6 +100,13 @@ check: deps
 
 check-tiers:
 	@tests/run-tiers
+
+# Ledger benchmark: 16 then 3 namespace nodes; prints figures, asserts none.
+$(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
+
+bench-ledger: all $(BUILD)/tests/bench/ledger_bench
+	tests/bench/ledger
 
 demo: deps
 	$(MAKE) all

@@ -44,6 +44,7 @@ struct ferryd {
 	uint32_t pid;
 	struct replica *rep;
 	uint64_t started_mono_ms;
+	uint64_t start_to_sync_ms; /**< process start to first sync, 0 until then */
 	int exit_code;   /**< set by ferryd_stop */
 	int fencing_api; /**< 1 loaded, 0 missing, 2 not tried yet */
 };

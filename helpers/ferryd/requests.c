@@ -153,6 +153,7 @@ static void answer_status(struct ferryd *d, qb_ipcs_connection_t *c,
 	s->now_ms = ferry_wall_ms();
 	s->last_sync_ms = info.last_sync_ms;
 	s->first_sync_ms = info.first_sync_ms;
+	s->start_to_sync_ms = d->start_to_sync_ms;
 	s->uptime_ms = ferry_mono_ms() - d->started_mono_ms;
 	s->sync_source = info.sync_source;
 	s->digest = ledger_digest(replica_ledger(d->rep));

@@ -68,6 +68,8 @@ static void on_synced(void *ctx, bool cold)
 	     cold ? "cold start" : "from node", ledger_count(replica_ledger(d->rep)),
 	     (unsigned long long)info.first_sync_ms);
 	syncing_since = 0;
+	if (!d->start_to_sync_ms)
+		d->start_to_sync_ms = ferry_mono_ms() - d->started_mono_ms + 1;
 	report_inventory(d);
 	requests_kick(d);
 }

@@ -74,6 +74,7 @@ struct ferry_ipc_status {
 	uint64_t now_ms;
 	uint64_t last_sync_ms;  /**< duration of the last state transfer round */
 	uint64_t first_sync_ms; /**< join to first sync */
+	uint64_t start_to_sync_ms; /**< process start to first sync */
 	uint64_t uptime_ms;
 	uint64_t digest; /**< ledger_digest(): equal on nodes that agree */
 	uint32_t sync_source;
