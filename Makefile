@@ -5,6 +5,7 @@
 #   make deps       install the Debian packages ferry needs (idempotent)
 #   make check      deps + build + every test tier, one summary line at the end
 #   make demo       deps + build + the lab demo
+#   make bench-ledger  ledger latency, throughput, 10k state transfer, RSS
 #   make install DESTDIR=... PREFIX=...
 #   make bench-transport   migration transport throughput per mode (prints only)
 
@@ -16,7 +17,7 @@ BUILD     ?= build
 
 CC        ?= gcc
 CFLAGS    ?= -O2 -g
-PKGS      := xenlight xlutil libqb libcpg libquorum libcmap gnutls libxml-2.0
+PKGS      := xenlight xlutil libqb libcpg libquorum libcmap libcorosync_common gnutls libxml-2.0
 # Recursive on purpose: pkg-config runs only when something is compiled, so
 # `make deps` works on a machine that has none of these yet.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -54,7 +55,7 @@ DEB_LAB   := qemu-system-x86 qemu-utils xen-utils-4.17 drbd-utils lvm2 socat \
 	openssh-server openssh-client chrony gnutls-bin
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_LAB)
 
-.PHONY: all deps install check check-tiers demo clean lab-down bench-transport
+.PHONY: all deps install check check-tiers demo clean lab-down bench-transport bench-ledger
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_BIN)
@@ -107,6 +108,13 @@ check: deps
 
 check-tiers:
 	@tests/run-tiers
+
+# Ledger benchmark: 16 then 3 namespace nodes; prints figures, asserts none.
+$(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
+
+bench-ledger: all $(BUILD)/tests/bench/ledger_bench
+	tests/bench/ledger
 
 demo: deps
 	$(MAKE) all

@@ -15,7 +15,15 @@ struct ferryctl_command {
 	const char *summary;
 };
 
+int cmd_ledger(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 int cmd_domain(int argc, char **argv);
+int cmd_migrations(int argc, char **argv);
+int cmd_drbd(int argc, char **argv);
+int cmd_lvm(int argc, char **argv);
+int cmd_resource(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /** Logging: stderr at @verbosity ("ferryctl: message"), syslog at info. */
 void ferryctl_log_init(int verbosity);

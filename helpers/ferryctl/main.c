@@ -10,7 +10,15 @@
 #include "ferryctl.h"
 
 static const struct ferryctl_command commands[] = {
+	{"ledger", cmd_ledger, "the replicated ownership ledger kept by ferryd"},
+	{"dump", cmd_dump, "print ferryd's blackbox log ring (same as 'ledger dump')"},
 	{"domain", cmd_domain, "Xen domains on this node through libxl, and live migration"},
+	{"migrations", cmd_migrations, "recent migrations this node sent, with their figures"},
+	{"drbd", cmd_drbd, "DRBD roles, the dual-primary window, sync state"},
+	{"lvm", cmd_lvm, "LVM activation below or above DRBD"},
+	{"resource", cmd_resource, "the XenDomain agent's actions (start, stop, monitor, ...)"},
+	{"key", cmd_key, "generate or check the cluster key for migrations"},
+	{"serve", cmd_serve, "serve one peer connection (run by ferryd)"},
 };
 
 static void usage(FILE *f)

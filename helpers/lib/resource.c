@@ -457,7 +457,7 @@ static int window_open(struct peer *p, void *arg, char *why, size_t len)
 static void window_close(struct peer *p, struct window *w, bool migrated, char *why, size_t len)
 {
 	struct resource *r = w->r;
-	char tmp[PEER_WHY_MAX];
+	char tmp[200];
 
 	if (migrated) {
 		/* The source must be Secondary before the flag can be cleared. */

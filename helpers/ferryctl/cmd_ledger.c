@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `ferryctl ledger ...`: ferryd's replicated ownership ledger. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <qb/qblog.h>
+
+#include "ferry_status.h"
+#include "ferryctl.h"
+#include "ledger_client.h"
+#include "nodemap.h"
+
+/* Exit statuses: one per verdict, documented in --help and the README. */
+static const struct {
+	int status;
+	int code;
+} exits[] = {
+	{ FERRY_OK, 0 },          { FERRY_E_INTERNAL, 1 },  { FERRY_E_INVAL, 2 },
+	{ FERRY_E_OWNED, 3 },     { FERRY_E_NOQUORUM, 4 },  { FERRY_E_NOTFENCED, 5 },
+	{ FERRY_E_CONFLICT, 6 },  { FERRY_E_NOTOWNER, 7 },  { FERRY_E_STATE, 8 },
+	{ FERRY_E_BUSY, 9 },      { FERRY_E_NOTMEMBER, 10 }, { FERRY_E_ALIVE, 11 },
+	{ FERRY_E_STALE, 12 },    { FERRY_E_TIMEDOUT, 13 }, { FERRY_E_UNREACHABLE, 14 },
+	{ FERRY_E_PERM, 15 },
+};
+
+static const char exit_help[] =
+	"Exit status:\n"
+	"   0  granted / done\n"
+	"   1  internal error\n"
+	"   2  bad usage or invalid request\n"
+	"   3  refused: the domain is owned by another node (named in the message)\n"
+	"   4  refused: this partition has no quorum\n"
+	"   5  refused: orphaned, and its old owner is neither fenced nor confirmed dead\n"
+	"   6  refused: the domain is in CONFLICT (running on two nodes)\n"
+	"   7  refused: this node is not the owner (or migration source/target)\n"
+	"   8  refused: the domain is not in a state that allows this\n"
+	"   9  refused: the domain is migrating\n"
+	"  10  refused: the target node does not run ferryd in this partition\n"
+	"  11  refused: confirm-dead of a node that is a live member\n"
+	"  12  refused: stale epoch\n"
+	"  13  timed out (for a sent request the outcome is unknown: check 'show')\n"
+	"  14  ferryd is not reachable on this node\n"
+	"  15  ferryd refused this client (root only)\n";
+
+struct opts {
+	uint32_t timeout_ms;
+	bool json;
+	bool brief;
+	uint64_t epoch;
+	struct nodemap nodes;
+	bool have_nodes;
+};
+
+struct sub {
+	const char *name;
+	int (*run)(struct opts *o, int argc, char **argv);
+	int nargs;
+	bool domain; /* the first argument is a domain name */
+	const char *args;
+	const char *help;
+};
+
+static int exit_of(int status)
+{
+	for (size_t i = 0; i < sizeof(exits) / sizeof(exits[0]); i++)
+		if (exits[i].status == status)
+			return exits[i].code;
+	return 1;
+}
+
+static const char *node_name(struct opts *o, uint32_t id, char *buf, size_t len)
+{
+	const char *n = NULL;
+
+	if (id == 0)
+		return "-";
+	if (!o->have_nodes)
+		o->have_nodes = nodemap_load(&o->nodes) == 0;
+	if (o->have_nodes)
+		n = nodemap_name(&o->nodes, id);
+	if (n)
+		snprintf(buf, len, "%s", n);
+	else
+		snprintf(buf, len, "node%u", id);
+	return buf;
+}
+
+static int resolve_node(struct opts *o, const char *arg, uint32_t *id)
+{
+	if (!o->have_nodes)
+		o->have_nodes = nodemap_load(&o->nodes) == 0;
+	if (nodemap_resolve(&o->nodes, arg, id) == 0)
+		return 0;
+	fprintf(stderr, "ferryctl: unknown node '%s' (not a name in corosync's nodelist nor a nodeid)\n",
+		arg);
+	return -ENOENT;
+}
+
+static void age(uint64_t now_ms, uint64_t then_ms, char *buf, size_t len)
+{
+	uint64_t s = now_ms > then_ms ? (now_ms - then_ms) / 1000 : 0;
+
+	if (s < 120)
+		snprintf(buf, len, "%" PRIu64 "s", s);
+	else if (s < 7200)
+		snprintf(buf, len, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
+	else
+		snprintf(buf, len, "%" PRIu64 "h%02" PRIu64 "m", s / 3600, (s / 60) % 60);
+}
+
+/* ---- one line about a verdict ---- */
+
+static int report(struct opts *o, const char *what, const char *name, int rc,
+		  const struct ferry_ipc_reply *r)
+{
+	int v = ledger_client_verdict(rc, r->status);
+	const struct ledger_entry *e = &r->entry;
+	char a[64], b[64], t[32];
+
+	switch (v) {
+	case FERRY_OK:
+		if (e->state == LEDGER_FREE)
+			printf("%s %s: ok (free, epoch %" PRIu64 ")\n", what, name, e->epoch);
+		else if (e->state == LEDGER_MIGRATING)
+			printf("%s %s: ok (migrating from %s to %s, epoch %" PRIu64 ")\n", what, name,
+			       node_name(o, e->owner, a, sizeof(a)), node_name(o, e->peer, b, sizeof(b)),
+			       e->epoch);
+		else if (e->owner)
+			printf("%s %s: ok (owner %s, epoch %" PRIu64 ")\n", what, name,
+			       node_name(o, e->owner, a, sizeof(a)), e->epoch);
+		else
+			printf("%s %s: ok\n", what, name);
+		break;
+	case FERRY_E_OWNED:
+	case FERRY_E_NOTOWNER:
+		fprintf(stderr, "%s %s: refused: %s is owned by %s (nodeid %u, %s, epoch %" PRIu64 ")\n",
+			what, name, name, node_name(o, e->owner, a, sizeof(a)), e->owner,
+			ledger_state_name(e->state), e->epoch);
+		break;
+	case FERRY_E_NOTFENCED:
+		age(r->now_ms, e->since_ms, t, sizeof(t));
+		fprintf(stderr,
+			"%s %s: refused: %s is ORPHANED for %s; its owner %s (nodeid %u) is neither "
+			"fenced nor confirmed dead. Wait for fencing, or if you know it is off: "
+			"ferryctl ledger confirm-dead %s\n",
+			what, name, name, t, node_name(o, e->owner, a, sizeof(a)), e->owner,
+			node_name(o, e->owner, b, sizeof(b)));
+		break;
+	case FERRY_E_CONFLICT:
+		fprintf(stderr, "%s %s: refused: %s is in CONFLICT: running on %s and on %s\n", what,
+			name, name, node_name(o, e->owner, a, sizeof(a)),
+			node_name(o, e->peer, b, sizeof(b)));
+		break;
+	case FERRY_E_BUSY:
+		fprintf(stderr, "%s %s: refused: %s is migrating from %s to %s\n", what, name, name,
+			node_name(o, e->owner, a, sizeof(a)), node_name(o, e->peer, b, sizeof(b)));
+		break;
+	case FERRY_E_UNREACHABLE:
+		fprintf(stderr, "%s %s: ferryd is not reachable on this node (is it running?)\n", what,
+			name);
+		break;
+	case FERRY_E_PERM:
+		fprintf(stderr, "%s %s: ferryd refused this client: only root may use it\n", what,
+			name);
+		break;
+	default:
+		fprintf(stderr, "%s %s: %s: %s\n", what, name,
+			v == FERRY_E_TIMEDOUT ? "timed out" : "refused",
+			rc == 0 && r->reason[0] ? r->reason : ferry_status_text(v));
+		break;
+	}
+	return exit_of(v);
+}
+
+/* ---- domain commands ---- */
+
+static int run_claim(struct opts *o, int argc, char **argv)
+{
+	struct ferry_ipc_reply r;
+
+	(void)argc;
+	return report(o, "claim", argv[0], ledger_client_claim(argv[0], o->timeout_ms, &r), &r);
+}
+
+static int run_release(struct opts *o, int argc, char **argv)
+{
+	struct ferry_ipc_reply r;
+
+	(void)argc;
+	return report(o, "release", argv[0], ledger_client_release(argv[0], o->timeout_ms, &r), &r);
+}
+
+static int run_begin(struct opts *o, int argc, char **argv)
+{
+	struct ferry_ipc_reply r;
+	uint32_t target;
+
+	(void)argc;
+	if (resolve_node(o, argv[1], &target) < 0)
+		return FERRYCTL_EXIT_USAGE;
+	return report(o, "migrate-begin", argv[0],
+		      ledger_client_migrate_begin(argv[0], target, o->timeout_ms, &r), &r);
+}
+
+static int run_commit(struct opts *o, int argc, char **argv)
+{
+	struct ferry_ipc_reply r;
+
+	(void)argc;
+	return report(o, "migrate-commit", argv[0],
+		      ledger_client_migrate_commit(argv[0], o->epoch, o->timeout_ms, &r), &r);
+}
+
+static int run_abort(struct opts *o, int argc, char **argv)
+{
+	struct ferry_ipc_reply r;
+
+	(void)argc;
+	return report(o, "migrate-abort", argv[0],
+		      ledger_client_migrate_abort(argv[0], o->epoch, o->timeout_ms, &r), &r);
+}
+
+static int run_confirm(struct opts *o, int argc, char **argv)
+{
+	struct ferry_ipc_reply r;
+	uint32_t id;
+	int rc, v;
+	char a[64];
+
+	(void)argc;
+	if (resolve_node(o, argv[0], &id) < 0)
+		return FERRYCTL_EXIT_USAGE;
+	rc = ledger_client_confirm_dead(id, o->timeout_ms, &r);
+	v = ledger_client_verdict(rc, r.status);
+	if (v == FERRY_OK) {
+		printf("confirm-dead %s: recorded: %s (nodeid %u) is off; its orphaned domains may be "
+		       "claimed\n",
+		       argv[0], node_name(o, id, a, sizeof(a)), id);
+		return 0;
+	}
+	if (v == FERRY_E_ALIVE) {
+		fprintf(stderr, "confirm-dead %s: refused: %s (nodeid %u) is a live member of the group\n",
+			argv[0], node_name(o, id, a, sizeof(a)), id);
+		return exit_of(v);
+	}
+	return report(o, "confirm-dead", argv[0], rc, &r);
+}
+
+/* ---- status and show ---- */
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_status_text(struct opts *o, const struct ferry_ipc_status *s)
+{
+	char a[64], t[32];
+
+	printf("node %s (nodeid %u): %s, %s", node_name(o, s->nodeid, a, sizeof(a)), s->nodeid,
+	       s->synced ? "in sync" : "NOT in sync yet", s->quorate ? "quorate" : "NOT QUORATE");
+	if (!s->rings_agree)
+		printf(" (waiting for the CPG and quorum rings to agree)");
+	printf("\nmembers:");
+	for (uint32_t i = 0; i < s->nmembers; i++)
+		printf(" %s", node_name(o, s->members[i], a, sizeof(a)));
+	printf("\n");
+	for (uint32_t i = 0; i < s->nnodes; i++) {
+		const struct ledger_node *n = &s->nodes[i];
+
+		if (n->member || !n->lost_gen)
+			continue;
+		age(s->now_ms, n->lost_at_ms, t, sizeof(t));
+		printf("lost: %s (nodeid %u) %s ago, %s\n", node_name(o, n->nodeid, a, sizeof(a)),
+		       n->nodeid, t,
+		       n->dead ? "fenced or confirmed dead"
+			       : "NOT fenced: its domains stay down until fencing or confirm-dead");
+	}
+	if (s->fencing_api == 0)
+		printf("fencing: Pacemaker's fencing API is not available: only 'confirm-dead' can "
+		       "release orphaned domains\n");
+}
+
+static void print_status_json(struct opts *o, const struct ferry_ipc_status *s, bool open)
+{
+	char a[64];
+
+	printf("{\"node\":{\"id\":%u,\"name\":", s->nodeid);
+	json_str(node_name(o, s->nodeid, a, sizeof(a)));
+	printf("},\"pid\":%u,\"synced\":%s,\"quorate\":%s,\"rings_agree\":%s,"
+	       "\"cpg_ring\":%" PRIu64 ",\"quorum_ring\":%" PRIu64 ",\"fencing_api\":%u,"
+	       "\"domains\":%u,\"digest\":\"%016" PRIx64 "\",\"pending\":%u,"
+	       "\"sync_source\":%u,\"last_sync_ms\":%" PRIu64 ",\"join_to_sync_ms\":%" PRIu64
+	       ",\"start_to_sync_ms\":%" PRIu64 ",\"uptime_ms\":%" PRIu64 ",\"members\":[",
+	       s->pid, s->synced ? "true" : "false", s->quorate ? "true" : "false",
+	       s->rings_agree ? "true" : "false", s->cpg_ring, s->quorum_ring, s->fencing_api,
+	       s->ndomains, s->digest, s->pending, s->sync_source, s->last_sync_ms,
+	       s->first_sync_ms, s->start_to_sync_ms, s->uptime_ms);
+	for (uint32_t i = 0; i < s->nmembers; i++)
+		printf("%s%u", i ? "," : "", s->members[i]);
+	printf("],\"lost\":[");
+	for (uint32_t i = 0, k = 0; i < s->nnodes; i++) {
+		const struct ledger_node *n = &s->nodes[i];
+
+		if (n->member || !n->lost_gen)
+			continue;
+		printf("%s{\"id\":%u,\"name\":", k++ ? "," : "", n->nodeid);
+		json_str(node_name(o, n->nodeid, a, sizeof(a)));
+		printf(",\"lost_for_ms\":%" PRIu64 ",\"fenced\":%s}",
+		       s->now_ms > n->lost_at_ms ? s->now_ms - n->lost_at_ms : 0,
+		       n->dead ? "true" : "false");
+	}
+	printf("]%s", open ? "" : "}\n");
+}
+
+static int get_status(struct opts *o, struct ferry_ipc_status *s)
+{
+	int rc = ledger_client_status(o->timeout_ms, s);
+	int v = ledger_client_verdict(rc, rc == 0 ? s->status : 0);
+
+	if (v != FERRY_OK)
+		return report(o, "status", "", rc, &(struct ferry_ipc_reply){ .status = v });
+	return 0;
+}
+
+static int run_status(struct opts *o, int argc, char **argv)
+{
+	struct ferry_ipc_status s;
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	rc = get_status(o, &s);
+	if (rc)
+		return rc;
+	if (o->json)
+		print_status_json(o, &s, false);
+	else
+		print_status_text(o, &s);
+	return 0;
+}
+
+struct show_ctx {
+	struct opts *o;
+	size_t n;
+};
+
+static int show_one(const struct ledger_entry *e, uint64_t now_ms, void *arg)
+{
+	struct show_ctx *c = arg;
+	struct opts *o = c->o;
+	char a[64], b[64], t[32], detail[200] = "";
+
+	if (o->brief) {
+		printf("%s %s %u %" PRIu64 " %u %u\n", e->name, ledger_state_name(e->state), e->owner,
+		       e->epoch, e->peer, e->owner_dead);
+	} else if (o->json) {
+		printf("%s{\"name\":", c->n ? "," : "");
+		json_str(e->name);
+		printf(",\"state\":\"%s\",\"owner\":%u,\"owner_name\":", ledger_state_name(e->state),
+		       e->owner);
+		json_str(e->owner ? node_name(o, e->owner, a, sizeof(a)) : "");
+		printf(",\"peer\":%u,\"epoch\":%" PRIu64, e->peer, e->epoch);
+		if (e->state == LEDGER_ORPHANED)
+			printf(",\"orphaned_for_ms\":%" PRIu64 ",\"owner_fenced\":%s",
+			       now_ms > e->since_ms ? now_ms - e->since_ms : 0,
+			       e->owner_dead ? "true" : "false");
+		printf("}");
+	} else {
+		switch (e->state) {
+		case LEDGER_MIGRATING:
+			snprintf(detail, sizeof(detail), "to %s", node_name(o, e->peer, b, sizeof(b)));
+			break;
+		case LEDGER_ORPHANED:
+			age(now_ms, e->since_ms, t, sizeof(t));
+			snprintf(detail, sizeof(detail), "for %s, %s", t,
+				 e->owner_dead ? "owner fenced: may be claimed"
+					       : "owner NOT fenced: waiting for fencing or confirm-dead");
+			break;
+		case LEDGER_CONFLICT:
+			snprintf(detail, sizeof(detail), "also running on %s",
+				 node_name(o, e->peer, b, sizeof(b)));
+			break;
+		default:
+			break;
+		}
+		printf("%-24s %-10s %-12s %6" PRIu64 "  %s\n", e->name, ledger_state_name(e->state),
+		       e->owner ? node_name(o, e->owner, a, sizeof(a)) : "-", e->epoch, detail);
+	}
+	c->n++;
+	return 0;
+}
+
+static int run_show(struct opts *o, int argc, char **argv)
+{
+	struct ferry_ipc_status s;
+	struct show_ctx c = { o, 0 };
+	int rc, status = FERRY_OK;
+
+	(void)argc;
+	(void)argv;
+	if (!o->brief) {
+		rc = get_status(o, &s);
+		if (rc)
+			return rc;
+		if (o->json) {
+			print_status_json(o, &s, true);
+			printf(",\"ledger\":[");
+		} else {
+			print_status_text(o, &s);
+			printf("\n%-24s %-10s %-12s %6s  %s\n", "DOMAIN", "STATE", "OWNER", "EPOCH",
+			       "DETAIL");
+		}
+	}
+	rc = ledger_client_show(show_one, &c, o->timeout_ms, &status);
+	if (o->json && !o->brief)
+		printf("]}\n");
+	if (rc < 0 || status != FERRY_OK)
+		return report(o, "show", "", rc, &(struct ferry_ipc_reply){ .status = status });
+	return 0;
+}
+
+static int run_dump(struct opts *o, int argc, char **argv)
+{
+	char path[256];
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	rc = ledger_client_dump(path, sizeof(path), o->timeout_ms);
+	if (rc < 0)
+		return report(o, "dump", "", rc == -EIO ? 0 : rc,
+			      &(struct ferry_ipc_reply){ .status = FERRY_E_INTERNAL });
+	fflush(stdout);
+	if (qb_log_blackbox_print_from_file(path) < 0) {
+		fprintf(stderr, "dump: cannot read %s\n", path);
+		return 1;
+	}
+	return 0;
+}
+
+static const struct sub subs[] = {
+	{ "show", run_show, 0, false, "[--json|--brief]",
+	  "the ledger, with quorum, members, lost nodes and ages" },
+	{ "status", run_status, 0, false, "[--json]", "ferryd's view: sync, quorum, members, lost nodes" },
+	{ "claim", run_claim, 1, true, "DOMAIN", "make this node the owner (granted when free)" },
+	{ "release", run_release, 1, true, "DOMAIN", "give up a domain this node owns" },
+	{ "migrate-begin", run_begin, 2, true, "DOMAIN TARGET_NODE", "start handing a domain over" },
+	{ "migrate-commit", run_commit, 1, true, "DOMAIN [--epoch N]", "the target becomes the owner" },
+	{ "migrate-abort", run_abort, 1, true, "DOMAIN [--epoch N]", "the source keeps the domain" },
+	{ "confirm-dead", run_confirm, 1, false, "NODE",
+	  "an operator's word that NODE is off (like stonith_admin --confirm)" },
+	{ "dump", run_dump, 0, false, "", "print ferryd's blackbox log ring" },
+};
+
+#define NSUBS (sizeof(subs) / sizeof(subs[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: ferryctl ledger COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
+	for (size_t i = 0; i < NSUBS; i++)
+		fprintf(f, "  %-15s %-22s %s\n", subs[i].name, subs[i].args, subs[i].help);
+	fprintf(f, "\nOptions:\n"
+		   "  -t, --timeout SECONDS  how long ferryd may take (default %u)\n"
+		   "      --json             machine-readable output (show, status)\n"
+		   "      --brief            show: one 'name state owner epoch peer fenced' line\n"
+		   "                         per domain, without ages (for comparing nodes)\n"
+		   "      --epoch N          migrate-commit/abort: refuse unless the epoch is N\n"
+		   "  -h, --help             help (also after any command)\n"
+		   "\nNODE and TARGET_NODE are corosync node names or nodeids.\n\n%s",
+		FERRY_IPC_DEFAULT_TIMEOUT_MS / 1000, exit_help);
+}
+
+static void sub_usage(FILE *f, const struct sub *s)
+{
+	fprintf(f, "Usage: ferryctl ledger %s %s\n%s.\n\n"
+		   "Options: -t/--timeout SECONDS, --json, --brief, --epoch N, -h/--help\n\n%s",
+		s->name, s->args, s->help, exit_help);
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	struct opts o = { .timeout_ms = 0 };
+
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("Usage: ferryctl dump\nPrint ferryd's blackbox log ring (same as "
+		       "'ferryctl ledger dump').\n");
+		return 0;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "Usage: ferryctl dump\n");
+		return FERRYCTL_EXIT_USAGE;
+	}
+	return run_dump(&o, 0, NULL);
+}
+
+int cmd_ledger(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_BRIEF, OPT_EPOCH };
+	static const struct option lopts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "brief", no_argument, NULL, OPT_BRIEF },
+		{ "epoch", required_argument, NULL, OPT_EPOCH },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct sub *s = NULL;
+	struct opts o = { 0 };
+	char *end;
+	int c, rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return FERRYCTL_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < NSUBS; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			s = &subs[i];
+	if (!s) {
+		fprintf(stderr, "ferryctl ledger: unknown command '%s'\n\n", argv[1]);
+		usage(stderr);
+		return FERRYCTL_EXIT_USAGE;
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			errno = 0;
+			o.timeout_ms = (uint32_t)(strtod(optarg, &end) * 1000);
+			if (errno || *end || o.timeout_ms == 0) {
+				fprintf(stderr, "ferryctl: bad timeout '%s'\n", optarg);
+				return FERRYCTL_EXIT_USAGE;
+			}
+			break;
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case OPT_BRIEF:
+			o.brief = true;
+			break;
+		case OPT_EPOCH:
+			errno = 0;
+			o.epoch = strtoull(optarg, &end, 10);
+			if (errno || *end) {
+				fprintf(stderr, "ferryctl: bad epoch '%s'\n", optarg);
+				return FERRYCTL_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			sub_usage(stdout, s);
+			return 0;
+		default:
+			sub_usage(stderr, s);
+			return FERRYCTL_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != s->nargs) {
+		sub_usage(stderr, s);
+		return FERRYCTL_EXIT_USAGE;
+	}
+	if (s->domain && !ledger_name_valid(argv[optind])) {
+		fprintf(stderr, "ferryctl: '%s' is not a valid domain name\n", argv[optind]);
+		return FERRYCTL_EXIT_USAGE;
+	}
+	rc = s->run(&o, argc - optind, argv + optind);
+	if (o.have_nodes)
+		nodemap_free(&o.nodes);
+	return rc;
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ferryd's modules and the state they share. Each module is one concern
+ * with start/stop functions that take the daemon (and so its qb loop):
+ *
+ *   main.c      options, daemonizing, the loop, signals
+ *   group.c     the CPG group "ferry": join, deliveries, send queue
+ *   quorum.c    libquorum tracking
+ *   sync.c      the replica's callbacks: state transfer, reports, logging
+ *   requests.c  client and internal requests waiting for their delivery
+ *   ipc.c       the libqb IPC server for local clients (root only)
+ *   fence.c     fence history of lost nodes, queried off the loop
+ *   inventory.c which domains run on this node
+ *
+ * New event sources (migration listener, libxl supervision) get their own
+ * file with the same shape and a line in main.c's module table.
+ */
+#ifndef FERRYD_H
+#define FERRYD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <qb/qbipcs.h>
+#include <qb/qbloop.h>
+
+#include "ferry_ipc.h"
+#include "flog.h"
+#include "ledger.h"
+#include "replica.h"
+
+/** The daemon. */
+struct ferryd {
+	qb_loop_t *loop;
+	/* options */
+	bool foreground;
+	bool debug;
+	const char *pid_file;
+	const char *inventory_dir; /**< test seam standing in for libxl */
+	const char *run_dir;
+	/* identity and the replicated ledger */
+	uint32_t nodeid;
+	uint32_t pid;
+	struct replica *rep;
+	uint64_t started_mono_ms;
+	uint64_t start_to_sync_ms; /**< process start to first sync, 0 until then */
+	int exit_code;   /**< set by ferryd_stop */
+	int fencing_api; /**< 1 loaded, 0 missing, 2 not tried yet */
+};
+
+/** Stop the loop; ferryd exits with @p code. The first reason wins. */
+void ferryd_stop(struct ferryd *d, int code, const char *why);
+
+/* group.c: the CPG group */
+/** Connect to corosync and join the group. @return 0 or -errno */
+int group_start(struct ferryd *d);
+/** Leave the group and disconnect. */
+void group_stop(struct ferryd *d);
+/** Multicast a message (copied); queued while CPG says TRY_AGAIN. @return 0 or -errno */
+int group_send(struct ferryd *d, const void *buf, size_t len);
+/** Messages waiting in the send queue. */
+size_t group_queued(void);
+
+/* quorum.c */
+/** Start tracking quorum. @return 0 or -errno */
+int quorum_watch_start(struct ferryd *d);
+/** Stop tracking quorum. */
+void quorum_watch_stop(struct ferryd *d);
+
+/* sync.c */
+/** Create the replica and its callbacks. @return 0 or -errno */
+int sync_start(struct ferryd *d);
+/** Free the replica. */
+void sync_stop(struct ferryd *d);
+/** Something that may unblock waiting requests changed (ring, quorum). */
+void sync_changed(struct ferryd *d);
+
+/* requests.c */
+/** Start the request timer. @return 0 or -errno */
+int requests_start(struct ferryd *d);
+/** Answer every waiting client and stop. */
+void requests_stop(struct ferryd *d);
+/**
+ * A client's request. It is answered through ipc_reply(), now or when its
+ * decision is delivered, or when its timeout expires.
+ */
+void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct ferry_ipc_req *req);
+/** An internal REPORT of running domains (retried until delivered). */
+void requests_report(struct ferryd *d, char **names, size_t n);
+/** An internal FENCED proof for node @p nodeid's loss @p lost_gen. */
+void requests_fenced(struct ferryd *d, uint32_t nodeid, uint32_t lost_gen, uint64_t fence_time);
+/** Our own message was delivered and decided. */
+void requests_decided(struct ferryd *d, uint64_t req_id, int type, const struct ledger_result *res);
+/** Try to send what waits (sync done, rings agree now...). */
+void requests_kick(struct ferryd *d);
+/** A client went away: forget it. */
+void requests_forget(struct ferryd *d, qb_ipcs_connection_t *c);
+/** Requests waiting. */
+size_t requests_pending(void);
+
+/* ipc.c */
+/** Start the IPC server "ferryd". @return 0 or -errno */
+int ipc_start(struct ferryd *d);
+/** Stop it (clients are disconnected). */
+void ipc_stop(struct ferryd *d);
+/** Send a reply; a client that cannot take it is disconnected, never waited for. */
+void ipc_reply(qb_ipcs_connection_t *c, const void *buf, size_t len);
+
+/* fence.c */
+/** Start watching fence history of lost nodes. @return 0 */
+int fence_start(struct ferryd *d);
+/** Stop (kills a running query child). */
+void fence_stop(struct ferryd *d);
+
+/* inventory.c */
+/**
+ * Names of the domains running on this node.
+ * @param[out] names malloc'ed array of malloc'ed names (free with inventory_free)
+ * @return 0, or -ENOTSUP when no inventory source is configured, -errno
+ */
+int inventory_list(struct ferryd *d, char ***names, size_t *n);
+/** Free what inventory_list returned. */
+void inventory_free(char **names, size_t n);
+
+#endif

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The replica's callbacks: its messages go to the group, its decisions to
+ * the waiting requests, its events to the log. After every sync this node
+ * REPORTs the domains it runs, which rebuilds the ledger on a cold start
+ * and re-adopts this node's orphans after a restart. A watchdog forces a
+ * round that waits on a silent member.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "ferry_time.h"
+#include "ferryd.h"
+
+/* A round that waits this long for offers stops waiting (ghost members). */
+#define SYNC_FORCE_AFTER_MS 20000
+#define WATCHDOG_MS 2000
+
+static struct ferryd *dd;
+static qb_loop_timer_handle watchdog;
+static uint64_t syncing_since;
+
+static int on_send(void *ctx, const void *buf, size_t len)
+{
+	return group_send(ctx, buf, len);
+}
+
+static void on_decided(void *ctx, uint64_t req_id, int type, const struct ledger_result *res)
+{
+	requests_decided(ctx, req_id, type, res);
+}
+
+static void on_event(void *ctx, int pri, const char *text)
+{
+	(void)ctx;
+	flog(FLOG_LEDGER, pri, "%s", text);
+}
+
+static void report_inventory(struct ferryd *d)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int rc = inventory_list(d, &names, &n);
+
+	if (rc == -ENOTSUP) {
+		flog(FLOG_SYNC, LOG_WARNING,
+		     "no inventory source: this node reports no running domains");
+		return;
+	}
+	if (rc < 0) {
+		flog(FLOG_SYNC, LOG_ERR, "cannot list running domains: %s", strerror(-rc));
+		return;
+	}
+	flog(FLOG_SYNC, LOG_INFO, "reporting %zu running domain(s)", n);
+	if (n)
+		requests_report(d, names, n); /* takes the names */
+	else
+		inventory_free(names, n);
+}
+
+static void on_synced(void *ctx, bool cold)
+{
+	struct ferryd *d = ctx;
+	struct replica_info info;
+
+	replica_info_get(d->rep, &info);
+	flog(FLOG_SYNC, LOG_NOTICE, "in sync (%s): %zu domain(s), join to sync %llu ms",
+	     cold ? "cold start" : "from node", ledger_count(replica_ledger(d->rep)),
+	     (unsigned long long)info.first_sync_ms);
+	syncing_since = 0;
+	if (!d->start_to_sync_ms)
+		d->start_to_sync_ms = ferry_mono_ms() - d->started_mono_ms + 1;
+	report_inventory(d);
+	requests_kick(d);
+}
+
+static const struct replica_ops ops = {
+	.send = on_send,
+	.decided = on_decided,
+	.event = on_event,
+	.synced = on_synced,
+};
+
+static void on_watchdog(void *data)
+{
+	struct ferryd *d = data;
+
+	if (replica_syncing(d->rep)) {
+		uint64_t now = ferry_mono_ms();
+
+		if (!syncing_since)
+			syncing_since = now;
+		if (now - syncing_since >= SYNC_FORCE_AFTER_MS) {
+			if (replica_sync_force(d->rep) > 0)
+				flog(FLOG_SYNC, LOG_WARNING,
+				     "state transfer waited %d s for silent members: forcing it",
+				     SYNC_FORCE_AFTER_MS / 1000);
+			syncing_since = now;
+		}
+	} else {
+		syncing_since = 0;
+	}
+	qb_loop_timer_add(d->loop, QB_LOOP_LOW, WATCHDOG_MS * 1000000ull, d, on_watchdog,
+			  &watchdog);
+}
+
+void sync_changed(struct ferryd *d)
+{
+	requests_kick(d);
+}
+
+int sync_start(struct ferryd *d)
+{
+	dd = d;
+	d->rep = replica_new(d->nodeid, d->pid, &ops, d);
+	if (!d->rep)
+		return -ENOMEM;
+	return qb_loop_timer_add(d->loop, QB_LOOP_LOW, WATCHDOG_MS * 1000000ull, d, on_watchdog,
+				 &watchdog);
+}
+
+void sync_stop(struct ferryd *d)
+{
+	if (!d->rep)
+		return;
+	qb_loop_timer_del(d->loop, watchdog);
+	replica_free(d->rep);
+	d->rep = NULL;
+}

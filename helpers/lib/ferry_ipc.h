@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Local IPC between ferryd and its clients (ferryctl, the agents' C code):
+ * a libqb IPC service named "ferryd", root only. One fixed-size request,
+ * one reply; ledger requests are answered when the decision is delivered
+ * back through the group (or when their timeout expires).
+ */
+#ifndef FERRY_IPC_H
+#define FERRY_IPC_H
+
+#include <stdint.h>
+
+#include <qb/qbipc_common.h>
+
+#include "ledger.h"
+
+#define FERRY_IPC_NAME "ferryd"
+#define FERRY_IPC_VERSION 1
+/** Largest request or reply, and the IPC buffer size. */
+#define FERRY_IPC_MAX_MSG (64 * 1024)
+/** Nodes listed in a status reply. */
+#define FERRY_IPC_MAX_NODES 64
+/** Default and largest request timeouts. */
+#define FERRY_IPC_DEFAULT_TIMEOUT_MS 30000u
+#define FERRY_IPC_MAX_TIMEOUT_MS 600000u
+
+enum ferry_ipc_op {
+	FERRY_IPC_CLAIM = 1,
+	FERRY_IPC_RELEASE,
+	FERRY_IPC_MIGRATE_BEGIN,
+	FERRY_IPC_MIGRATE_COMMIT,
+	FERRY_IPC_MIGRATE_ABORT,
+	FERRY_IPC_CONFIRM_DEAD,
+	FERRY_IPC_STATUS, /**< reply: struct ferry_ipc_status */
+	FERRY_IPC_SHOW,   /**< reply: struct ferry_ipc_show (one page) */
+	FERRY_IPC_DUMP,   /**< reply: reason = path of the blackbox file */
+	FERRY_IPC_OP_MAX
+};
+
+/** Every request. hdr.id = op, hdr.size = sizeof(struct ferry_ipc_req). */
+struct ferry_ipc_req {
+	struct qb_ipc_request_header hdr;
+	uint32_t version;    /**< FERRY_IPC_VERSION */
+	uint32_t timeout_ms; /**< 0: default */
+	uint32_t node;       /**< MIGRATE_BEGIN target, CONFIRM_DEAD node */
+	uint32_t pad;
+	uint64_t epoch;      /**< COMMIT/ABORT: expected epoch, 0 = any */
+	char name[LEDGER_NAME_MAX + 1]; /**< domain; SHOW: list names after it */
+};
+
+/** Reply to ledger requests and DUMP. */
+struct ferry_ipc_reply {
+	struct qb_ipc_response_header hdr;
+	int32_t status; /**< enum ferry_status */
+	uint32_t pad;
+	uint64_t now_ms;          /**< ferryd's wall clock, for ages */
+	struct ledger_entry entry; /**< the domain after the decision */
+	char reason[256];         /**< one line for humans */
+};
+
+/** Reply to STATUS. */
+struct ferry_ipc_status {
+	struct qb_ipc_response_header hdr;
+	int32_t status;
+	uint32_t nodeid;
+	uint32_t pid;
+	uint8_t synced;
+	uint8_t quorate;
+	uint8_t rings_agree;
+	uint8_t fencing_api; /**< 1 libstonithd loaded, 0 not, 2 not tried yet */
+	uint64_t cpg_ring;
+	uint64_t quorum_ring;
+	uint64_t authority;
+	uint64_t now_ms;
+	uint64_t last_sync_ms;  /**< duration of the last state transfer round */
+	uint64_t first_sync_ms; /**< join to first sync */
+	uint64_t start_to_sync_ms; /**< process start to first sync */
+	uint64_t uptime_ms;
+	uint64_t digest; /**< ledger_digest(): equal on nodes that agree */
+	uint32_t sync_source;
+	uint32_t ndomains;
+	uint32_t pending;
+	uint32_t nmembers;
+	uint32_t members[FERRY_IPC_MAX_NODES];
+	uint32_t nnodes;
+	struct ledger_node nodes[FERRY_IPC_MAX_NODES];
+};
+
+/** Reply to SHOW: entries sorted by name, after req.name. */
+struct ferry_ipc_show {
+	struct qb_ipc_response_header hdr;
+	int32_t status;
+	uint32_t total; /**< records in the ledger */
+	uint32_t count; /**< records in this page */
+	uint32_t more;  /**< 1 when later names exist */
+	uint64_t now_ms;
+	struct ledger_entry entries[];
+};
+
+#define FERRY_IPC_SHOW_MAX \
+	((FERRY_IPC_MAX_MSG - 1024 - sizeof(struct ferry_ipc_show)) / sizeof(struct ledger_entry))
+
+#endif

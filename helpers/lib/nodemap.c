@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <corosync/cmap.h>
+
+#include "nodemap.h"
+
+static struct nodemap_entry *slot(struct nodemap *m, unsigned idx, unsigned *idxs)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (idxs[i] == idx)
+			return &m->v[i];
+	return NULL;
+}
+
+int nodemap_load(struct nodemap *m)
+{
+	cmap_handle_t h;
+	cmap_iter_handle_t it;
+	char key[CMAP_KEYNAME_MAXLEN + 1];
+	unsigned *idxs = NULL;
+	size_t vlen;
+	cmap_value_types_t type;
+	int rc = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (cmap_initialize(&h) != CS_OK)
+		return -ENOTCONN;
+	if (cmap_iter_init(h, "nodelist.node.", &it) != CS_OK) {
+		cmap_finalize(h);
+		return -ENOTCONN;
+	}
+	while (cmap_iter_next(h, it, key, &vlen, &type) == CS_OK) {
+		unsigned idx;
+		char field[64];
+		struct nodemap_entry *e;
+		char *s = NULL;
+
+		if (sscanf(key, "nodelist.node.%u.%63s", &idx, field) != 2)
+			continue;
+		e = slot(m, idx, idxs);
+		if (!e) {
+			struct nodemap_entry *v = realloc(m->v, (m->n + 1) * sizeof(*v));
+			unsigned *iv = realloc(idxs, (m->n + 1) * sizeof(*iv));
+
+			if (v)
+				m->v = v;
+			if (iv)
+				idxs = iv;
+			if (!v || !iv) {
+				rc = -ENOMEM;
+				break;
+			}
+			e = &m->v[m->n];
+			memset(e, 0, sizeof(*e));
+			idxs[m->n++] = idx;
+		}
+		if (strcmp(field, "nodeid") == 0) {
+			cmap_get_uint32(h, key, &e->nodeid);
+		} else if (strcmp(field, "ring0_addr") == 0 &&
+			   cmap_get_string(h, key, &s) == CS_OK) {
+			snprintf(e->addr, sizeof(e->addr), "%s", s);
+			free(s);
+			s = NULL;
+			if (!e->name[0])
+				snprintf(e->name, sizeof(e->name), "%s", e->addr);
+		} else if (strcmp(field, "name") == 0) {
+			if (cmap_get_string(h, key, &s) == CS_OK) {
+				snprintf(e->name, sizeof(e->name), "%s", s);
+				free(s);
+			}
+		}
+	}
+	cmap_iter_finalize(h, it);
+	uint32_t pos;
+	if (rc == 0 && cmap_get_uint32(h, "nodelist.local_node_pos", &pos) == CS_OK) {
+		struct nodemap_entry *self = slot(m, pos, idxs);
+		if (self)
+			m->self = self->nodeid;
+	}
+	cmap_finalize(h);
+	free(idxs);
+	if (rc < 0)
+		nodemap_free(m);
+	return rc;
+}
+
+void nodemap_free(struct nodemap *m)
+{
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}
+
+const char *nodemap_name(const struct nodemap *m, uint32_t nodeid)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].nodeid == nodeid && m->v[i].name[0])
+			return m->v[i].name;
+	return NULL;
+}
+
+int nodemap_resolve(const struct nodemap *m, const char *arg, uint32_t *nodeid)
+{
+	char *end;
+	unsigned long v;
+
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].name, arg) == 0 && m->v[i].nodeid) {
+			*nodeid = m->v[i].nodeid;
+			return 0;
+		}
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno == 0 && *arg && *end == '\0' && v > 0 && v <= UINT32_MAX) {
+		*nodeid = (uint32_t)v;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int nodemap_self(const struct nodemap *m, uint32_t *nodeid)
+{
+	if (!m->self)
+		return -ENOENT;
+	*nodeid = m->self;
+	return 0;
+}
+
+const char *nodemap_addr(const struct nodemap *m, uint32_t nodeid)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].nodeid == nodeid && m->v[i].addr[0])
+			return m->v[i].addr;
+	return NULL;
+}

@@ -1,0 +1,659 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "replica.h"
+
+enum phase {
+	PH_IDLE,    /* not yet in the group */
+	PH_SYNCING, /* a round is running */
+	PH_SYNCED,
+};
+
+struct offer {
+	struct replica_member m;
+	uint8_t has_state;
+	uint64_t authority;
+};
+
+struct replica {
+	uint32_t nodeid;
+	uint32_t pid;
+	const struct replica_ops *ops;
+	void *ctx;
+
+	struct ledger *l;
+	struct ledger *stage; /* incoming state transfer */
+
+	struct replica_member *members; /* accepted, sorted */
+	size_t nmembers;
+	struct replica_member *refused; /* incompatible versions */
+	size_t nrefused;
+
+	bool have_ring;
+	uint64_t cpg_ring;
+	bool have_quorum;
+	bool quorate;
+	uint64_t q_ring;
+	uint64_t authority;
+	bool has_state;
+
+	enum phase phase;
+	uint64_t round;
+	struct offer *offers;
+	size_t noffers;
+	bool chosen;
+	struct replica_member source;
+	uint32_t next_chunk;
+	uint64_t round_start_ms;
+	uint64_t first_start_ms;
+	uint64_t last_sync_ms;
+	uint64_t first_sync_ms;
+	bool ever_synced;
+	uint32_t sync_source;
+
+	struct wbuf wb;
+};
+
+static void note(struct replica *r, int pri, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void note(struct replica *r, int pri, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!r->ops->event)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	r->ops->event(r->ctx, pri, buf);
+}
+
+struct replica *replica_new(uint32_t nodeid, uint32_t pid, const struct replica_ops *ops,
+			    void *ctx)
+{
+	struct replica *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->nodeid = nodeid;
+	r->pid = pid;
+	r->ops = ops;
+	r->ctx = ctx;
+	r->l = ledger_new();
+	r->stage = ledger_new();
+	if (!r->l || !r->stage) {
+		replica_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void replica_free(struct replica *r)
+{
+	if (!r)
+		return;
+	ledger_free(r->l);
+	ledger_free(r->stage);
+	free(r->members);
+	free(r->refused);
+	free(r->offers);
+	wbuf_free(&r->wb);
+	free(r);
+}
+
+static int cmp_member(const void *a, const void *b)
+{
+	const struct replica_member *x = a, *y = b;
+
+	if (x->nodeid != y->nodeid)
+		return x->nodeid < y->nodeid ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return 0;
+}
+
+static bool in_list(const struct replica_member *v, size_t n, uint32_t nodeid, uint32_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].nodeid == nodeid && v[i].pid == pid)
+			return true;
+	return false;
+}
+
+static bool node_in_list(const struct replica_member *v, size_t n, uint32_t nodeid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].nodeid == nodeid)
+			return true;
+	return false;
+}
+
+static bool is_refused(const struct replica *r, uint32_t nodeid, uint32_t pid)
+{
+	return in_list(r->refused, r->nrefused, nodeid, pid);
+}
+
+/* Member flags in the ledger follow the accepted CPG members. */
+static void ledger_members_sync(struct replica *r)
+{
+	size_t n;
+	const struct ledger_node *nodes = ledger_nodes(r->l, &n);
+
+	for (size_t i = 0; i < r->nmembers; i++)
+		ledger_node_join(r->l, r->members[i].nodeid);
+	nodes = ledger_nodes(r->l, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (nodes[i].member && !node_in_list(r->members, r->nmembers, nodes[i].nodeid)) {
+			struct ledger_node copy = nodes[i];
+
+			copy.member = 0; /* refused, never took part: no loss */
+			ledger_node_put(r->l, &copy);
+		}
+	}
+}
+
+static uint64_t round_key(const struct replica *r)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < r->nmembers; i++) {
+		const uint8_t *p = (const uint8_t *)&r->members[i];
+
+		for (size_t k = 0; k < sizeof(r->members[i]); k++) {
+			h ^= p[k];
+			h *= 1099511628211ull;
+		}
+	}
+	return h;
+}
+
+static int send_buf(struct replica *r)
+{
+	int rc;
+
+	if (r->wb.err)
+		return r->wb.err;
+	rc = r->ops->send(r->ctx, r->wb.p, r->wb.len);
+	if (rc < 0)
+		note(r, LOG_ERR, "cannot queue a message for the group: %s", strerror(-rc));
+	return rc;
+}
+
+static void round_start(struct replica *r, uint64_t now_ms)
+{
+	if (r->phase != PH_SYNCING)
+		r->round_start_ms = now_ms;
+	if (!r->first_start_ms)
+		r->first_start_ms = now_ms ? now_ms : 1;
+	r->phase = PH_SYNCING;
+	r->round = round_key(r);
+	r->noffers = 0;
+	r->chosen = false;
+	r->next_chunk = 0;
+	ledger_clear(r->stage);
+	note(r, LOG_INFO, "sync round %016llx: %zu member(s), offering %s (authority ring %llu)",
+	     (unsigned long long)r->round, r->nmembers, r->has_state ? "state" : "no state",
+	     (unsigned long long)r->authority);
+	if (wire_encode_offer(&r->wb, r->round, r->has_state, r->authority) == 0)
+		send_buf(r);
+}
+
+static void update_authority(struct replica *r)
+{
+	if (r->phase == PH_SYNCED && r->have_ring && r->have_quorum && r->quorate &&
+	    r->q_ring == r->cpg_ring && r->cpg_ring > r->authority)
+		r->authority = r->cpg_ring;
+}
+
+static void finish_sync(struct replica *r, bool cold, uint64_t now_ms)
+{
+	r->phase = PH_SYNCED;
+	r->has_state = true;
+	r->chosen = false;
+	ledger_members_sync(r);
+	r->last_sync_ms = now_ms >= r->round_start_ms ? now_ms - r->round_start_ms : 0;
+	if (!r->ever_synced) {
+		r->ever_synced = true;
+		r->first_sync_ms = now_ms >= r->first_start_ms ? now_ms - r->first_start_ms : 0;
+	}
+	r->sync_source = cold ? 0 : r->source.nodeid;
+	update_authority(r);
+	note(r, LOG_NOTICE, "ledger in sync: %zu domain(s), %s, round took %llu ms",
+	     ledger_count(r->l), cold ? "cold start (rebuilt from reports)" : "state transferred",
+	     (unsigned long long)r->last_sync_ms);
+	if (r->ops->synced)
+		r->ops->synced(r->ctx, cold);
+}
+
+static void send_snapshot(struct replica *r)
+{
+	const struct ledger_entry *const *v;
+	size_t n, nodes_n;
+	uint32_t seq = 0;
+	const struct ledger_node *nodes;
+
+	if (ledger_sorted(r->l, &v, &n) < 0) {
+		note(r, LOG_ERR, "out of memory while sending the ledger");
+		return;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t bytes = 0;
+
+		wire_list_begin(&r->wb, WIRE_SYNC_CHUNK, 0, r->round, seq, 0);
+		while (i < n && (bytes == 0 || bytes + wire_domain_size(v[i]) <= WIRE_CHUNK_TARGET)) {
+			bytes += wire_domain_size(v[i]);
+			wire_add_domain(&r->wb, v[i++]);
+		}
+		if (wire_end(&r->wb) < 0 || send_buf(r) < 0)
+			return;
+		seq++;
+	}
+	wire_list_begin(&r->wb, WIRE_SYNC_DONE, 0, r->round, seq, (uint32_t)n);
+	nodes = ledger_nodes(r->l, &nodes_n);
+	for (size_t i = 0; i < nodes_n; i++)
+		wire_add_node(&r->wb, &nodes[i]);
+	if (wire_end(&r->wb) == 0)
+		send_buf(r);
+	note(r, LOG_INFO, "sending the ledger: %zu domain(s) in %u chunk(s)", n, seq);
+}
+
+static void choose_source(struct replica *r, uint64_t now_ms)
+{
+	const struct offer *best = NULL;
+
+	for (size_t i = 0; i < r->noffers; i++) {
+		const struct offer *o = &r->offers[i];
+
+		if (!o->has_state)
+			continue;
+		if (!best || o->authority > best->authority ||
+		    (o->authority == best->authority && cmp_member(&o->m, &best->m) < 0))
+			best = o;
+	}
+	if (!best) {
+		note(r, LOG_NOTICE, "no member has a ledger: cold start");
+		ledger_clear(r->l);
+		finish_sync(r, true, now_ms);
+		return;
+	}
+	r->chosen = true;
+	r->source = best->m;
+	r->next_chunk = 0;
+	ledger_clear(r->stage);
+	note(r, LOG_INFO, "state transfer from node %u (authority ring %llu)", best->m.nodeid,
+	     (unsigned long long)best->authority);
+	if (best->m.nodeid == r->nodeid && best->m.pid == r->pid)
+		send_snapshot(r);
+}
+
+static void offers_check(struct replica *r, uint64_t now_ms)
+{
+	size_t have = 0;
+
+	if (r->phase != PH_SYNCING || r->chosen)
+		return;
+	for (size_t i = 0; i < r->nmembers; i++)
+		for (size_t k = 0; k < r->noffers; k++)
+			if (cmp_member(&r->members[i], &r->offers[k].m) == 0) {
+				have++;
+				break;
+			}
+	if (have == r->nmembers && have > 0)
+		choose_source(r, now_ms);
+}
+
+void replica_confchg(struct replica *r, const struct replica_member *members, size_t nmembers,
+		     const struct replica_member *left, size_t nleft, size_t njoined,
+		     uint64_t now_ms)
+{
+	struct replica_member *v = malloc((nmembers ? nmembers : 1) * sizeof(*v));
+	size_t n = 0;
+
+	if (!v) {
+		note(r, LOG_CRIT, "out of memory on a configuration change");
+		return;
+	}
+	for (size_t i = 0; i < nmembers; i++)
+		if (!is_refused(r, members[i].nodeid, members[i].pid))
+			v[n++] = members[i];
+	qsort(v, n, sizeof(*v), cmp_member);
+	free(r->members);
+	r->members = v;
+	r->nmembers = n;
+
+	for (size_t i = 0; i < nleft; i++) {
+		const struct replica_member *m = &left[i];
+		bool was_refused = is_refused(r, m->nodeid, m->pid);
+
+		if (was_refused) {
+			for (size_t k = 0; k < r->nrefused; k++)
+				if (cmp_member(&r->refused[k], m) == 0)
+					r->refused[k] = r->refused[--r->nrefused];
+			continue;
+		}
+		/* Another ferryd of that node still being a member is no loss. */
+		if (node_in_list(r->members, r->nmembers, m->nodeid))
+			continue;
+		if (r->has_state) {
+			int changed = ledger_node_lost(r->l, m->nodeid, now_ms);
+
+			note(r, LOG_WARNING, "node %u left the group: %d domain(s) changed", m->nodeid,
+			     changed);
+		}
+	}
+	ledger_members_sync(r);
+
+	if (njoined > 0 || r->phase != PH_SYNCED)
+		round_start(r, now_ms);
+}
+
+void replica_totem(struct replica *r, uint64_t ring_seq)
+{
+	r->have_ring = true;
+	r->cpg_ring = ring_seq;
+	update_authority(r);
+}
+
+void replica_quorum(struct replica *r, bool quorate, uint64_t ring_seq)
+{
+	r->have_quorum = true;
+	r->quorate = quorate;
+	r->q_ring = ring_seq;
+	update_authority(r);
+}
+
+int replica_stamp(const struct replica *r, bool need_quorum, uint32_t *flags, uint64_t *ring)
+{
+	if (r->phase != PH_SYNCED)
+		return -EAGAIN;
+	*flags = 0;
+	*ring = r->cpg_ring;
+	if (!need_quorum)
+		return 0;
+	if (!r->have_ring || !r->have_quorum || r->q_ring != r->cpg_ring)
+		return -EAGAIN;
+	*flags = r->quorate ? WIRE_F_QUORATE : 0;
+	return 0;
+}
+
+static void refuse(struct replica *r, uint32_t nodeid, uint32_t pid, uint8_t major,
+		   uint64_t now_ms)
+{
+	struct replica_member *v;
+	size_t k = 0;
+
+	if (is_refused(r, nodeid, pid))
+		return;
+	v = realloc(r->refused, (r->nrefused + 1) * sizeof(*v));
+	if (!v)
+		return;
+	r->refused = v;
+	r->refused[r->nrefused++] = (struct replica_member){ nodeid, pid };
+	note(r, LOG_ERR,
+	     "refusing node %u (ferryd pid %u): it speaks ferry protocol v%u, this node speaks v%u",
+	     nodeid, pid, major, WIRE_VERSION_MAJOR);
+	for (size_t i = 0; i < r->nmembers; i++)
+		if (r->members[i].nodeid != nodeid || r->members[i].pid != pid)
+			r->members[k++] = r->members[i];
+	r->nmembers = k;
+	ledger_members_sync(r);
+	offers_check(r, now_ms); /* a round may have waited for it */
+}
+
+static void on_offer(struct replica *r, const struct replica_member *from,
+		     const struct wire_msg *m, uint64_t now_ms)
+{
+	struct offer *o = NULL;
+
+	if (r->phase != PH_SYNCING || r->chosen || m->round != r->round ||
+	    !in_list(r->members, r->nmembers, from->nodeid, from->pid))
+		return;
+	for (size_t i = 0; i < r->noffers; i++)
+		if (cmp_member(&r->offers[i].m, from) == 0)
+			o = &r->offers[i];
+	if (!o) {
+		struct offer *v = realloc(r->offers, (r->noffers + 1) * sizeof(*v));
+
+		if (!v)
+			return;
+		r->offers = v;
+		o = &r->offers[r->noffers++];
+	}
+	o->m = *from;
+	o->has_state = m->has_state;
+	o->authority = m->authority;
+	offers_check(r, now_ms);
+}
+
+static void on_chunk(struct replica *r, const struct replica_member *from,
+		     const struct wire_msg *m, uint64_t now_ms)
+{
+	struct wire_iter it = m->items;
+	struct ledger_entry e;
+	struct ledger_node nd;
+
+	if (r->phase != PH_SYNCING || !r->chosen || m->round != r->round ||
+	    cmp_member(from, &r->source) != 0)
+		return;
+	if (m->seq != r->next_chunk) {
+		note(r, LOG_ERR, "state transfer: chunk %u out of order (expected %u)", m->seq,
+		     r->next_chunk);
+		return;
+	}
+	if (m->hdr.type == WIRE_SYNC_CHUNK) {
+		while (wire_next_domain(&it, &e))
+			if (ledger_put(r->stage, &e) < 0) {
+				note(r, LOG_CRIT, "state transfer: out of memory");
+				return;
+			}
+		r->next_chunk++;
+		return;
+	}
+	/* DONE */
+	if (ledger_count(r->stage) != m->total) {
+		note(r, LOG_ERR, "state transfer: got %zu domain(s), source sent %u",
+		     ledger_count(r->stage), m->total);
+		return;
+	}
+	while (wire_next_node(&it, &nd))
+		ledger_node_put(r->stage, &nd);
+	ledger_swap(r->l, r->stage);
+	ledger_clear(r->stage);
+	finish_sync(r, false, now_ms);
+}
+
+static enum ledger_op op_of(int type)
+{
+	switch (type) {
+	case WIRE_CLAIM:
+		return LEDGER_OP_CLAIM;
+	case WIRE_RELEASE:
+		return LEDGER_OP_RELEASE;
+	case WIRE_MIGRATE_BEGIN:
+		return LEDGER_OP_MIGRATE_BEGIN;
+	case WIRE_MIGRATE_COMMIT:
+		return LEDGER_OP_MIGRATE_COMMIT;
+	case WIRE_MIGRATE_ABORT:
+		return LEDGER_OP_MIGRATE_ABORT;
+	case WIRE_REPORT:
+		return LEDGER_OP_REPORT;
+	case WIRE_CONFIRM_DEAD:
+		return LEDGER_OP_CONFIRM_DEAD;
+	default:
+		return LEDGER_OP_FENCED;
+	}
+}
+
+/* Requests whose decision depends on the sender's quorum attestation. */
+static bool needs_quorum(int type)
+{
+	return type == WIRE_CLAIM || type == WIRE_MIGRATE_BEGIN || type == WIRE_MIGRATE_COMMIT;
+}
+
+static void log_change(struct replica *r, const struct wire_msg *m, uint32_t sender,
+		       const struct ledger_result *res)
+{
+	const struct ledger_entry *e = &res->entry;
+
+	if (m->hdr.type == WIRE_CONFIRM_DEAD || m->hdr.type == WIRE_FENCED) {
+		if (res->status == FERRY_OK && res->changed)
+			note(r, LOG_WARNING, "node %u is %s: its orphaned domains may be taken",
+			     m->node,
+			     m->hdr.type == WIRE_FENCED ? "fenced" : "confirmed dead by an operator");
+		return;
+	}
+	if (res->status == FERRY_E_CONFLICT && res->changed)
+		note(r, LOG_ERR, "CONFLICT: %s reported running by node %u and node %u", e->name,
+		     e->owner, e->peer);
+	else if (res->changed)
+		note(r, LOG_INFO, "%s %s from node %u: %s owner %u epoch %llu",
+		     wire_type_name(m->hdr.type), e->name, sender, ledger_state_name(e->state),
+		     e->owner, (unsigned long long)e->epoch);
+	else if (res->status != FERRY_OK)
+		note(r, LOG_INFO, "%s %s from node %u refused: %s (owner %u)",
+		     wire_type_name(m->hdr.type), e->name, sender, ferry_status_name(res->status),
+		     e->owner);
+}
+
+static void on_request(struct replica *r, const struct replica_member *from,
+		       const struct wire_msg *m, uint64_t now_ms)
+{
+	bool mine = from->nodeid == r->nodeid && from->pid == r->pid;
+	struct ledger_result res = { 0 };
+	struct ledger_req q = {
+		.op = op_of(m->hdr.type),
+		.sender = from->nodeid,
+		.quorate = (m->hdr.flags & WIRE_F_QUORATE) != 0,
+		.name = m->name,
+		.node = m->node,
+		.epoch = m->epoch,
+		.lost_gen = m->lost_gen,
+		.now_ms = now_ms,
+	};
+
+	if (r->phase != PH_SYNCED || (needs_quorum(m->hdr.type) && m->hdr.ring != r->cpg_ring)) {
+		/* Same verdict on every member: the sender resends. */
+		res.status = FERRY_E_AGAIN;
+	} else if (m->hdr.type == WIRE_REPORT) {
+		struct wire_iter it = m->items;
+		char name[LEDGER_NAME_MAX + 1];
+		struct ledger_result one;
+
+		res.status = FERRY_OK;
+		q.name = name;
+		while (wire_next_name(&it, name)) {
+			if (ledger_apply(r->l, &q, &one) < 0)
+				continue;
+			log_change(r, m, from->nodeid, &one);
+			if (one.status != FERRY_OK)
+				res.status = one.status;
+			res.changed |= one.changed;
+		}
+	} else if (ledger_apply(r->l, &q, &res) < 0) {
+		res.status = FERRY_E_INVAL;
+	} else {
+		log_change(r, m, from->nodeid, &res);
+	}
+	if (mine && r->ops->decided)
+		r->ops->decided(r->ctx, m->hdr.req_id, m->hdr.type, &res);
+}
+
+void replica_deliver(struct replica *r, uint32_t nodeid, uint32_t pid, const void *buf,
+		     size_t len, uint64_t now_ms)
+{
+	struct replica_member from = { nodeid, pid };
+	struct wire_msg m;
+	int rc;
+
+	if (is_refused(r, nodeid, pid))
+		return;
+	rc = wire_decode(buf, len, &m);
+	if (rc == -EPROTONOSUPPORT) {
+		refuse(r, nodeid, pid, m.hdr.major, now_ms);
+		return;
+	}
+	if (rc < 0) {
+		note(r, LOG_WARNING, "dropping a message from node %u (pid %u): %s", nodeid, pid,
+		     rc == -EMSGSIZE ? "too large" : rc == -ENOMSG ? "unknown type" : "malformed");
+		return;
+	}
+	switch (m.hdr.type) {
+	case WIRE_SYNC_OFFER:
+		on_offer(r, &from, &m, now_ms);
+		break;
+	case WIRE_SYNC_CHUNK:
+	case WIRE_SYNC_DONE:
+		on_chunk(r, &from, &m, now_ms);
+		break;
+	case WIRE_SYNC_FORCE:
+		if (r->phase == PH_SYNCING && !r->chosen && m.round == r->round && r->noffers) {
+			note(r, LOG_WARNING, "sync round forced by node %u: %zu of %zu member(s) offered",
+			     nodeid, r->noffers, r->nmembers);
+			choose_source(r, now_ms);
+		}
+		break;
+	default:
+		on_request(r, &from, &m, now_ms);
+		break;
+	}
+}
+
+int replica_sync_force(struct replica *r)
+{
+	const struct replica_member *lowest = NULL;
+
+	if (r->phase != PH_SYNCING || r->chosen || r->noffers == 0)
+		return 0;
+	for (size_t i = 0; i < r->noffers; i++)
+		if (!lowest || cmp_member(&r->offers[i].m, lowest) < 0)
+			lowest = &r->offers[i].m;
+	if (lowest->nodeid != r->nodeid || lowest->pid != r->pid)
+		return 0;
+	if (wire_encode_force(&r->wb, r->round) < 0)
+		return r->wb.err;
+	return send_buf(r) < 0 ? -EIO : 1;
+}
+
+bool replica_synced(const struct replica *r)
+{
+	return r->phase == PH_SYNCED;
+}
+
+bool replica_syncing(const struct replica *r)
+{
+	return r->phase == PH_SYNCING;
+}
+
+struct ledger *replica_ledger(struct replica *r)
+{
+	return r->l;
+}
+
+void replica_info_get(const struct replica *r, struct replica_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->nodeid = r->nodeid;
+	info->synced = r->phase == PH_SYNCED;
+	info->quorate = r->have_quorum && r->quorate;
+	info->rings_agree = r->have_ring && r->have_quorum && r->q_ring == r->cpg_ring;
+	info->cpg_ring = r->cpg_ring;
+	info->quorum_ring = r->q_ring;
+	info->authority = r->authority;
+	info->nmembers = r->nmembers;
+	info->last_sync_ms = r->last_sync_ms;
+	info->first_sync_ms = r->first_sync_ms;
+	info->sync_source = r->sync_source;
+}
+
+const struct replica_member *replica_members(const struct replica *r, size_t *n)
+{
+	*n = r->nmembers;
+	return r->members;
+}

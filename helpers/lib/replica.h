@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One node's replica of the ledger: the ledger plus everything needed to
+ * keep it identical on every member of the CPG group — membership, the
+ * state transfer rounds and the quorum attestation of requests.
+ *
+ * Pure like the ledger: it is fed the CPG event stream (confchg, totem ring,
+ * deliveries) and the local quorum view, and answers through callbacks. The
+ * daemon does the I/O; unit tests feed several replicas one shared stream.
+ *
+ * State transfer: every configuration change that adds members starts a
+ * round. Each member multicasts an OFFER (has it a valid ledger, and the last
+ * ring in which that ledger was quorate). When all members' offers are
+ * delivered, everybody picks the same source: a member with state, the most
+ * recent quorate ring first, then the lowest nodeid. The source multicasts
+ * its ledger in chunks; every member installs it at DONE. Nobody with state
+ * means a cold start: an empty ledger, then every node REPORTs what it runs.
+ * Requests delivered while a round runs are answered FERRY_E_AGAIN.
+ */
+#ifndef FERRY_REPLICA_H
+#define FERRY_REPLICA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ledger.h"
+#include "wire.h"
+
+/** A CPG group member. */
+struct replica_member {
+	uint32_t nodeid;
+	uint32_t pid;
+};
+
+/** What a replica asks of its owner. */
+struct replica_ops {
+	/** Multicast a message in agreed order; the callee copies it. 0 or -errno. */
+	int (*send)(void *ctx, const void *buf, size_t len);
+	/** This node's own request was delivered and decided. */
+	void (*decided)(void *ctx, uint64_t req_id, int type, const struct ledger_result *res);
+	/** Something worth logging (syslog priority, one line). */
+	void (*event)(void *ctx, int priority, const char *text);
+	/** The ledger is in sync (cold: rebuilt from nothing, REPORT now). */
+	void (*synced)(void *ctx, bool cold);
+};
+
+/** Snapshot of a replica's view, for status displays. */
+struct replica_info {
+	uint32_t nodeid;
+	bool synced;
+	bool quorate;
+	bool rings_agree;
+	uint64_t cpg_ring;
+	uint64_t quorum_ring;
+	uint64_t authority;
+	size_t nmembers;
+	uint64_t last_sync_ms;  /**< duration of the last completed round */
+	uint64_t first_sync_ms; /**< from the first confchg to the first sync */
+	uint32_t sync_source;   /**< nodeid that sent the last state (0: cold) */
+};
+
+struct replica;
+
+/**
+ * Create a replica for this process.
+ * @return the replica or NULL (out of memory)
+ */
+struct replica *replica_new(uint32_t nodeid, uint32_t pid, const struct replica_ops *ops,
+			    void *ctx);
+
+/** Free a replica (NULL is fine). */
+void replica_free(struct replica *r);
+
+/**
+ * Feed a CPG configuration change of the ferry group.
+ * @param now_ms wall clock, used as the loss time of left members
+ */
+void replica_confchg(struct replica *r, const struct replica_member *members, size_t nmembers,
+		     const struct replica_member *left, size_t nleft, size_t njoined,
+		     uint64_t now_ms);
+
+/** Feed a totem ring change (CPG model v1 totem confchg). */
+void replica_totem(struct replica *r, uint64_t ring_seq);
+
+/** Feed this node's quorum view (libquorum notification). */
+void replica_quorum(struct replica *r, bool quorate, uint64_t ring_seq);
+
+/** Feed one delivered CPG message. */
+void replica_deliver(struct replica *r, uint32_t nodeid, uint32_t pid, const void *buf,
+		     size_t len, uint64_t now_ms);
+
+/**
+ * Header fields for a request this node is about to multicast.
+ * @param need_quorum the request needs a quorum attestation: wait until the
+ *        CPG ring and the quorum ring agree (they may arrive in either order)
+ * @param[out] flags WIRE_F_QUORATE or 0
+ * @param[out] ring the CPG ring seq to stamp
+ * @return 0, or -EAGAIN while unsynced or while the ring ids disagree
+ */
+int replica_stamp(const struct replica *r, bool need_quorum, uint32_t *flags, uint64_t *ring);
+
+/**
+ * A round has waited too long for silent members: multicast SYNC_FORCE
+ * if this node is the lowest member that has offered.
+ * @return 1 if sent, 0 if not this node's job or nothing to do, -errno
+ */
+int replica_sync_force(struct replica *r);
+
+/** Is the ledger in sync (requests may be sent)? */
+bool replica_synced(const struct replica *r);
+
+/** Is a sync round running? */
+bool replica_syncing(const struct replica *r);
+
+/** The live ledger (read it; change it only through the replica). */
+struct ledger *replica_ledger(struct replica *r);
+
+/** Fill @p info with the current view. */
+void replica_info_get(const struct replica *r, struct replica_info *info);
+
+/**
+ * Current accepted members (refused ones excluded).
+ * @param[out] n count
+ */
+const struct replica_member *replica_members(const struct replica *r, size_t *n);
+
+#endif

@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire.h"
+
+/* ---- little-endian primitives ---- */
+
+static void put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+void wbuf_free(struct wbuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+static uint8_t *wbuf_room(struct wbuf *b, size_t n)
+{
+	if (b->err)
+		return NULL;
+	if (b->len + n > WIRE_MAX_LEN) {
+		b->err = -EMSGSIZE;
+		return NULL;
+	}
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		uint8_t *p;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->err = -ENOMEM;
+			return NULL;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	b->len += n;
+	return b->p + b->len - n;
+}
+
+static void put(struct wbuf *b, uint64_t v, unsigned n)
+{
+	uint8_t *p = wbuf_room(b, n);
+
+	if (p)
+		put_le(p, v, n);
+}
+
+static void put_name(struct wbuf *b, const char *name)
+{
+	size_t n;
+	uint8_t *p;
+
+	if (!name || !ledger_name_valid(name)) {
+		if (!b->err)
+			b->err = -EINVAL;
+		return;
+	}
+	n = strlen(name);
+	p = wbuf_room(b, 1 + n);
+	if (p) {
+		p[0] = (uint8_t)n;
+		memcpy(p + 1, name, n);
+	}
+}
+
+/* ---- encoding ---- */
+
+int wire_begin(struct wbuf *b, enum wire_type type, uint32_t flags, uint64_t ring,
+	       uint64_t req_id)
+{
+	b->len = 0;
+	b->err = 0;
+	b->count_off = 0;
+	b->count = 0;
+	put(b, WIRE_MAGIC, 4);
+	put(b, WIRE_VERSION_MAJOR, 1);
+	put(b, WIRE_VERSION_MINOR, 1);
+	put(b, type, 2);
+	put(b, 0, 4); /* payload length, patched by wire_end */
+	put(b, flags, 4);
+	put(b, ring, 8);
+	put(b, req_id, 8);
+	return b->err;
+}
+
+int wire_end(struct wbuf *b)
+{
+	if (b->err)
+		return b->err;
+	put_le(b->p + 8, b->len - WIRE_HDR_LEN, 4);
+	if (b->count_off)
+		put_le(b->p + b->count_off, b->count, 4);
+	return 0;
+}
+
+int wire_encode_domain_req(struct wbuf *b, enum wire_type type, uint32_t flags, uint64_t ring,
+			   uint64_t req_id, const char *name, uint64_t epoch, uint32_t target)
+{
+	if (type < WIRE_CLAIM || type > WIRE_MIGRATE_ABORT)
+		return -EINVAL;
+	wire_begin(b, type, flags, ring, req_id);
+	put_name(b, name);
+	put(b, epoch, 8);
+	put(b, target, 4);
+	return wire_end(b);
+}
+
+int wire_encode_node_req(struct wbuf *b, enum wire_type type, uint32_t flags, uint64_t ring,
+			 uint64_t req_id, uint32_t node, uint32_t lost_gen, uint64_t fence_time)
+{
+	if (type != WIRE_CONFIRM_DEAD && type != WIRE_FENCED)
+		return -EINVAL;
+	wire_begin(b, type, flags, ring, req_id);
+	put(b, node, 4);
+	put(b, lost_gen, 4);
+	put(b, fence_time, 8);
+	return wire_end(b);
+}
+
+int wire_encode_offer(struct wbuf *b, uint64_t round, uint8_t has_state, uint64_t authority)
+{
+	wire_begin(b, WIRE_SYNC_OFFER, 0, 0, 0);
+	put(b, round, 8);
+	put(b, has_state ? 1 : 0, 1);
+	put(b, authority, 8);
+	return wire_end(b);
+}
+
+int wire_encode_force(struct wbuf *b, uint64_t round)
+{
+	wire_begin(b, WIRE_SYNC_FORCE, 0, 0, 0);
+	put(b, round, 8);
+	return wire_end(b);
+}
+
+int wire_list_begin(struct wbuf *b, enum wire_type type, uint64_t req_id, uint64_t round,
+		    uint32_t seq, uint32_t total)
+{
+	if (type != WIRE_REPORT && type != WIRE_SYNC_CHUNK && type != WIRE_SYNC_DONE)
+		return -EINVAL;
+	wire_begin(b, type, 0, 0, req_id);
+	if (type != WIRE_REPORT) {
+		put(b, round, 8);
+		put(b, seq, 4);
+	}
+	if (type == WIRE_SYNC_DONE)
+		put(b, total, 4);
+	b->count_off = b->len;
+	put(b, 0, 4);
+	return b->err;
+}
+
+int wire_add_name(struct wbuf *b, const char *name)
+{
+	put_name(b, name);
+	b->count++;
+	return b->err;
+}
+
+int wire_add_domain(struct wbuf *b, const struct ledger_entry *e)
+{
+	put_name(b, e->name);
+	put(b, e->state, 1);
+	put(b, e->owner_dead, 1);
+	put(b, e->owner, 4);
+	put(b, e->peer, 4);
+	put(b, e->epoch, 8);
+	put(b, e->since_ms, 8);
+	b->count++;
+	return b->err;
+}
+
+int wire_add_node(struct wbuf *b, const struct ledger_node *n)
+{
+	put(b, n->nodeid, 4);
+	put(b, n->dead, 1);
+	put(b, n->lost_gen, 4);
+	put(b, n->lost_at_ms, 8);
+	b->count++;
+	return b->err;
+}
+
+size_t wire_name_size(const char *name)
+{
+	return 1 + strlen(name);
+}
+
+size_t wire_domain_size(const struct ledger_entry *e)
+{
+	return wire_name_size(e->name) + 1 + 1 + 4 + 4 + 8 + 8;
+}
+
+/* ---- decoding ---- */
+
+#define NODE_REC_LEN (4 + 1 + 4 + 8)
+
+struct rd {
+	const uint8_t *p;
+	const uint8_t *end;
+	int err;
+};
+
+static uint64_t take(struct rd *r, unsigned n)
+{
+	uint64_t v;
+
+	if (r->err || (size_t)(r->end - r->p) < n) {
+		r->err = -EBADMSG;
+		return 0;
+	}
+	v = get_le(r->p, n);
+	r->p += n;
+	return v;
+}
+
+static void take_name(struct rd *r, char out[LEDGER_NAME_MAX + 1])
+{
+	size_t n = take(r, 1);
+
+	if (r->err)
+		return;
+	if (n == 0 || n > LEDGER_NAME_MAX || (size_t)(r->end - r->p) < n) {
+		r->err = -EBADMSG;
+		return;
+	}
+	memcpy(out, r->p, n);
+	out[n] = '\0';
+	r->p += n;
+	if (!ledger_name_valid(out))
+		r->err = -EBADMSG;
+}
+
+static void take_domain(struct rd *r, struct ledger_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	take_name(r, e->name);
+	e->state = (uint8_t)take(r, 1);
+	e->owner_dead = (uint8_t)take(r, 1);
+	e->owner = (uint32_t)take(r, 4);
+	e->peer = (uint32_t)take(r, 4);
+	e->epoch = take(r, 8);
+	e->since_ms = take(r, 8);
+	if (!r->err && (e->state >= LEDGER_STATE_MAX || e->owner_dead > 1))
+		r->err = -EBADMSG;
+}
+
+static void take_node(struct rd *r, struct ledger_node *n)
+{
+	memset(n, 0, sizeof(*n));
+	n->nodeid = (uint32_t)take(r, 4);
+	n->dead = (uint8_t)take(r, 1);
+	n->lost_gen = (uint32_t)take(r, 4);
+	n->lost_at_ms = take(r, 8);
+	if (!r->err && (n->nodeid == 0 || n->dead > 1))
+		r->err = -EBADMSG;
+}
+
+/* Walk a whole list once so that iterating it later cannot fail. */
+static void take_list(struct rd *r, enum wire_type type, struct wire_iter *it)
+{
+	uint32_t count = (uint32_t)take(r, 4);
+	char name[LEDGER_NAME_MAX + 1];
+	struct ledger_entry e;
+	struct ledger_node n;
+
+	if (r->err)
+		return;
+	/* Each item needs at least 2 bytes: refuse absurd counts up front. */
+	if ((size_t)count > (size_t)(r->end - r->p) / 2) {
+		r->err = -EBADMSG;
+		return;
+	}
+	it->p = r->p;
+	it->left = count;
+	for (uint32_t i = 0; i < count && !r->err; i++) {
+		if (type == WIRE_REPORT)
+			take_name(r, name);
+		else if (type == WIRE_SYNC_CHUNK)
+			take_domain(r, &e);
+		else
+			take_node(r, &n);
+	}
+	it->end = r->p;
+}
+
+static int decode_hdr(const uint8_t *p, size_t len, struct wire_hdr *h)
+{
+	if (len < WIRE_HDR_LEN || get_le(p, 4) != WIRE_MAGIC)
+		return -EBADMSG;
+	h->major = p[4];
+	h->minor = p[5];
+	h->type = (uint16_t)get_le(p + 6, 2);
+	h->len = (uint32_t)get_le(p + 8, 4);
+	h->flags = (uint32_t)get_le(p + 12, 4);
+	h->ring = get_le(p + 16, 8);
+	h->req_id = get_le(p + 24, 8);
+	return 0;
+}
+
+int wire_peek_version(const void *buf, size_t len, uint8_t *major)
+{
+	struct wire_hdr h;
+
+	if (!buf || decode_hdr(buf, len, &h) < 0)
+		return -EBADMSG;
+	*major = h.major;
+	return 0;
+}
+
+int wire_decode(const void *buf, size_t len, struct wire_msg *m)
+{
+	struct rd r;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if (!buf)
+		return -EBADMSG;
+	if (len > WIRE_MAX_LEN)
+		return -EMSGSIZE;
+	rc = decode_hdr(buf, len, &m->hdr);
+	if (rc < 0)
+		return rc;
+	if (m->hdr.major != WIRE_VERSION_MAJOR)
+		return -EPROTONOSUPPORT;
+	if ((size_t)m->hdr.len != len - WIRE_HDR_LEN)
+		return -EBADMSG;
+	if (m->hdr.type < WIRE_CLAIM || m->hdr.type >= WIRE_TYPE_MAX)
+		return -ENOMSG;
+
+	r.p = (const uint8_t *)buf + WIRE_HDR_LEN;
+	r.end = (const uint8_t *)buf + len;
+	r.err = 0;
+	switch (m->hdr.type) {
+	case WIRE_CLAIM:
+	case WIRE_RELEASE:
+	case WIRE_MIGRATE_BEGIN:
+	case WIRE_MIGRATE_COMMIT:
+	case WIRE_MIGRATE_ABORT:
+		take_name(&r, m->name);
+		m->epoch = take(&r, 8);
+		m->node = (uint32_t)take(&r, 4);
+		break;
+	case WIRE_CONFIRM_DEAD:
+	case WIRE_FENCED:
+		m->node = (uint32_t)take(&r, 4);
+		m->lost_gen = (uint32_t)take(&r, 4);
+		m->fence_time = take(&r, 8);
+		if (!r.err && m->node == 0)
+			r.err = -EBADMSG;
+		break;
+	case WIRE_SYNC_OFFER:
+		m->round = take(&r, 8);
+		m->has_state = (uint8_t)take(&r, 1);
+		m->authority = take(&r, 8);
+		if (!r.err && m->has_state > 1)
+			r.err = -EBADMSG;
+		break;
+	case WIRE_SYNC_FORCE:
+		m->round = take(&r, 8);
+		break;
+	case WIRE_REPORT:
+		take_list(&r, WIRE_REPORT, &m->items);
+		break;
+	case WIRE_SYNC_CHUNK:
+		m->round = take(&r, 8);
+		m->seq = (uint32_t)take(&r, 4);
+		take_list(&r, WIRE_SYNC_CHUNK, &m->items);
+		break;
+	case WIRE_SYNC_DONE:
+		m->round = take(&r, 8);
+		m->seq = (uint32_t)take(&r, 4);
+		m->total = (uint32_t)take(&r, 4);
+		take_list(&r, WIRE_SYNC_DONE, &m->items);
+		break;
+	}
+	if (!r.err && r.p != r.end)
+		r.err = -EBADMSG; /* trailing bytes */
+	return r.err;
+}
+
+int wire_next_name(struct wire_iter *it, char name[LEDGER_NAME_MAX + 1])
+{
+	struct rd r = { it->p, it->end, 0 };
+
+	if (!it->left)
+		return 0;
+	take_name(&r, name);
+	if (r.err)
+		return 0;
+	it->p = r.p;
+	it->left--;
+	return 1;
+}
+
+int wire_next_domain(struct wire_iter *it, struct ledger_entry *e)
+{
+	struct rd r = { it->p, it->end, 0 };
+
+	if (!it->left)
+		return 0;
+	take_domain(&r, e);
+	if (r.err)
+		return 0;
+	it->p = r.p;
+	it->left--;
+	return 1;
+}
+
+int wire_next_node(struct wire_iter *it, struct ledger_node *n)
+{
+	struct rd r = { it->p, it->end, 0 };
+
+	if (!it->left)
+		return 0;
+	take_node(&r, n);
+	if (r.err)
+		return 0;
+	it->p = r.p;
+	it->left--;
+	return 1;
+}
+
+const char *wire_type_name(int type)
+{
+	static const char *const names[WIRE_TYPE_MAX] = {
+		[WIRE_CLAIM] = "CLAIM",
+		[WIRE_RELEASE] = "RELEASE",
+		[WIRE_MIGRATE_BEGIN] = "MIGRATE_BEGIN",
+		[WIRE_MIGRATE_COMMIT] = "MIGRATE_COMMIT",
+		[WIRE_MIGRATE_ABORT] = "MIGRATE_ABORT",
+		[WIRE_REPORT] = "REPORT",
+		[WIRE_CONFIRM_DEAD] = "CONFIRM_DEAD",
+		[WIRE_FENCED] = "FENCED",
+		[WIRE_SYNC_OFFER] = "SYNC_OFFER",
+		[WIRE_SYNC_CHUNK] = "SYNC_CHUNK",
+		[WIRE_SYNC_DONE] = "SYNC_DONE",
+		[WIRE_SYNC_FORCE] = "SYNC_FORCE",
+	};
+
+	if (type <= 0 || type >= WIRE_TYPE_MAX)
+		return "UNKNOWN";
+	return names[type];
+}
