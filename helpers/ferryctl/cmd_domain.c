@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "ferryctl.h"
 #include "migrate.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "authkey.h"
 #include "ferryctl.h"
@@ -39,7 +39,7 @@ static int serve_hello(struct transport *t, char *peer_node, size_t len)
 		char why[128];
 		snprintf(why, sizeof(why), "peer protocol %u expected, got %u",
 			 PEER_PROTO_VERSION, type == PEER_MSG_HELLO ? be32toh(h.version) : 0);
-		qb_log(LOG_ERR, "peer %s refused: %s", transport_peer(t), why);
+		flog(FLOG_PEER, LOG_ERR, "peer %s refused: %s", transport_peer(t), why);
 		peer_send_reply(t, PEER_MSG_REPLY, -EPROTO, why);
 		return -EPROTO;
 	}
@@ -91,7 +91,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	rc = authkey_load(keyfile, &key);
 	if (rc) {
-		qb_log(LOG_ERR, "serve: cannot load the cluster key %s: %s", keyfile, strerror(-rc));
+		flog(FLOG_PEER, LOG_ERR, "serve: cannot load the cluster key %s: %s", keyfile, strerror(-rc));
 		return FERRYCTL_EXIT_ERROR;
 	}
 	to.key = &key;
@@ -107,7 +107,7 @@ int cmd_serve(int argc, char **argv)
 		transport_free(t);
 		return FERRYCTL_EXIT_ERROR;
 	}
-	qb_log(LOG_INFO, "serving %s (%s)", peer_node, transport_peer(t));
+	flog(FLOG_PEER, LOG_INFO, "serving %s (%s)", peer_node, transport_peer(t));
 	buf = malloc(TRANSPORT_MSG_MAX);
 	while (buf) {
 		uint16_t type;
@@ -129,7 +129,7 @@ int cmd_serve(int argc, char **argv)
 			runs_here = migrate_receive(x, t, buf, got, self, peer_node) == 0;
 			xen_close(x);
 		} else {
-			qb_log(LOG_ERR, "peer %s sent unexpected message %u", peer_node, type);
+			flog(FLOG_PEER, LOG_ERR, "peer %s sent unexpected message %u", peer_node, type);
 			peer_send_reply(t, PEER_MSG_REPLY, -EPROTO, "unexpected message");
 		}
 	}
@@ -137,7 +137,7 @@ int cmd_serve(int argc, char **argv)
 	 * nothing behind: demote, deactivate, close the window. */
 	if (offered)
 		storage_serve_undo(runs_here);
-	qb_log(LOG_INFO, "peer %s done (%s)", peer_node,
+	flog(FLOG_PEER, LOG_INFO, "peer %s done (%s)", peer_node,
 	       rc == -ECONNRESET ? "closed" : transport_strerror(rc));
 	free(buf);
 	transport_free(t);

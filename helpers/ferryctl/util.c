@@ -3,18 +3,19 @@
 #include <string.h>
 #include <syslog.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "ferryctl.h"
 
 void ferryctl_log_init(int verbosity)
 {
-	qb_log_init("ferryctl", LOG_DAEMON, LOG_INFO);
-	qb_log_ctl(QB_LOG_SYSLOG, QB_LOG_CONF_ENABLED, QB_TRUE);
-	qb_log_filter_ctl(QB_LOG_SYSLOG, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", LOG_INFO);
-	qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
+	/* syslog with subsystem tags (flog), and stderr without decoration
+	 * at the verbosity asked for: warnings and errors by default. */
+	flog_init("ferryctl", false, verbosity >= LOG_DEBUG);
+	qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_REMOVE, QB_LOG_FILTER_FILE, "*", LOG_TRACE);
 	qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", verbosity);
 	qb_log_format_set(QB_LOG_STDERR, "ferryctl: %b");
+	qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
 }
 
 int ferryctl_wants_help(int argc, char **argv)

@@ -39,6 +39,10 @@ struct ferryd {
 	const char *pid_file;
 	const char *inventory_dir; /**< test seam standing in for libxl */
 	const char *run_dir;
+	const char *mig_address;   /**< migration listener address (NULL: ring0) */
+	int mig_port;              /**< 0: default, -1: no listener */
+	bool allow_plain;          /**< accept peers that do not encrypt */
+	const char *ferryctl;      /**< ferryctl to serve peers (NULL: next to us) */
 	/* identity and the replicated ledger */
 	uint32_t nodeid;
 	uint32_t pid;
@@ -75,6 +79,12 @@ int sync_start(struct ferryd *d);
 void sync_stop(struct ferryd *d);
 /** Something that may unblock waiting requests changed (ring, quorum). */
 void sync_changed(struct ferryd *d);
+
+/* listener.c: the migration port */
+/** Listen for other nodes' ferry; each connection is served by `ferryctl serve`. */
+int listener_start(struct ferryd *d);
+/** Stop listening (servers in flight finish on their own). */
+void listener_stop(struct ferryd *d);
 
 /* requests.c */
 /** Start the request timer. @return 0 or -errno */

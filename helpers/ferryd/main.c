@@ -33,6 +33,7 @@ static const struct module {
 	{ "requests", requests_start, requests_stop },
 	{ "ipc server", ipc_start, ipc_stop },
 	{ "fencing", fence_start, fence_stop },
+	{ "migration listener", listener_start, listener_stop },
 };
 
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
@@ -68,6 +69,14 @@ static void usage(FILE *f)
 		"      --inventory-dir DIR  TEST SEAM: the domains running here are the names of\n"
 		"                           the files in DIR (stands in for libxl where there is\n"
 		"                           no hypervisor, as in the namespace test tier)\n"
+		"      --migration-address A  listen for migrations and peer requests on A\n"
+		"                           (default: this node's corosync ring0 address)\n"
+		"      --migration-port N   port of the migration listener (default 7780)\n"
+		"      --no-migration       no migration listener\n"
+		"      --allow-plain        accept peers that authenticate but do not encrypt\n"
+		"                           (a trusted, dedicated migration network only)\n"
+		"      --ferryctl PATH      ferryctl that serves each peer (default: the one\n"
+		"                           next to this ferryd, else from PATH)\n"
 		"  -h, --help               this text\n"
 		"  -V, --version            protocol versions\n"
 		"\n"
@@ -78,13 +87,19 @@ static void usage(FILE *f)
 
 static int parse(struct ferryd *d, int argc, char **argv)
 {
-	enum { OPT_INVENTORY = 256, OPT_RUN_DIR };
+	enum { OPT_INVENTORY = 256, OPT_RUN_DIR, OPT_MIG_ADDR, OPT_MIG_PORT, OPT_NO_MIG,
+	       OPT_ALLOW_PLAIN, OPT_FERRYCTL };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "inventory-dir", required_argument, NULL, OPT_INVENTORY },
 		{ "run-dir", required_argument, NULL, OPT_RUN_DIR },
+		{ "migration-address", required_argument, NULL, OPT_MIG_ADDR },
+		{ "migration-port", required_argument, NULL, OPT_MIG_PORT },
+		{ "no-migration", no_argument, NULL, OPT_NO_MIG },
+		{ "allow-plain", no_argument, NULL, OPT_ALLOW_PLAIN },
+		{ "ferryctl", required_argument, NULL, OPT_FERRYCTL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -108,6 +123,25 @@ static int parse(struct ferryd *d, int argc, char **argv)
 			break;
 		case OPT_RUN_DIR:
 			d->run_dir = optarg;
+			break;
+		case OPT_MIG_ADDR:
+			d->mig_address = optarg;
+			break;
+		case OPT_MIG_PORT:
+			d->mig_port = atoi(optarg);
+			if (d->mig_port <= 0 || d->mig_port > 65535) {
+				fprintf(stderr, "ferryd: bad --migration-port '%s'\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_NO_MIG:
+			d->mig_port = -1;
+			break;
+		case OPT_ALLOW_PLAIN:
+			d->allow_plain = true;
+			break;
+		case OPT_FERRYCTL:
+			d->ferryctl = optarg;
 			break;
 		case 'h':
 			usage(stdout);

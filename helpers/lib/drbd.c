@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "clock.h"
 #include "drbd.h"
@@ -27,7 +27,7 @@ static int drbd_run(char *const argv[], char *why, size_t len)
 
 	if (rc == 0 && proc_exit_code(&r) != 0) {
 		const char *tail = proc_err_tail(&r);
-		qb_log(LOG_ERR, "drbd: %s %s %s failed: %s", argv[0], argv[1], argv[2] ? argv[2] : "",
+		flog(FLOG_DRBD, LOG_ERR, "drbd: %s %s %s failed: %s", argv[0], argv[1], argv[2] ? argv[2] : "",
 		       tail);
 		if (why)
 			snprintf(why, len, "%s", tail);
@@ -46,7 +46,7 @@ int drbd_state(const char *res, struct drbd_resource *r)
 	if (rc == 0 && proc_exit_code(&pr) != 0) {
 		/* An unknown resource still prints "exists -" and exits 0;
 		 * a failure here means drbd-utils itself could not run. */
-		qb_log(LOG_ERR, "drbd: events2 for %s failed: %s", res, proc_err_tail(&pr));
+		flog(FLOG_DRBD, LOG_ERR, "drbd: events2 for %s failed: %s", res, proc_err_tail(&pr));
 		rc = -EIO;
 	}
 	if (rc == 0)
@@ -65,7 +65,7 @@ int drbd_up(const char *res)
 		return rc;
 	rc = drbd_run(argv, NULL, 0);
 	if (rc == 0)
-		qb_log(LOG_NOTICE, "drbd: %s is up", res);
+		flog(FLOG_DRBD, LOG_NOTICE, "drbd: %s is up", res);
 	return rc;
 }
 
@@ -103,7 +103,7 @@ int drbd_set_two_primaries(const char *res, bool allow)
 	int rc = drbd_run(argv, why, sizeof(why));
 
 	if (rc == 0)
-		qb_log(LOG_NOTICE, "drbd: %s allow-two-primaries=%s", res, allow ? "yes" : "no");
+		flog(FLOG_DRBD, LOG_NOTICE, "drbd: %s allow-two-primaries=%s", res, allow ? "yes" : "no");
 	return rc;
 }
 
@@ -143,7 +143,7 @@ int drbd_promote(const char *res, char *why, size_t len)
 		rc = -EIO;
 	}
 	if (rc == 0)
-		qb_log(LOG_NOTICE, "drbd: %s is Primary here", res);
+		flog(FLOG_DRBD, LOG_NOTICE, "drbd: %s is Primary here", res);
 	return rc;
 }
 
@@ -162,10 +162,10 @@ int drbd_demote(const char *res, char *why, size_t len)
 		char who[512];
 		drbd_openers(&r, who, sizeof(who));
 		snprintf(why, len, "%s is still Primary: held open by %s", res, who);
-		qb_log(LOG_ERR, "drbd: %s", why);
+		flog(FLOG_DRBD, LOG_ERR, "drbd: %s", why);
 		return -EBUSY;
 	}
-	qb_log(LOG_NOTICE, "drbd: %s is Secondary here", res);
+	flog(FLOG_DRBD, LOG_NOTICE, "drbd: %s is Secondary here", res);
 	return 0;
 }
 

@@ -8,7 +8,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "drbd.h"
 #include "proc.h"
@@ -147,13 +147,13 @@ int drbd_config_load(const char *res, struct drbd_config *c)
 	int rc = proc_run(argv, DRBDADM_TIMEOUT, &r);
 
 	if (rc == 0 && proc_exit_code(&r) != 0) {
-		qb_log(LOG_ERR, "drbd: resource %s is not configured: %s", res, proc_err_tail(&r));
+		flog(FLOG_DRBD, LOG_ERR, "drbd: resource %s is not configured: %s", res, proc_err_tail(&r));
 		rc = -ENOENT;
 	}
 	if (rc == 0)
 		rc = drbd_config_parse(r.out ? r.out : "", r.out_len, res, c);
 	if (rc == -EINVAL)
-		qb_log(LOG_ERR, "drbd: cannot read the configuration of %s", res);
+		flog(FLOG_DRBD, LOG_ERR, "drbd: cannot read the configuration of %s", res);
 	proc_result_free(&r);
 	return rc;
 }

@@ -12,6 +12,9 @@ static const char *tag_name(uint32_t tag)
 		[FLOG_MAIN] = "main", [FLOG_CPG] = "cpg",       [FLOG_QUORUM] = "quorum",
 		[FLOG_LEDGER] = "ledger", [FLOG_FENCE] = "fence", [FLOG_IPC] = "ipc",
 		[FLOG_SYNC] = "sync",   [FLOG_INVENTORY] = "inventory", [FLOG_REQ] = "request",
+		[FLOG_PEER] = "peer",   [FLOG_TRANSPORT] = "transport", [FLOG_XEN] = "xen",
+		[FLOG_MIGRATE] = "migrate", [FLOG_DRBD] = "drbd", [FLOG_LVM] = "lvm",
+		[FLOG_RESOURCE] = "resource", [FLOG_SUPERVISE] = "supervise", [FLOG_PROC] = "proc",
 	};
 
 	if (tag == 0 || tag >= FLOG_TAG_MAX)

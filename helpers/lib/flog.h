@@ -19,6 +19,15 @@ enum flog_tag {
 	FLOG_SYNC,
 	FLOG_INVENTORY,
 	FLOG_REQ,
+	FLOG_PEER,      /**< node-to-node connections: listener, peer protocol */
+	FLOG_TRANSPORT, /**< the authenticated, encrypted migration transport */
+	FLOG_XEN,       /**< libxl */
+	FLOG_MIGRATE,   /**< live migration, both ends */
+	FLOG_DRBD,
+	FLOG_LVM,
+	FLOG_RESOURCE,  /**< the XenDomain choreography */
+	FLOG_SUPERVISE, /**< ferryd's watch over its domains */
+	FLOG_PROC,      /**< helper programs ferry runs */
 	FLOG_TAG_MAX
 };
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "lvm.h"
 #include "proc.h"
@@ -23,12 +23,12 @@ static int lvm_change(const char *vg, const char *lv, bool on)
 		return -ENAMETOOLONG;
 	rc = proc_run(lv ? lvchange : vgchange, LVM_TIMEOUT, &r);
 	if (rc == 0 && proc_exit_code(&r) != 0) {
-		qb_log(LOG_ERR, "lvm: %s %s failed: %s", on ? "activating" : "deactivating", target,
+		flog(FLOG_LVM, LOG_ERR, "lvm: %s %s failed: %s", on ? "activating" : "deactivating", target,
 		       proc_err_tail(&r));
 		rc = -EIO;
 	}
 	if (rc == 0)
-		qb_log(LOG_INFO, "lvm: %s %s", target, on ? "active" : "inactive");
+		flog(FLOG_LVM, LOG_INFO, "lvm: %s %s", target, on ? "active" : "inactive");
 	proc_result_free(&r);
 	return rc;
 }

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "migrate.h"
 
@@ -59,7 +59,7 @@ int migrate_history_append(const struct migrate_metrics *m)
 	fd = open(HISTORY_FILE, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, line, (size_t)n) != n) {
 		rc = -errno;
-		qb_log(LOG_WARNING, "cannot record the migration in %s: %s", HISTORY_FILE,
+		flog(FLOG_MIGRATE, LOG_WARNING, "cannot record the migration in %s: %s", HISTORY_FILE,
 		       strerror(errno));
 	}
 	if (fd >= 0)

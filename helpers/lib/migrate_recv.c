@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "clock.h"
 #include "ledger_client.h"
@@ -112,7 +112,7 @@ static int recv_stream(struct recv_state *s, char *why, size_t wlen)
 static void recv_cleanup(struct recv_state *s, const char *why)
 {
 	if (s->domid != XEN_NO_DOMID) {
-		qb_log(LOG_NOTICE, "migration of %s from %s: destroying the incoming copy (%s)",
+		flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s from %s: destroying the incoming copy (%s)",
 		       s->name, s->peer_node, why);
 		xen_destroy(s->x, s->domid);
 		s->domid = XEN_NO_DOMID;
@@ -161,10 +161,10 @@ int migrate_receive(struct xen *x, struct transport *t, const void *offer, size_
 	rc = recv_preflight(&s, offer, len, why, sizeof(why));
 	peer_send_reply(t, PEER_MSG_MIG_READY, rc, why);
 	if (rc) {
-		qb_log(LOG_WARNING, "migration offer from %s refused: %s", peer_node, why);
+		flog(FLOG_MIGRATE, LOG_WARNING, "migration offer from %s refused: %s", peer_node, why);
 		goto out;
 	}
-	qb_log(LOG_NOTICE, "migration of %s from %s to %s: ready (%s)", s.name, peer_node, self,
+	flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s from %s to %s: ready (%s)", s.name, peer_node, self,
 	       s.live ? "live" : "non-live");
 
 	/* Storage steps of the choreography, then the stream. */
@@ -189,7 +189,7 @@ int migrate_receive(struct xen *x, struct transport *t, const void *offer, size_
 	peer_send_reply(t, PEER_MSG_MIG_RECEIVED, rc, why);
 	if (rc)
 		goto out;
-	qb_log(LOG_NOTICE, "migration of %s: received in %lld ms, paused as %s, waiting for go",
+	flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s: received in %lld ms, paused as %s, waiting for go",
 	       s.name, (long long)(clock_ms() - t0), s.incoming);
 
 	rc = transport_recv_msg(t, &type, &msg, sizeof(msg), &got, WAIT_GO_MS);
@@ -203,12 +203,12 @@ int migrate_receive(struct xen *x, struct transport *t, const void *offer, size_
 	rc = recv_go(&s, why, sizeof(why));
 	peer_send_reply(t, PEER_MSG_MIG_RESULT, rc, why);
 	if (rc == 0)
-		qb_log(LOG_NOTICE, "migration of %s from %s: running here (domid %u)", s.name,
+		flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s from %s: running here (domid %u)", s.name,
 		       peer_node, s.domid);
 	else
 		/* After "go" the ledger may give it to us: keep the paused copy
 		 * for the operator instead of destroying the only good one. */
-		qb_log(LOG_CRIT, "migration of %s from %s: FAILED AFTER GO: %s; the incoming copy "
+		flog(FLOG_MIGRATE, LOG_CRIT, "migration of %s from %s: FAILED AFTER GO: %s; the incoming copy "
 				 "is kept paused as %s (domid %u)",
 		       s.name, peer_node, why, s.incoming, s.domid);
 	s.domid = XEN_NO_DOMID;

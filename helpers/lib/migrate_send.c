@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "clock.h"
 #include "ledger_client.h"
@@ -101,17 +101,17 @@ static void send_rollback(struct send_state *s)
 								   &ao.how),
 				    60000);
 		if (rc)
-			qb_log(LOG_CRIT, "migration of %s: resuming it here FAILED (%s): the domain "
+			flog(FLOG_MIGRATE, LOG_CRIT, "migration of %s: resuming it here FAILED (%s): the domain "
 					 "is suspended on this node",
 			       s->m->domain, strerror(-rc));
 		else
-			qb_log(LOG_NOTICE, "migration of %s: resumed here", s->m->domain);
+			flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s: resumed here", s->m->domain);
 	}
 	if (s->begun &&
 	    ledger_ok(ledger_client_migrate_abort(s->m->domain, s->epoch, LEDGER_TIMEOUT_MS, &r), &r,
 		      "MIGRATE_ABORT", s->m->why + strlen(s->m->why),
 		      sizeof(s->m->why) - strlen(s->m->why)))
-		qb_log(LOG_ERR, "migration of %s: ledger abort failed", s->m->domain);
+		flog(FLOG_MIGRATE, LOG_ERR, "migration of %s: ledger abort failed", s->m->domain);
 }
 
 /* The stream: libxl suspends the domain live into the transport. Notes when
@@ -143,7 +143,7 @@ static int send_stream(struct send_state *s, bool live)
 		if (clock_ms() - last_log >= PROGRESS_EVERY_MS) {
 			last_log = clock_ms();
 			transport_stats(s->p->t, &ts);
-			qb_log(LOG_INFO, "migration of %s: %llu MiB sent in %lld s%s", s->m->domain,
+			flog(FLOG_MIGRATE, LOG_INFO, "migration of %s: %llu MiB sent in %lld s%s", s->m->domain,
 			       (unsigned long long)(ts.stream_bytes >> 20),
 			       (long long)((last_log - start) / 1000),
 			       s->suspended_at ? ", domain suspended" : "");
@@ -200,7 +200,7 @@ static int send_offer(struct send_state *s, bool live)
 
 static enum migrate_result send_fail(struct send_state *s, enum migrate_result res)
 {
-	qb_log(LOG_ERR, "migration of %s to %s %s: %s", s->m->domain, s->m->target,
+	flog(FLOG_MIGRATE, LOG_ERR, "migration of %s to %s %s: %s", s->m->domain, s->m->target,
 	       res == MIGRATE_REFUSED ? "refused" : "failed, rolled back", s->m->why);
 	if (res == MIGRATE_ROLLED_BACK)
 		send_rollback(s);
@@ -239,7 +239,7 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	}
 
 	/* 1. Offer: the target checks name, memory and guest type. */
-	qb_log(LOG_NOTICE, "migration of %s to %s: %s, %s", m->domain, m->target,
+	flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s to %s: %s, %s", m->domain, m->target,
 	       o->live ? "live" : "suspended (non-live)", s->p->addr);
 	if ((rc = send_offer(s, o->live)))
 		return send_fail(s, MIGRATE_REFUSED);
@@ -266,7 +266,7 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 			 transport_strerror(rc));
 		return send_fail(s, MIGRATE_ROLLED_BACK);
 	}
-	qb_log(LOG_INFO, "migration of %s: stream sent (%llu MiB), waiting for the target",
+	flog(FLOG_MIGRATE, LOG_INFO, "migration of %s: stream sent (%llu MiB), waiting for the target",
 	       m->domain, (unsigned long long)(m->bytes >> 20));
 	rc = peer_recv_reply(s->p, PEER_MSG_MIG_RECEIVED, RECEIVED_TIMEOUT_MS, m->why,
 			     sizeof(m->why));
@@ -280,7 +280,7 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	s->begun = false;
 	snprintf(away, sizeof(away), "%s%s", m->domain, XEN_MIGRATED_SUFFIX);
 	if (libxl_domain_rename(xen_ctx(s->x), s->domid, m->domain, away))
-		qb_log(LOG_WARNING, "migration of %s: could not rename our copy to %s", m->domain,
+		flog(FLOG_MIGRATE, LOG_WARNING, "migration of %s: could not rename our copy to %s", m->domain,
 		       away);
 	go.epoch = htobe64(r.entry.epoch);
 	rc = transport_send_msg(s->p->t, PEER_MSG_MIG_GO, &go, sizeof(go));
@@ -289,7 +289,7 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 				     sizeof(m->why));
 	if (rc) {
 		/* After "go": the target owns it in the ledger and may run it. */
-		qb_log(LOG_CRIT, "migration of %s: FAILED AFTER GO: %s. The ledger gives %s to %s; "
+		flog(FLOG_MIGRATE, LOG_CRIT, "migration of %s: FAILED AFTER GO: %s. The ledger gives %s to %s; "
 				 "our suspended copy is kept as %s (domid %u). Check %s with "
 				 "'ferryctl domain status %s' before doing anything.",
 		       m->domain, m->why, m->domain, m->target, away, s->domid, m->target,
@@ -317,7 +317,7 @@ enum migrate_result migrate_send(struct xen *x, struct peer *p, const char *name
 	m->result = send_run(&s, o);
 	m->total_ms = clock_ms() - start;
 	if (m->result == MIGRATE_OK)
-		qb_log(LOG_NOTICE, "migration of %s to %s done: total %lld ms, downtime %lld ms, "
+		flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s to %s done: total %lld ms, downtime %lld ms, "
 				   "%llu MiB at %.1f MiB/s%s",
 		       m->domain, m->target, (long long)m->total_ms, (long long)m->downtime_ms,
 		       (unsigned long long)(m->bytes >> 20), m->mib_per_s,

@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "authkey.h"
 #include "drbd.h"
@@ -185,7 +185,7 @@ int peer_connect(const char *node, const struct peer_opts *o, struct peer **out,
 	}
 	u.h.node[sizeof(u.h.node) - 1] = '\0';
 	snprintf(p->node, sizeof(p->node), "%s", u.h.node);
-	qb_log(LOG_INFO, "connected to %s at %s", p->node, p->addr);
+	flog(FLOG_PEER, LOG_INFO, "connected to %s at %s", p->node, p->addr);
 	*out = p;
 	return 0;
 }

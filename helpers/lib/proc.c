@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "clock.h"
 #include "proc.h"
@@ -69,7 +69,7 @@ int proc_run(char *const argv[], int timeout_ms, struct proc_result *r)
 	close(pe[1]);
 	po[1] = pe[1] = -1;
 	if (rc) {
-		qb_log(LOG_ERR, "cannot run %s: %s", argv[0], strerror(-rc));
+		flog(FLOG_PROC, LOG_ERR, "cannot run %s: %s", argv[0], strerror(-rc));
 		goto out;
 	}
 
@@ -78,7 +78,7 @@ int proc_run(char *const argv[], int timeout_ms, struct proc_result *r)
 	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
 		int64_t left = deadline - clock_ms();
 		if (left <= 0) {
-			qb_log(LOG_ERR, "%s timed out after %d ms, killed", argv[0], timeout_ms);
+			flog(FLOG_PROC, LOG_ERR, "%s timed out after %d ms, killed", argv[0], timeout_ms);
 			rc = -ETIMEDOUT;
 			break;
 		}
@@ -158,7 +158,7 @@ int proc_spawn_reader(char *const argv[], pid_t *pid, int *fd)
 	close(p[1]);
 	if (rc) {
 		close(p[0]);
-		qb_log(LOG_ERR, "cannot run %s: %s", argv[0], strerror(-rc));
+		flog(FLOG_PROC, LOG_ERR, "cannot run %s: %s", argv[0], strerror(-rc));
 		return rc;
 	}
 	*fd = p[0];

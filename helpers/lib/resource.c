@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "drbd.h"
 #include "ledger_client.h"
@@ -32,7 +32,7 @@ static int fail(struct resource_result *res, int ocf, const char *fmt, ...)
 	vsnprintf(res->why, sizeof(res->why), fmt, ap);
 	va_end(ap);
 	res->ocf = ocf;
-	qb_log(LOG_ERR, "%s", res->why);
+	flog(FLOG_RESOURCE, LOG_ERR, "%s", res->why);
 	return ocf;
 }
 
@@ -231,7 +231,7 @@ int resource_start(struct resource *r, struct resource_result *res)
 	}
 	if (xen_status_get(x, r->name, &st) == 0 && xen_status_alive(&st) && !st.migrating) {
 		xen_close(x);
-		qb_log(LOG_INFO, "%s already runs here", r->name);
+		flog(FLOG_RESOURCE, LOG_INFO, "%s already runs here", r->name);
 		return ok(res);
 	}
 
@@ -250,7 +250,7 @@ int resource_start(struct resource *r, struct resource_result *res)
 		goto undo_storage;
 	}
 	xen_close(x);
-	qb_log(LOG_NOTICE, "%s started (domid %u)", r->name, domid);
+	flog(FLOG_RESOURCE, LOG_NOTICE, "%s started (domid %u)", r->name, domid);
 	return ok(res);
 
 undo_storage:
@@ -326,7 +326,7 @@ int resource_stop(struct resource *r, struct resource_result *res)
 				    r->name, why);
 		}
 	}
-	qb_log(LOG_NOTICE, "%s stopped", r->name);
+	flog(FLOG_RESOURCE, LOG_NOTICE, "%s stopped", r->name);
 	return ok(res);
 }
 
@@ -473,7 +473,7 @@ static void window_close(struct peer *p, struct window *w, bool migrated, char *
 	for (int i = 0; w->opened && i < r->ndrbd; i++) {
 		drbd_set_two_primaries(r->drbd[i], false);
 		if (peer_request(p, PEER_OP_WINDOW_CLOSE, r->drbd[i], tmp, sizeof(tmp)))
-			qb_log(LOG_WARNING, "closing the window of %s on %s: %s", r->drbd[i], p->node,
+			flog(FLOG_RESOURCE, LOG_WARNING, "closing the window of %s on %s: %s", r->drbd[i], p->node,
 			       tmp);
 	}
 }
@@ -570,7 +570,7 @@ int resource_migrate_from(struct resource *r, const char *source, struct resourc
 								  "Primary on both nodes",
 					    r->name, r->drbd[i]);
 			drbd_set_two_primaries(r->drbd[i], false);
-			qb_log(LOG_WARNING, "migrate_from %s: closed the window of %s left open",
+			flog(FLOG_RESOURCE, LOG_WARNING, "migrate_from %s: closed the window of %s left open",
 			       r->name, r->drbd[i]);
 		}
 	}

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "drbd.h"
 #include "peer.h"
@@ -37,6 +37,6 @@ int storage_window(const char *res, bool open, bool local, char *why, size_t len
 		return rc;
 	}
 	if (!open && !local && (rc = peer_drbd_window(res, false, why, len)))
-		qb_log(LOG_WARNING, "window of %s closed here, but not on the peer: %s", res, why);
+		flog(FLOG_DRBD, LOG_WARNING, "window of %s closed here, but not on the peer: %s", res, why);
 	return open || local ? 0 : rc;
 }

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "drbd.h"
 #include "lvm.h"
@@ -82,7 +82,7 @@ int storage_serve_request(struct transport *t, const struct peer_request *req)
 	} else {
 		rc = serve_op(op, res, why, sizeof(why));
 	}
-	qb_log(rc ? LOG_WARNING : LOG_INFO, "peer request %s %s: %s%s%s", op_name(op), res,
+	flog(FLOG_PEER, rc ? LOG_WARNING : LOG_INFO, "peer request %s %s: %s%s%s", op_name(op), res,
 	       rc ? "refused" : "done", why[0] ? ": " : "", why);
 	if (rc == 0 && nundo < UNDO_MAX &&
 	    (op == PEER_OP_WINDOW_OPEN || op == PEER_OP_PROMOTE || op == PEER_OP_VG_ACTIVATE)) {
@@ -107,7 +107,7 @@ void storage_serve_undo(bool domain_runs_here)
 			break;
 		case PEER_OP_PROMOTE:
 			if (!domain_runs_here && drbd_demote(res, why, sizeof(why)))
-				qb_log(LOG_ERR, "undo: demoting %s failed: %s", res, why);
+				flog(FLOG_PEER, LOG_ERR, "undo: demoting %s failed: %s", res, why);
 			break;
 		case PEER_OP_WINDOW_OPEN:
 			serve_op(PEER_OP_WINDOW_CLOSE, res, why, sizeof(why));

@@ -1,17 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Logging for the cluster key and the migration transport: libqb with a
- * subsystem tag. The tag value is outside the ledger branch's flog.h
- * range (1..9) so both can coexist; fold it into flog.h when they meet. */
+/* Logging for the cluster key and the migration transport: flog's
+ * "transport" tag. */
 #ifndef FERRY_TRANSPORT_LOG_H
 #define FERRY_TRANSPORT_LOG_H
 
-#include <syslog.h>
-
-#include <qb/qblog.h>
-
-#define TRANSPORT_LOG_TAG 16
+#include "flog.h"
 
 /** tlog(LOG_ERR, "fmt", ...): one log line tagged "transport". */
-#define tlog(pri, ...) qb_logt(pri, TRANSPORT_LOG_TAG, __VA_ARGS__)
+#define tlog(pri, ...) flog(FLOG_TRANSPORT, pri, __VA_ARGS__)
 
 #endif

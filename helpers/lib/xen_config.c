@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "proc.h"
 #include "xen.h"
@@ -22,20 +22,20 @@ int xen_config_load(struct xen *x, const char *path, libxl_domain_config *cfg)
 
 	if (access(path, R_OK)) {
 		rc = -errno;
-		qb_log(LOG_ERR, "config %s: %s", path, strerror(errno));
+		flog(FLOG_XEN, LOG_ERR, "config %s: %s", path, strerror(errno));
 		return rc;
 	}
 	rc = proc_run(argv, XL_TIMEOUT_MS, &r);
 	if (rc == 0 && (proc_exit_code(&r) != 0 || !r.out_len)) {
-		qb_log(LOG_ERR, "config %s is not valid for xl: %s", path, proc_err_tail(&r));
+		flog(FLOG_XEN, LOG_ERR, "config %s is not valid for xl: %s", path, proc_err_tail(&r));
 		rc = -EINVAL;
 	}
 	if (rc == 0 && libxl_domain_config_from_json(xen_ctx(x), cfg, r.out)) {
-		qb_log(LOG_ERR, "config %s: libxl rejects xl's JSON", path);
+		flog(FLOG_XEN, LOG_ERR, "config %s: libxl rejects xl's JSON", path);
 		rc = -EINVAL;
 	}
 	if (rc == 0 && (!cfg->c_info.name || !*cfg->c_info.name)) {
-		qb_log(LOG_ERR, "config %s has no domain name", path);
+		flog(FLOG_XEN, LOG_ERR, "config %s has no domain name", path);
 		rc = -EINVAL;
 	}
 	proc_result_free(&r);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include <libxlutil.h>
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "xen.h"
 
@@ -51,16 +51,16 @@ static int memory_ensure(struct xen *x, libxl_domain_config *cfg)
 	if (have >= need)
 		return 0;
 	if (!autoballoon_enabled(x)) {
-		qb_log(LOG_ERR, "not enough free memory for %s: need %llu KiB, %llu KiB free "
+		flog(FLOG_XEN, LOG_ERR, "not enough free memory for %s: need %llu KiB, %llu KiB free "
 				"(autoballoon is off)",
 		       cfg->c_info.name, (unsigned long long)need, (unsigned long long)have);
 		return -ENOMEM;
 	}
-	qb_log(LOG_NOTICE, "ballooning dom0 down by %llu KiB for %s",
+	flog(FLOG_XEN, LOG_NOTICE, "ballooning dom0 down by %llu KiB for %s",
 	       (unsigned long long)(need - have), cfg->c_info.name);
 	if (libxl_set_memory_target(ctx, 0, -(int64_t)(need - have), 1, 0) ||
 	    libxl_wait_for_free_memory(ctx, 0, need, BALLOON_WAIT_S)) {
-		qb_log(LOG_ERR, "could not free %llu KiB for %s", (unsigned long long)need,
+		flog(FLOG_XEN, LOG_ERR, "could not free %llu KiB for %s", (unsigned long long)need,
 		       cfg->c_info.name);
 		return -ENOMEM;
 	}
@@ -92,7 +92,7 @@ int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bo
 	rc = xen_ao_run(x, &ao, libxl_domain_create_new(xen_ctx(x), cfg, &id, &ao.how, NULL),
 			CREATE_TIMEOUT);
 	if (rc) {
-		qb_log(LOG_ERR, "creating %s failed: %s", cfg->c_info.name, strerror(-rc));
+		flog(FLOG_XEN, LOG_ERR, "creating %s failed: %s", cfg->c_info.name, strerror(-rc));
 		if (id != XEN_NO_DOMID)
 			xen_destroy(x, id);
 		return rc;
@@ -101,12 +101,12 @@ int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bo
 	if (rc == 0 && !paused)
 		rc = xen_unpause(x, id);
 	if (rc) {
-		qb_log(LOG_ERR, "%s (domid %u) created but not started: %s", cfg->c_info.name, id,
+		flog(FLOG_XEN, LOG_ERR, "%s (domid %u) created but not started: %s", cfg->c_info.name, id,
 		       strerror(-rc));
 		xen_destroy(x, id);
 		return rc;
 	}
-	qb_log(LOG_NOTICE, "created %s as domid %u%s", cfg->c_info.name, id,
+	flog(FLOG_XEN, LOG_NOTICE, "created %s as domid %u%s", cfg->c_info.name, id,
 	       paused ? " (paused)" : "");
 	*domid = id;
 	return 0;

@@ -11,7 +11,7 @@
 #include <sys/time.h>
 #include <time.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 #include <xentoollog.h>
 
 #include "xen.h"
@@ -59,10 +59,10 @@ static void xen_log_vmessage(xentoollog_logger *lg, xentoollog_level level, int 
 		return;
 	vsnprintf(msg, sizeof(msg), format, al);
 	if (errnoval >= 0)
-		qb_log(xen_log_priority(level), "%s: %s: %s", context ? context : "libxl", msg,
+		flog(FLOG_XEN, xen_log_priority(level), "%s: %s: %s", context ? context : "libxl", msg,
 		       strerror(errnoval));
 	else
-		qb_log(xen_log_priority(level), "%s: %s", context ? context : "libxl", msg);
+		flog(FLOG_XEN, xen_log_priority(level), "%s: %s", context ? context : "libxl", msg);
 }
 
 static void xen_log_progress(xentoollog_logger *lg, const char *context, const char *doing,
@@ -72,7 +72,7 @@ static void xen_log_progress(xentoollog_logger *lg, const char *context, const c
 	(void)total;
 	/* Only the start of each phase: per-page progress floods the log. */
 	if (done == 0)
-		qb_log(LOG_DEBUG, "%s: %s (%d%%)", context ? context : "libxl", doing, percent);
+		flog(FLOG_XEN, LOG_DEBUG, "%s: %s (%d%%)", context ? context : "libxl", doing, percent);
 }
 
 static void xen_log_destroy(xentoollog_logger *lg)
@@ -95,7 +95,7 @@ int xen_open(struct xen **out)
 	x->min_level = getenv("FERRY_XEN_DEBUG") ? XTL_DEBUG : XTL_INFO;
 	rc = libxl_ctx_alloc(&x->ctx, LIBXL_VERSION, 0, &x->logger);
 	if (rc) {
-		qb_log(LOG_ERR, "cannot open libxl (is this a Xen dom0 with xenstored running?)");
+		flog(FLOG_XEN, LOG_ERR, "cannot open libxl (is this a Xen dom0 with xenstored running?)");
 		free(x);
 		return -ENODEV;
 	}
@@ -155,7 +155,7 @@ int xen_poll(struct xen *x, int timeout_ms)
 	gettimeofday(&now, NULL);
 	rc = libxl_osevent_beforepoll(x->ctx, &nfds, fds, &timeout, now);
 	if (rc) {
-		qb_log(LOG_ERR, "libxl needs %d poll fds", nfds);
+		flog(FLOG_XEN, LOG_ERR, "libxl needs %d poll fds", nfds);
 		return -ENOSPC;
 	}
 	if (poll(fds, (nfds_t)nfds, timeout) < 0 && errno != EINTR)
@@ -195,7 +195,7 @@ int xen_ao_wait(struct xen *x, struct xen_ao *ao, int64_t deadline_ms)
 		int rc;
 
 		if (left <= 0 && !aborted) {
-			qb_log(LOG_WARNING, "libxl operation timed out, aborting it");
+			flog(FLOG_XEN, LOG_WARNING, "libxl operation timed out, aborting it");
 			libxl_ao_abort(x->ctx, &ao->how);
 			aborted = true;
 		}

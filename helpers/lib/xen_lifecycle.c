@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "xen.h"
 
@@ -21,9 +21,9 @@ int xen_destroy(struct xen *x, uint32_t domid)
 	if (rc == -ENOENT)
 		return 0;
 	if (rc)
-		qb_log(LOG_ERR, "destroying domid %u failed: %s", domid, strerror(-rc));
+		flog(FLOG_XEN, LOG_ERR, "destroying domid %u failed: %s", domid, strerror(-rc));
 	else
-		qb_log(LOG_NOTICE, "destroyed domid %u", domid);
+		flog(FLOG_XEN, LOG_NOTICE, "destroyed domid %u", domid);
 	return rc;
 }
 
@@ -73,7 +73,7 @@ int xen_shutdown(struct xen *x, uint32_t domid, int timeout_ms, int *how)
 	rc = xen_ao_run(x, &ao, libxl_domain_shutdown(xen_ctx(x), domid, &ao.how), timeout_ms);
 	if (rc == -EOPNOTSUPP) {
 		/* No PV drivers in the guest: press its ACPI power button. */
-		qb_log(LOG_INFO, "domid %u has no PV shutdown, sending the ACPI power button",
+		flog(FLOG_XEN, LOG_INFO, "domid %u has no PV shutdown, sending the ACPI power button",
 		       domid);
 		via = 1;
 		xen_ao_init(&ao);
@@ -87,11 +87,11 @@ int xen_shutdown(struct xen *x, uint32_t domid, int timeout_ms, int *how)
 	if (rc == 0)
 		rc = xen_wait_gone(x, domid, deadline);
 	if (rc) {
-		qb_log(LOG_WARNING, "domid %u did not shut down within %d ms (%s), destroying it",
+		flog(FLOG_XEN, LOG_WARNING, "domid %u did not shut down within %d ms (%s), destroying it",
 		       domid, timeout_ms, strerror(-rc));
 		via = 2;
 	} else {
-		qb_log(LOG_NOTICE, "domid %u shut down cleanly%s", domid,
+		flog(FLOG_XEN, LOG_NOTICE, "domid %u shut down cleanly%s", domid,
 		       via ? " (ACPI power button)" : "");
 	}
 	if (how)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <qb/qblog.h>
+#include "flog.h"
 
 #include "xen.h"
 
@@ -88,7 +88,7 @@ int xen_save(struct xen *x, uint32_t domid, const char *path)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = -errno;
-		qb_log(LOG_ERR, "save: %s: %s", tmp, strerror(errno));
+		flog(FLOG_XEN, LOG_ERR, "save: %s: %s", tmp, strerror(errno));
 		free(json);
 		return rc;
 	}
@@ -107,7 +107,7 @@ int xen_save(struct xen *x, uint32_t domid, const char *path)
 		rc = -errno;
 	close(fd);
 	if (rc) {
-		qb_log(LOG_ERR, "saving domid %u failed: %s; it keeps running", domid,
+		flog(FLOG_XEN, LOG_ERR, "saving domid %u failed: %s; it keeps running", domid,
 		       strerror(-rc));
 		/* A failed save may leave the guest suspended: bring it back. */
 		xen_ao_init(&ao);
@@ -120,7 +120,7 @@ int xen_save(struct xen *x, uint32_t domid, const char *path)
 		unlink(tmp);
 		return rc;
 	}
-	qb_log(LOG_NOTICE, "saved domid %u to %s", domid, path);
+	flog(FLOG_XEN, LOG_NOTICE, "saved domid %u to %s", domid, path);
 	/* Like xl save: the saved domain is gone from this host. */
 	return xen_destroy(x, domid);
 }
@@ -138,7 +138,7 @@ int xen_restore(struct xen *x, const char *path, bool paused, uint32_t *domid)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
-		qb_log(LOG_ERR, "restore: %s: %s", path, strerror(errno));
+		flog(FLOG_XEN, LOG_ERR, "restore: %s: %s", path, strerror(errno));
 		return rc;
 	}
 	libxl_domain_config_init(&cfg);
@@ -146,7 +146,7 @@ int xen_restore(struct xen *x, const char *path, bool paused, uint32_t *domid)
 	rc = read_all(fd, &h, sizeof(h));
 	if (rc == 0 && (memcmp(h.magic, IMAGE_MAGIC, sizeof(h.magic)) ||
 			h.version != IMAGE_VERSION || h.json_len < 2 || h.json_len > IMAGE_JSON_MAX)) {
-		qb_log(LOG_ERR, "restore: %s is not a ferry image of version %u", path,
+		flog(FLOG_XEN, LOG_ERR, "restore: %s is not a ferry image of version %u", path,
 		       IMAGE_VERSION);
 		rc = -EPROTO;
 	}
@@ -156,7 +156,7 @@ int xen_restore(struct xen *x, const char *path, bool paused, uint32_t *domid)
 		rc = read_all(fd, json, h.json_len);
 	if (rc == 0 && (json[h.json_len - 1] != '\0' ||
 			libxl_domain_config_from_json(xen_ctx(x), &cfg, json))) {
-		qb_log(LOG_ERR, "restore: %s holds a bad domain config", path);
+		flog(FLOG_XEN, LOG_ERR, "restore: %s holds a bad domain config", path);
 		rc = -EPROTO;
 	}
 	if (rc == 0) {
@@ -174,7 +174,7 @@ int xen_restore(struct xen *x, const char *path, bool paused, uint32_t *domid)
 	if (rc == 0 && !paused)
 		rc = xen_unpause(x, id);
 	if (rc == 0) {
-		qb_log(LOG_NOTICE, "restored %s as domid %u from %s", cfg.c_info.name, id, path);
+		flog(FLOG_XEN, LOG_NOTICE, "restored %s as domid %u from %s", cfg.c_info.name, id, path);
 		*domid = id;
 	}
 	free(json);

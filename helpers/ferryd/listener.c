@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The migration listener: accepts connections from other nodes' ferry on
+ * the migration address and port, and hands each to a new
+ * `ferryctl serve --fd 3` process, which authenticates the peer before
+ * reading anything else. The loop only accepts, forks and reaps: no peer
+ * can block the daemon.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ferryd.h"
+#include "nodemap.h"
+#include "peer_proto.h"
+
+#define LISTEN_BACKLOG 16
+#define MAX_SERVERS    32 /* concurrent peer connections */
+
+static int listen_fd = -1;
+static pid_t servers[MAX_SERVERS];
+static char ferryctl_path[PATH_MAX];
+static qb_loop_signal_handle sigchld;
+
+/* ferryctl next to this ferryd (the same build), else from PATH. */
+static void find_ferryctl(const char *opt)
+{
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (opt) {
+		snprintf(ferryctl_path, sizeof(ferryctl_path), "%s", opt);
+		return;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		snprintf(ferryctl_path, sizeof(ferryctl_path), "%s/ferryctl", dirname(self));
+		if (access(ferryctl_path, X_OK) == 0)
+			return;
+	}
+	snprintf(ferryctl_path, sizeof(ferryctl_path), "ferryctl");
+}
+
+static void peer_name(const struct sockaddr_storage *sa, char *buf, size_t len)
+{
+	char host[NI_MAXHOST] = "?", port[NI_MAXSERV] = "?";
+
+	getnameinfo((const struct sockaddr *)sa, sizeof(*sa), host, sizeof(host), port,
+		    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+	snprintf(buf, len, "%s:%s", host, port);
+}
+
+static int32_t on_accept(int32_t fd, int32_t revents, void *data)
+{
+	struct ferryd *d = data;
+	struct sockaddr_storage sa;
+	socklen_t sl = sizeof(sa);
+	char who[NI_MAXHOST + NI_MAXSERV + 2];
+	int slot = -1, c;
+	pid_t pid;
+
+	(void)revents;
+	c = accept4(fd, (struct sockaddr *)&sa, &sl, SOCK_CLOEXEC);
+	if (c < 0)
+		return 0;
+	peer_name(&sa, who, sizeof(who));
+	for (int i = 0; i < MAX_SERVERS; i++)
+		if (!servers[i]) {
+			slot = i;
+			break;
+		}
+	if (slot < 0) {
+		flog(FLOG_PEER, LOG_WARNING, "refusing %s: %d peer connections are being served",
+		     who, MAX_SERVERS);
+		close(c);
+		return 0;
+	}
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = {ferryctl_path, "serve", "--fd", "3",
+				d->allow_plain ? "--allow-plain" : NULL, NULL};
+		/* Only fd 3 (the peer) and the standard fds survive exec. */
+		if (dup2(c, 3) < 0)
+			_exit(127);
+		sigset_t all;
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(ferryctl_path, argv);
+		_exit(127);
+	}
+	close(c);
+	if (pid < 0) {
+		flog(FLOG_PEER, LOG_ERR, "cannot fork a server for %s: %s", who, strerror(errno));
+		return 0;
+	}
+	servers[slot] = pid;
+	flog(FLOG_PEER, LOG_INFO, "peer %s: served by %s (pid %d)", who, ferryctl_path, (int)pid);
+	return 0;
+}
+
+/* Reaps only our servers: other modules wait for their own children. */
+static int32_t on_sigchld(int32_t sig, void *data)
+{
+	int status;
+
+	(void)sig;
+	(void)data;
+	for (int i = 0; i < MAX_SERVERS; i++) {
+		if (!servers[i] || waitpid(servers[i], &status, WNOHANG) != servers[i])
+			continue;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			flog(FLOG_PEER, LOG_INFO, "peer server %d done", (int)servers[i]);
+		else
+			flog(FLOG_PEER, LOG_WARNING, "peer server %d ended with %s %d", (int)servers[i],
+			     WIFEXITED(status) ? "status" : "signal",
+			     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		servers[i] = 0;
+	}
+	return 0;
+}
+
+/* The address to listen on: the option, else this node's ring0 address. */
+static int listen_address(struct ferryd *d, char *buf, size_t len)
+{
+	struct nodemap m;
+	const char *a;
+	uint32_t self;
+	int rc;
+
+	if (d->mig_address) {
+		snprintf(buf, len, "%s", d->mig_address);
+		return 0;
+	}
+	rc = nodemap_load(&m);
+	if (rc)
+		return rc;
+	rc = -ENOENT;
+	if (nodemap_self(&m, &self) == 0 && (a = nodemap_addr(&m, self))) {
+		snprintf(buf, len, "%s", a);
+		rc = 0;
+	}
+	nodemap_free(&m);
+	return rc;
+}
+
+int listener_start(struct ferryd *d)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+	struct addrinfo *res = NULL;
+	char addr[256], port[16];
+	int one = 1, rc;
+
+	if (d->mig_port < 0)
+		return 0; /* --no-migration */
+	find_ferryctl(d->ferryctl);
+	rc = listen_address(d, addr, sizeof(addr));
+	if (rc) {
+		flog(FLOG_PEER, LOG_ERR, "no migration address: corosync's nodelist has no ring0 "
+					 "address for this node; use --migration-address");
+		return rc;
+	}
+	snprintf(port, sizeof(port), "%d", d->mig_port ? d->mig_port : PEER_PORT_DEFAULT);
+	if (getaddrinfo(addr, port, &hints, &res) || !res) {
+		flog(FLOG_PEER, LOG_ERR, "cannot resolve migration address %s", addr);
+		return -EADDRNOTAVAIL;
+	}
+	listen_fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (listen_fd < 0 ||
+	    setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(listen_fd, res->ai_addr, res->ai_addrlen) || listen(listen_fd, LISTEN_BACKLOG)) {
+		rc = -errno;
+		flog(FLOG_PEER, LOG_ERR, "cannot listen on %s port %s: %s", addr, port,
+		     strerror(errno));
+		freeaddrinfo(res);
+		if (listen_fd >= 0)
+			close(listen_fd);
+		listen_fd = -1;
+		return rc;
+	}
+	freeaddrinfo(res);
+	qb_loop_signal_add(d->loop, QB_LOOP_HIGH, SIGCHLD, d, on_sigchld, &sigchld);
+	rc = qb_loop_poll_add(d->loop, QB_LOOP_MED, listen_fd, POLLIN, d, on_accept);
+	if (rc) {
+		close(listen_fd);
+		listen_fd = -1;
+		return rc;
+	}
+	flog(FLOG_PEER, LOG_NOTICE, "migration listener on %s port %s (%s), served by %s", addr,
+	     port, d->allow_plain ? "plain peers allowed" : "encryption required", ferryctl_path);
+	return 0;
+}
+
+void listener_stop(struct ferryd *d)
+{
+	if (listen_fd >= 0) {
+		qb_loop_poll_del(d->loop, listen_fd);
+		close(listen_fd);
+		listen_fd = -1;
+	}
+	/* Servers in flight finish their conversation on their own. */
+}
