@@ -87,6 +87,36 @@ clock_sync() {
 	done
 }
 
+# --- ferry ----------------------------------------------------------------
+
+FERRYCTL=$top/build/ferryctl
+FERRYD=$top/build/ferryd
+
+# ferryd on every host (until the ferryd clone agent runs it).
+ferryd_up() {
+	local n
+	for n in $("$LAB" nodes); do
+		on "$n" sh -c "[ -f /etc/ferry/authkey ] || { mkdir -p /etc/ferry; cp /lab/ferry-authkey /etc/ferry/authkey; chmod 0400 /etc/ferry/authkey; }
+			[ -f /run/ferryd.pid ] && kill -0 \$(cat /run/ferryd.pid) 2>/dev/null || $FERRYD -p /run/ferryd.pid" ||
+			fail "ferryd does not start on $n"
+	done
+	wait_until 60 "ferryd in sync on every host" ferryd_synced
+}
+
+ferryd_synced() {
+	local n
+	for n in $("$LAB" nodes); do
+		on "$n" "$FERRYCTL" ledger show 2>/dev/null | grep -q 'in sync, quorate' || return 1
+	done
+}
+
+# ledger_owner NAME: the owner and epoch of NAME, as "node2 3" (lab nodes
+# are named after their corosync nodeid).
+ledger_owner() {
+	on node1 "$FERRYCTL" ledger show --brief 2>/dev/null |
+		awk -v d="$1" '$1 == d { print ($3 ~ /^[0-9]+$/ ? "node" $3 : $3), $4 }'
+}
+
 # --- DRBD on LVM, by hand (the baseline's storage) --------------------------
 
 # drbd_create RES MINOR PORT: an LV on each of node1/node2 and a protocol C
