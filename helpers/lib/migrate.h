@@ -1,8 +1,9 @@
 /* Live migration of a Xen domain to another node's ferry, with the ledger's
- * hand-off: MIGRATE_BEGIN before the stream, MIGRATE_COMMIT once the target
- * holds a complete paused copy, then "go". The target unpauses only when the
- * ledger says it owns the domain. Phases as xl's: ready, stream, received,
- * go, unpause result (see peer_proto.h). */
+ * hand-off: the source's MIGRATE_BEGIN before the stream; after "go", the
+ * target's MIGRATE_COMMIT, and only once it is granted does the target
+ * unpause. If the source gives up instead, its MIGRATE_ABORT races the
+ * commit in the ledger's agreed order and exactly one wins. Phases as xl's:
+ * ready, stream, received, go, unpause result (see peer_proto.h). */
 #ifndef FERRY_MIGRATE_H
 #define FERRY_MIGRATE_H
 
@@ -16,8 +17,8 @@
 enum migrate_result {
 	MIGRATE_OK = 0,       /**< runs on the target, gone from here */
 	MIGRATE_REFUSED,      /**< nothing happened: preflight or connection refused */
-	MIGRATE_ROLLED_BACK,  /**< failed before "go": runs here, target cleaned up */
-	MIGRATE_UNCERTAIN,    /**< failed after "go": check both nodes (see why) */
+	MIGRATE_ROLLED_BACK,  /**< failed before the target's commit: runs here, target cleaned up */
+	MIGRATE_UNCERTAIN,    /**< failed after the target's commit: check both nodes (see why) */
 };
 
 struct migrate_metrics {

@@ -27,6 +27,7 @@ struct recv_state {
 	const char *peer_node;
 	uint32_t domid;
 	bool live;
+	bool committed; /* the ledger gives the domain to this node */
 };
 
 /* Decodes and checks the offer: the name is free here, the guest type can
@@ -119,20 +120,23 @@ static void recv_cleanup(struct recv_state *s, const char *why)
 	}
 }
 
-/* "go": the ledger must give the domain to this node before it runs here. */
-static int recv_go(struct recv_state *s, char *why, size_t wlen)
+/* "go": this node commits the migration in the ledger (the source may
+ * still abort it: the agreed order picks one), and only then runs it.
+ * -EPERM: the commit was refused, the domain is not ours. */
+static int recv_go(struct recv_state *s, uint64_t epoch, char *why, size_t wlen)
 {
 	struct ferry_ipc_reply r;
 	int rc, st;
 
-	rc = ledger_client_claim(s->name, 30000, &r);
+	rc = ledger_client_migrate_commit(s->name, epoch, 30000, &r);
 	st = ledger_client_verdict(rc, rc ? 0 : r.status);
 	if (st != FERRY_OK) {
-		snprintf(why, wlen, "the ledger does not give %s to this node: %s%s%s", s->name,
+		snprintf(why, wlen, "the ledger refused to give %s to this node: %s%s%s", s->name,
 			 ferry_status_text(st), rc == 0 && r.reason[0] ? ": " : "",
 			 rc == 0 ? r.reason : "");
 		return -EPERM;
 	}
+	s->committed = true;
 	if (libxl_domain_rename(xen_ctx(s->x), s->domid, s->incoming, s->name)) {
 		snprintf(why, wlen, "renaming %s to %s failed", s->incoming, s->name);
 		return -EIO;
@@ -200,18 +204,22 @@ int migrate_receive(struct xen *x, struct transport *t, const void *offer, size_
 		rc = rc ? rc : -ECANCELED;
 		goto out;
 	}
-	rc = recv_go(&s, why, sizeof(why));
+	t0 = clock_ms();
+	rc = recv_go(&s, be64toh(msg.go.epoch), why, sizeof(why));
 	peer_send_reply(t, PEER_MSG_MIG_RESULT, rc, why);
-	if (rc == 0)
-		flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s from %s: running here (domid %u)", s.name,
-		       peer_node, s.domid);
-	else
-		/* After "go" the ledger may give it to us: keep the paused copy
-		 * for the operator instead of destroying the only good one. */
-		flog(FLOG_MIGRATE, LOG_CRIT, "migration of %s from %s: FAILED AFTER GO: %s; the incoming copy "
-				 "is kept paused as %s (domid %u)",
-		       s.name, peer_node, why, s.incoming, s.domid);
-	s.domid = XEN_NO_DOMID;
+	if (rc == 0) {
+		flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s from %s: running here (domid %u), "
+					       "go to unpaused in %lld ms",
+		     s.name, peer_node, s.domid, (long long)(clock_ms() - t0));
+		s.domid = XEN_NO_DOMID;
+	} else if (s.committed) {
+		/* Ours in the ledger, but not running: keep the paused copy for
+		 * the operator instead of destroying the only good one. */
+		flog(FLOG_MIGRATE, LOG_CRIT, "migration of %s from %s: FAILED AFTER COMMIT: %s; the "
+					     "incoming copy is kept paused as %s (domid %u)",
+		     s.name, peer_node, why, s.incoming, s.domid);
+		s.domid = XEN_NO_DOMID;
+	}
 out:
 	if (rc)
 		recv_cleanup(&s, why);

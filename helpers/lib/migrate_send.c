@@ -1,9 +1,11 @@
 /* Source side of a live migration (see migrate.h). The steps, in order:
  *   offer -> ready -> [hook: storage] -> ledger MIGRATE_BEGIN -> stream
- *   -> received -> ledger MIGRATE_COMMIT -> rename to NAME--migratedaway
- *   -> go -> unpause result -> destroy our copy.
- * Any failure before "go" resumes the domain here, tells the target to drop
- * its copy and aborts the ledger's migration. */
+ *   -> received -> rename to NAME--migratedaway -> go -> (the target
+ *   commits in the ledger and unpauses) -> unpause result -> destroy ours.
+ * Any failure before the target's commit resumes the domain here, drops the
+ * target's copy and aborts the ledger's migration. The ledger's agreed order
+ * decides between the target's COMMIT and our ABORT: exactly one wins, so
+ * the domain never runs on both nodes. */
 #include <endian.h>
 #include <errno.h>
 #include <stdio.h>
@@ -81,6 +83,7 @@ struct send_state {
 	uint64_t epoch;
 	bool begun;      /* ledger MIGRATE_BEGIN granted */
 	bool streamed;   /* the target may hold a copy */
+	bool renamed;    /* our copy is NAME--migratedaway */
 	int64_t suspended_at;
 };
 
@@ -94,6 +97,12 @@ static void send_rollback(struct send_state *s)
 
 	if (s->streamed)
 		transport_send_msg(s->p->t, PEER_MSG_MIG_ABORT, NULL, 0);
+	if (s->renamed) {
+		char away[PEER_NAME_MAX + sizeof(XEN_MIGRATED_SUFFIX)];
+		snprintf(away, sizeof(away), "%s%s", s->m->domain, XEN_MIGRATED_SUFFIX);
+		libxl_domain_rename(xen_ctx(s->x), s->domid, away, s->m->domain);
+		s->renamed = false;
+	}
 	if (xen_status_domid(s->x, s->domid, &st) == 0 && st.state == XEN_SHUTDOWN &&
 	    st.shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND) {
 		xen_ao_init(&ao);
@@ -198,6 +207,20 @@ static int send_offer(struct send_state *s, bool live)
 	return rc;
 }
 
+/* After "go" failed (a refusal or a lost connection): if the ledger still
+ * has the migration open, our ABORT closes it and we may resume; if the
+ * target's COMMIT won, we must not. Returns 0 when we may roll back. */
+static int send_settle(struct send_state *s)
+{
+	struct ferry_ipc_reply r;
+	int rc = ledger_client_migrate_abort(s->m->domain, s->epoch, LEDGER_TIMEOUT_MS, &r);
+
+	if (ledger_client_verdict(rc, rc ? 0 : r.status) != FERRY_OK)
+		return -EPERM;
+	s->begun = false; /* aborted: nothing left to abort */
+	return 0;
+}
+
 static enum migrate_result send_fail(struct send_state *s, enum migrate_result res)
 {
 	flog(FLOG_MIGRATE, LOG_ERR, "migration of %s to %s %s: %s", s->m->domain, s->m->target,
@@ -266,34 +289,36 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 			 transport_strerror(rc));
 		return send_fail(s, MIGRATE_ROLLED_BACK);
 	}
-	flog(FLOG_MIGRATE, LOG_INFO, "migration of %s: stream sent (%llu MiB), waiting for the target",
-	       m->domain, (unsigned long long)(m->bytes >> 20));
+	flog(FLOG_MIGRATE, LOG_INFO, "migration of %s: stream sent (%llu MiB), +%lld ms after the "
+				     "suspend; waiting for the target",
+	     m->domain, (unsigned long long)(m->bytes >> 20), (long long)(clock_ms() - s->suspended_at));
 	rc = peer_recv_reply(s->p, PEER_MSG_MIG_RECEIVED, RECEIVED_TIMEOUT_MS, m->why,
 			     sizeof(m->why));
 	if (rc)
 		return send_fail(s, MIGRATE_ROLLED_BACK);
 
-	/* 5. Commit: from here the ledger gives the domain to the target. */
-	rc = ledger_client_migrate_commit(m->domain, s->epoch, LEDGER_TIMEOUT_MS, &r);
-	if (ledger_ok(rc, &r, "MIGRATE_COMMIT", m->why, sizeof(m->why)))
-		return send_fail(s, MIGRATE_ROLLED_BACK);
-	s->begun = false;
+	flog(FLOG_MIGRATE, LOG_INFO, "migration of %s: received by the target, +%lld ms", m->domain,
+	     (long long)(clock_ms() - s->suspended_at));
+
+	/* 5. Go: the target commits in the ledger, then unpauses. */
 	snprintf(away, sizeof(away), "%s%s", m->domain, XEN_MIGRATED_SUFFIX);
-	if (libxl_domain_rename(xen_ctx(s->x), s->domid, m->domain, away))
-		flog(FLOG_MIGRATE, LOG_WARNING, "migration of %s: could not rename our copy to %s", m->domain,
-		       away);
-	go.epoch = htobe64(r.entry.epoch);
+	if (libxl_domain_rename(xen_ctx(s->x), s->domid, m->domain, away) == 0)
+		s->renamed = true;
+	else
+		flog(FLOG_MIGRATE, LOG_WARNING, "migration of %s: could not rename our copy to %s",
+		     m->domain, away);
 	rc = transport_send_msg(s->p->t, PEER_MSG_MIG_GO, &go, sizeof(go));
 	if (rc == 0)
 		rc = peer_recv_reply(s->p, PEER_MSG_MIG_RESULT, RESULT_TIMEOUT_MS, m->why,
 				     sizeof(m->why));
+	if (rc && send_settle(s) == 0)
+		return send_fail(s, MIGRATE_ROLLED_BACK);
 	if (rc) {
-		/* After "go": the target owns it in the ledger and may run it. */
-		flog(FLOG_MIGRATE, LOG_CRIT, "migration of %s: FAILED AFTER GO: %s. The ledger gives %s to %s; "
-				 "our suspended copy is kept as %s (domid %u). Check %s with "
-				 "'ferryctl domain status %s' before doing anything.",
-		       m->domain, m->why, m->domain, m->target, away, s->domid, m->target,
-		       m->domain);
+		/* The ledger gave it to the target: ours must never run again. */
+		flog(FLOG_MIGRATE, LOG_CRIT, "migration of %s: FAILED AFTER GO: %s. The ledger gives "
+					     "%s to %s; our suspended copy is kept as %s (domid %u). "
+					     "Check %s with 'ferryctl domain status %s' first.",
+		     m->domain, m->why, m->domain, m->target, away, s->domid, m->target, m->domain);
 		return MIGRATE_UNCERTAIN;
 	}
 	m->downtime_ms = clock_ms() - s->suspended_at;

@@ -16,7 +16,8 @@
  *   MIG_STREAM C->S        struct peer_go: the stream follows now
  *   (stream)   C->S        libxl's stream on transport_stream_begin()'s fd
  *   MIG_RECEIVED S->C      REPLY: "domain received, ready to unpause"
- *   MIG_GO     C->S        struct peer_go: "domain is yours, cleared to unpause"
+ *   MIG_GO     C->S        struct peer_go: "domain is yours": the target
+ *                          commits the migration in the ledger, then unpauses
  *   MIG_ABORT  C->S        before GO: destroy the incoming copy
  *   MIG_RESULT S->C        REPLY: "my copy unpause results"
  */
@@ -77,8 +78,8 @@ struct peer_offer {
 	uint32_t json_len;        /**< bytes of config JSON after this struct, NUL included */
 };
 
-/** MIG_STREAM and MIG_GO: the ledger epoch the source saw at MIGRATE_BEGIN
- * and after MIGRATE_COMMIT (the target checks it owns the domain). */
+/** MIG_STREAM and MIG_GO: the ledger epoch of the domain at MIGRATE_BEGIN;
+ * the target's MIGRATE_COMMIT is refused unless it is still current. */
 struct peer_go {
 	uint64_t epoch;
 };
