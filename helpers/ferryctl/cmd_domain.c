@@ -8,7 +8,9 @@
 #include "flog.h"
 
 #include "ferryctl.h"
+#include "ledger_lookup.h"
 #include "migrate.h"
+#include "nodemap.h"
 #include "peer.h"
 #include "xen.h"
 
@@ -355,6 +357,44 @@ static int domain_restore(int argc, char **argv)
 	return rc ? FERRYCTL_EXIT_ERROR : 0;
 }
 
+/* Run by ferryd when a ferry-managed domain shut down by itself. */
+static int domain_supervise(int argc, char **argv)
+{
+	struct ledger_entry e;
+	struct xen_status st;
+	struct xen *x;
+	char done[256] = "";
+	bool found = false, mine = false;
+	uint32_t self = 0;
+	int rc;
+
+	if (ferryctl_wants_help(argc, argv) || argc != 3) {
+		fprintf(argc == 3 ? stdout : stderr,
+			"usage: ferryctl domain supervise DOMID REASON\n"
+			"  Carries out the config's on_reboot/on_poweroff/on_crash/on_watchdog\n"
+			"  for a ferry-managed domain that shut down by itself; restarts only\n"
+			"  if the ledger gives it to this node. Run by ferryd.\n");
+		return argc == 3 ? 0 : FERRYCTL_EXIT_USAGE;
+	}
+	if (open_xen(&x))
+		return FERRYCTL_EXIT_ERROR;
+	rc = xen_status_domid(x, (uint32_t)strtoul(argv[1], NULL, 10), &st);
+	if (rc == 0 && ledger_lookup(st.name, &e, &found) == 0 && found) {
+		struct nodemap m;
+		if (nodemap_load(&m) == 0) {
+			nodemap_self(&m, &self);
+			nodemap_free(&m);
+		}
+		mine = self && e.owner == self;
+	}
+	rc = rc ? rc : xen_on_shutdown(x, st.domid, mine, done, sizeof(done));
+	xen_close(x);
+	flog(FLOG_XEN, rc ? LOG_ERR : LOG_NOTICE, "%s (domid %s) %s: %s", st.name, argv[1], argv[2],
+	     done);
+	printf("%s: %s\n", st.name, done);
+	return rc ? FERRYCTL_EXIT_ERROR : 0;
+}
+
 static const char migrate_usage[] =
 	"migrate DOMAIN NODE [--suspend] [--no-encryption] [--address ADDR] [--port N]\n"
 	"          [--keyfile FILE] [--json]\n"
@@ -521,6 +561,7 @@ int cmd_domain(int argc, char **argv)
 		{"save", domain_save, "save a domain to a file (it stops here)"},
 		{"restore", domain_restore, "restore a domain from a saved file"},
 		{"migrate", domain_migrate, "live-migrate a domain to another node's ferryd"},
+		{"supervise", domain_supervise, "handle a domain's own shutdown (run by ferryd)"},
 	};
 	return ferryctl_dispatch("domain", sub, sizeof(sub) / sizeof(sub[0]), domain_help, argc,
 				 argv);

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <qb/qbipcs.h>
 #include <qb/qbloop.h>
@@ -43,6 +44,7 @@ struct ferryd {
 	int mig_port;              /**< 0: default, -1: no listener */
 	bool allow_plain;          /**< accept peers that do not encrypt */
 	const char *ferryctl;      /**< ferryctl to serve peers (NULL: next to us) */
+	bool destroy_conflicts;    /**< destroy a local copy the ledger gives elsewhere */
 	/* identity and the replicated ledger */
 	uint32_t nodeid;
 	uint32_t pid;
@@ -79,6 +81,36 @@ int sync_start(struct ferryd *d);
 void sync_stop(struct ferryd *d);
 /** Something that may unblock waiting requests changed (ring, quorum). */
 void sync_changed(struct ferryd *d);
+
+/* children.c: child processes, reaped by pid */
+/** Called when a child exits, with its waitpid() status. */
+typedef void (*children_done_fn)(pid_t pid, int status, void *arg);
+/** Handle SIGCHLD. @return 0 or -errno */
+int children_start(struct ferryd *d);
+void children_stop(struct ferryd *d);
+/**
+ * fork+exec argv (PATH searched); @p keep_fd (unless -1) becomes fd 3 of
+ * the child. @p done runs from the loop when it exits.
+ * @return 0 or -errno (-EAGAIN: too many children)
+ */
+int children_spawn(char *const argv[], int keep_fd, children_done_fn done, void *arg, pid_t *out);
+/** Path of the ferryctl to run: @p opt, the one next to ferryd, or "ferryctl". */
+int children_ferryctl(const char *opt, char *buf, size_t len);
+
+/* xenloop.c: libxl's events in the qb loop */
+struct xen;
+/** A libxl context driven by ferryd's loop. @return 0 or -errno (-ENODEV: no Xen) */
+int xenloop_open(struct ferryd *d, struct xen **out);
+/** Tell libxl that SIGCHLD arrived (children.c calls it). */
+void xenloop_sigchld(void);
+void xenloop_close(void);
+
+/* supervise.c: ferry-managed domains on this node */
+/** Watch this node's ferry-managed domains (no-op without Xen). @return 0 or -errno */
+int supervise_start(struct ferryd *d);
+void supervise_stop(struct ferryd *d);
+/** The ferry-managed domains running here (for REPORT): see inventory_list. */
+int supervise_inventory(struct ferryd *d, char ***names, size_t *n);
 
 /* listener.c: the migration port */
 /** Listen for other nodes' ferry; each connection is served by `ferryctl serve`. */

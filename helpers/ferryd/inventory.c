@@ -2,10 +2,9 @@
 /*
  * Which domains run on this node, for REPORT.
  *
- * With Xen this will ask libxl (libxl_list_domain, skipping dom0 and the
- * NAME--incoming / NAME--migratedaway names of migrations in flight): that
- * source belongs to the libxl supervision work and plugs in at the marked
- * place below.
+ * With Xen, supervise.c answers from libxl: the ferry-managed domains alive
+ * here, without the NAME--incoming / NAME--migratedaway copies of
+ * migrations in flight.
  *
  * --inventory-dir DIR is a TEST SEAM standing in for libxl: the namespace
  * tier has no hypervisor, so one empty file per "running" domain in DIR
@@ -76,6 +75,5 @@ int inventory_list(struct ferryd *d, char ***names, size_t *n)
 	*n = 0;
 	if (d->inventory_dir)
 		return list_dir(d->inventory_dir, names, n);
-	/* HOOK(libxl): list running domains with libxl here when Xen is present. */
-	return -ENOTSUP;
+	return supervise_inventory(d, names, n);
 }

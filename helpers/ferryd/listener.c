@@ -9,7 +9,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <netdb.h>
 #include <signal.h>
@@ -28,29 +27,8 @@
 #define MAX_SERVERS    32 /* concurrent peer connections */
 
 static int listen_fd = -1;
-static pid_t servers[MAX_SERVERS];
+static int nservers;
 static char ferryctl_path[PATH_MAX];
-static qb_loop_signal_handle sigchld;
-
-/* ferryctl next to this ferryd (the same build), else from PATH. */
-static void find_ferryctl(const char *opt)
-{
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (opt) {
-		snprintf(ferryctl_path, sizeof(ferryctl_path), "%s", opt);
-		return;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		snprintf(ferryctl_path, sizeof(ferryctl_path), "%s/ferryctl", dirname(self));
-		if (access(ferryctl_path, X_OK) == 0)
-			return;
-	}
-	snprintf(ferryctl_path, sizeof(ferryctl_path), "ferryctl");
-}
 
 static void peer_name(const struct sockaddr_storage *sa, char *buf, size_t len)
 {
@@ -61,73 +39,48 @@ static void peer_name(const struct sockaddr_storage *sa, char *buf, size_t len)
 	snprintf(buf, len, "%s:%s", host, port);
 }
 
+static void on_server_done(pid_t pid, int status, void *arg)
+{
+	(void)arg;
+	nservers--;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		flog(FLOG_PEER, LOG_INFO, "peer server %d done", (int)pid);
+	else
+		flog(FLOG_PEER, LOG_WARNING, "peer server %d ended with %s %d", (int)pid,
+		     WIFEXITED(status) ? "status" : "signal",
+		     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
 static int32_t on_accept(int32_t fd, int32_t revents, void *data)
 {
 	struct ferryd *d = data;
 	struct sockaddr_storage sa;
 	socklen_t sl = sizeof(sa);
 	char who[NI_MAXHOST + NI_MAXSERV + 2];
-	int slot = -1, c;
+	char *argv[] = {ferryctl_path, "serve", "--fd", "3",
+			d->allow_plain ? "--allow-plain" : NULL, NULL};
 	pid_t pid;
+	int c, rc;
 
 	(void)revents;
 	c = accept4(fd, (struct sockaddr *)&sa, &sl, SOCK_CLOEXEC);
 	if (c < 0)
 		return 0;
 	peer_name(&sa, who, sizeof(who));
-	for (int i = 0; i < MAX_SERVERS; i++)
-		if (!servers[i]) {
-			slot = i;
-			break;
-		}
-	if (slot < 0) {
+	if (nservers >= MAX_SERVERS) {
 		flog(FLOG_PEER, LOG_WARNING, "refusing %s: %d peer connections are being served",
 		     who, MAX_SERVERS);
 		close(c);
 		return 0;
 	}
-	pid = fork();
-	if (pid == 0) {
-		char *argv[] = {ferryctl_path, "serve", "--fd", "3",
-				d->allow_plain ? "--allow-plain" : NULL, NULL};
-		/* Only fd 3 (the peer) and the standard fds survive exec. */
-		if (dup2(c, 3) < 0)
-			_exit(127);
-		sigset_t all;
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		execvp(ferryctl_path, argv);
-		_exit(127);
-	}
+	rc = children_spawn(argv, c, on_server_done, NULL, &pid);
 	close(c);
-	if (pid < 0) {
-		flog(FLOG_PEER, LOG_ERR, "cannot fork a server for %s: %s", who, strerror(errno));
+	if (rc) {
+		flog(FLOG_PEER, LOG_ERR, "cannot start a server for %s: %s", who, strerror(-rc));
 		return 0;
 	}
-	servers[slot] = pid;
+	nservers++;
 	flog(FLOG_PEER, LOG_INFO, "peer %s: served by %s (pid %d)", who, ferryctl_path, (int)pid);
-	return 0;
-}
-
-/* Reaps only our servers: other modules wait for their own children. */
-static int32_t on_sigchld(int32_t sig, void *data)
-{
-	int status;
-
-	(void)sig;
-	(void)data;
-	for (int i = 0; i < MAX_SERVERS; i++) {
-		if (!servers[i] || waitpid(servers[i], &status, WNOHANG) != servers[i])
-			continue;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			flog(FLOG_PEER, LOG_INFO, "peer server %d done", (int)servers[i]);
-		else
-			flog(FLOG_PEER, LOG_WARNING, "peer server %d ended with %s %d", (int)servers[i],
-			     WIFEXITED(status) ? "status" : "signal",
-			     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-		servers[i] = 0;
-	}
 	return 0;
 }
 
@@ -165,7 +118,7 @@ int listener_start(struct ferryd *d)
 
 	if (d->mig_port < 0)
 		return 0; /* --no-migration */
-	find_ferryctl(d->ferryctl);
+	children_ferryctl(d->ferryctl, ferryctl_path, sizeof(ferryctl_path));
 	rc = listen_address(d, addr, sizeof(addr));
 	if (rc) {
 		flog(FLOG_PEER, LOG_ERR, "no migration address: corosync's nodelist has no ring0 "
@@ -191,7 +144,6 @@ int listener_start(struct ferryd *d)
 		return rc;
 	}
 	freeaddrinfo(res);
-	qb_loop_signal_add(d->loop, QB_LOOP_HIGH, SIGCHLD, d, on_sigchld, &sigchld);
 	rc = qb_loop_poll_add(d->loop, QB_LOOP_MED, listen_fd, POLLIN, d, on_accept);
 	if (rc) {
 		close(listen_fd);

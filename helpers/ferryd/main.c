@@ -33,6 +33,8 @@ static const struct module {
 	{ "requests", requests_start, requests_stop },
 	{ "ipc server", ipc_start, ipc_stop },
 	{ "fencing", fence_start, fence_stop },
+	{ "child processes", children_start, children_stop },
+	{ "domain supervision", supervise_start, supervise_stop },
 	{ "migration listener", listener_start, listener_stop },
 };
 
@@ -75,8 +77,11 @@ static void usage(FILE *f)
 		"      --no-migration       no migration listener\n"
 		"      --allow-plain        accept peers that authenticate but do not encrypt\n"
 		"                           (a trusted, dedicated migration network only)\n"
-		"      --ferryctl PATH      ferryctl that serves each peer (default: the one\n"
-		"                           next to this ferryd, else from PATH)\n"
+		"      --ferryctl PATH      ferryctl that serves peers and handles guest\n"
+		"                           reboots (default: the one next to this ferryd)\n"
+		"      --destroy-conflicts  destroy a ferry-managed domain running here that\n"
+		"                           the ledger gives to another node (default: report\n"
+		"                           the CONFLICT and leave it alone)\n"
 		"  -h, --help               this text\n"
 		"  -V, --version            protocol versions\n"
 		"\n"
@@ -88,7 +93,7 @@ static void usage(FILE *f)
 static int parse(struct ferryd *d, int argc, char **argv)
 {
 	enum { OPT_INVENTORY = 256, OPT_RUN_DIR, OPT_MIG_ADDR, OPT_MIG_PORT, OPT_NO_MIG,
-	       OPT_ALLOW_PLAIN, OPT_FERRYCTL };
+	       OPT_ALLOW_PLAIN, OPT_FERRYCTL, OPT_DESTROY_CONFLICTS };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
@@ -100,6 +105,7 @@ static int parse(struct ferryd *d, int argc, char **argv)
 		{ "no-migration", no_argument, NULL, OPT_NO_MIG },
 		{ "allow-plain", no_argument, NULL, OPT_ALLOW_PLAIN },
 		{ "ferryctl", required_argument, NULL, OPT_FERRYCTL },
+		{ "destroy-conflicts", no_argument, NULL, OPT_DESTROY_CONFLICTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -142,6 +148,9 @@ static int parse(struct ferryd *d, int argc, char **argv)
 			break;
 		case OPT_FERRYCTL:
 			d->ferryctl = optarg;
+			break;
+		case OPT_DESTROY_CONFLICTS:
+			d->destroy_conflicts = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -12,7 +12,7 @@
 #include "flog.h"
 
 #include "drbd.h"
-#include "ledger_client.h"
+#include "ledger_lookup.h"
 #include "lvm.h"
 #include "migrate.h"
 #include "nodemap.h"
@@ -79,36 +79,6 @@ static void ledger_why(int rc, const struct ferry_ipc_reply *r, char *buf, size_
 	} else {
 		snprintf(buf, len, "%s", ferry_status_text(st));
 	}
-}
-
-struct find_arg {
-	const char *name;
-	struct ledger_entry e;
-	bool found;
-};
-
-static int find_cb(const struct ledger_entry *e, uint64_t now, void *arg)
-{
-	struct find_arg *a = arg;
-
-	(void)now;
-	if (strcmp(e->name, a->name))
-		return 0;
-	a->e = *e;
-	a->found = true;
-	return 1;
-}
-
-/* The ledger's record of @name: 0 (found or not), or -errno. */
-static int ledger_get(const char *name, struct ledger_entry *e, bool *found)
-{
-	struct find_arg a = {.name = name};
-	int st, rc = ledger_client_show(find_cb, &a, LEDGER_TIMEOUT_MS, &st);
-
-	*found = a.found;
-	if (a.found)
-		*e = a.e;
-	return rc;
 }
 
 /* --- storage steps ---------------------------------------------------- */
@@ -276,7 +246,7 @@ int resource_stop(struct resource *r, struct resource_result *res)
 	if (xen_open(&x))
 		return fail(res, OCF_ERR_GENERIC, "libxl is not available: cannot stop %s",
 			    r->name);
-	rc = ledger_get(r->name, &e, &found);
+	rc = ledger_lookup(r->name, &e, &found);
 
 	/* 1. Shut down (destroy at the deadline) whatever copy is here. */
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
@@ -311,7 +281,7 @@ int resource_stop(struct resource *r, struct resource_result *res)
 		return res->ocf;
 
 	/* 3. Release, if the ledger gives it to this node. */
-	rc = ledger_get(r->name, &e, &found);
+	rc = ledger_lookup(r->name, &e, &found);
 	if (rc)
 		return fail(res, OCF_ERR_GENERIC, "%s stopped, but ferryd is unreachable to release "
 						  "it in the ledger",
@@ -383,7 +353,7 @@ int resource_monitor(struct resource *r, struct resource_result *res)
 
 	/* The ledger gives it to this node (or is migrating it here). */
 	me = self_id();
-	rc = ledger_get(r->name, &e, &found);
+	rc = ledger_lookup(r->name, &e, &found);
 	if (rc)
 		return fail(res, OCF_ERR_GENERIC, "%s runs here, but ferryd is unreachable",
 			    r->name);
@@ -494,7 +464,7 @@ int resource_migrate_to(struct resource *r, const char *target, struct resource_
 		return res->ocf;
 
 	/* 1. Preflight: ours in the ledger, storage healthy, peer reachable. */
-	rc = ledger_get(r->name, &e, &found);
+	rc = ledger_lookup(r->name, &e, &found);
 	if (rc || !found || e.owner != self_id() || e.state != LEDGER_RUNNING)
 		return fail(res, OCF_ERR_GENERIC, "migrate_to %s: the ledger does not give it to "
 						  "this node",
@@ -555,7 +525,7 @@ int resource_migrate_from(struct resource *r, const char *source, struct resourc
 		return fail(res, OCF_ERR_GENERIC, "migrate_from %s: the domain does not run here "
 						  "after the migration from %s",
 			    r->name, source ? source : "?");
-	rc = ledger_get(r->name, &e, &found);
+	rc = ledger_lookup(r->name, &e, &found);
 	if (rc || !found || e.owner != self_id() || e.state != LEDGER_RUNNING)
 		return fail(res, OCF_ERR_GENERIC, "migrate_from %s: the ledger does not give it to "
 						  "this node",

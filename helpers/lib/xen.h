@@ -24,6 +24,14 @@ struct xen;
 /** Opens a libxl context: ferry's logger, SIGCHLD left to the application
  * except for libxl's own children (selective reap), SIGPIPE ignored. */
 int xen_open(struct xen **out);
+/**
+ * Opens a context whose events run in the caller's event loop (@hooks,
+ * which must outlive the context) and whose children are handled as
+ * @children says. For a daemon; xen_poll() and the xen_ao helpers, which
+ * poll on their own, must not be used with it.
+ */
+int xen_open_evented(struct xen **out, const libxl_osevent_hooks *hooks, void *user,
+		     const libxl_childproc_hooks *children);
 /** Frees the context (NULL is fine). */
 void xen_close(struct xen *x);
 /** The underlying libxl context. */
@@ -140,6 +148,14 @@ int xen_config_to_json(struct xen *x, uint32_t domid, char **json);
 int xen_save(struct xen *x, uint32_t domid, const char *path);
 /** Restores a domain saved by xen_save and unpauses it. */
 int xen_restore(struct xen *x, const char *path, bool paused, uint32_t *domid);
+
+/**
+ * Carries out what @domid's config says for the reason it shut down
+ * (on_reboot, on_poweroff, on_crash, on_watchdog): destroy, restart,
+ * rename-restart, preserve, coredump-*. Restarts only if @may_restart
+ * (the ledger gives the domain to this node). @done says what was done.
+ */
+int xen_on_shutdown(struct xen *x, uint32_t domid, bool may_restart, char *done, size_t len);
 
 /** Waits until @domid shuts down, dies or vanishes, up to @deadline_ms. */
 int xen_wait_gone(struct xen *x, uint32_t domid, int64_t deadline_ms);

@@ -80,7 +80,8 @@ static void xen_log_destroy(xentoollog_logger *lg)
 	(void)lg;
 }
 
-int xen_open(struct xen **out)
+static int xen_alloc(struct xen **out, const libxl_osevent_hooks *hooks, void *user,
+		     const libxl_childproc_hooks *children)
 {
 	struct xen *x = calloc(1, sizeof(*x));
 	int rc;
@@ -99,9 +100,23 @@ int xen_open(struct xen **out)
 		free(x);
 		return -ENODEV;
 	}
-	libxl_childproc_setmode(x->ctx, &xen_child_hooks, NULL);
+	/* Event hooks must be in place before any other libxl call. */
+	if (hooks)
+		libxl_osevent_register_hooks(x->ctx, hooks, user);
+	libxl_childproc_setmode(x->ctx, children ? children : &xen_child_hooks, NULL);
 	*out = x;
 	return 0;
+}
+
+int xen_open(struct xen **out)
+{
+	return xen_alloc(out, NULL, NULL, NULL);
+}
+
+int xen_open_evented(struct xen **out, const libxl_osevent_hooks *hooks, void *user,
+		     const libxl_childproc_hooks *children)
+{
+	return xen_alloc(out, hooks, user, children);
 }
 
 void xen_close(struct xen *x)

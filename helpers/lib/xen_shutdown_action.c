@@ -1,0 +1,136 @@
+/* What happens to a ferry-managed domain that shut down by itself: the
+ * action its config gives for the reason (on_reboot, on_poweroff, on_crash,
+ * on_watchdog), as xl's own monitor would do it. Run by ferryd through
+ * `ferryctl domain supervise`. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "flog.h"
+#include "xen.h"
+
+#define DUMP_DIR "/var/lib/xen/dump"
+
+static libxl_action_on_shutdown configured(const libxl_domain_config *c,
+					   libxl_shutdown_reason reason)
+{
+	switch (reason) {
+	case LIBXL_SHUTDOWN_REASON_REBOOT:
+		return c->on_reboot;
+	case LIBXL_SHUTDOWN_REASON_CRASH:
+		return c->on_crash;
+	case LIBXL_SHUTDOWN_REASON_WATCHDOG:
+		return c->on_watchdog;
+	default:
+		return c->on_poweroff;
+	}
+}
+
+/* The config path ferry recorded in the domain's userdata. */
+static void config_path(struct xen *x, uint32_t domid, char *buf, size_t len)
+{
+	uint8_t *data = NULL;
+	int n = 0;
+	char *p;
+
+	buf[0] = '\0';
+	if (libxl_userdata_retrieve(xen_ctx(x), domid, XEN_USERDATA_KEY, &data, &n) || !data)
+		return;
+	p = memmem(data, (size_t)n, "config=", 7);
+	if (p) {
+		size_t l = strcspn(p + 7, "\n");
+		snprintf(buf, len, "%.*s", (int)(l < len - 1 ? l : len - 1), p + 7);
+	}
+	free(data);
+}
+
+static int core_dump(struct xen *x, uint32_t domid, const char *name)
+{
+	char path[256];
+	struct xen_ao ao;
+
+	mkdir(DUMP_DIR, 0700);
+	snprintf(path, sizeof(path), DUMP_DIR "/%s-%lld.core", name, (long long)time(NULL));
+	xen_ao_init(&ao);
+	int rc = xen_ao_run(x, &ao, libxl_domain_core_dump(xen_ctx(x), domid, path, &ao.how),
+			    600000);
+	flog(FLOG_XEN, rc ? LOG_ERR : LOG_NOTICE, "%s: core dump %s%s", name, path,
+	     rc ? " failed" : " written");
+	return rc;
+}
+
+int xen_on_shutdown(struct xen *x, uint32_t domid, bool may_restart, char *done, size_t len)
+{
+	libxl_domain_config cfg;
+	struct xen_status st;
+	libxl_action_on_shutdown act;
+	char path[4096], name[sizeof(st.name)];
+	uint32_t newid;
+	int rc;
+
+	rc = xen_status_domid(x, domid, &st);
+	if (rc == -ENOENT || (rc == 0 && st.state != XEN_SHUTDOWN)) {
+		snprintf(done, len, "nothing to do (already handled)");
+		return 0;
+	}
+	if (rc)
+		return rc;
+	snprintf(name, sizeof(name), "%s", st.name);
+	libxl_domain_config_init(&cfg);
+	rc = xen_errno(libxl_retrieve_domain_configuration(xen_ctx(x), domid, &cfg, NULL));
+	if (rc) {
+		libxl_domain_config_dispose(&cfg);
+		snprintf(done, len, "cannot read its configuration: destroyed");
+		xen_destroy(x, domid);
+		return rc;
+	}
+	act = configured(&cfg, st.shutdown_reason);
+	config_path(x, domid, path, sizeof(path));
+	if (!may_restart && (act == LIBXL_ACTION_ON_SHUTDOWN_RESTART ||
+			     act == LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME ||
+			     act == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART))
+		act = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+	switch (act) {
+	case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
+		snprintf(done, len, "preserved (on_%s=preserve)",
+			 libxl_shutdown_reason_to_string(st.shutdown_reason));
+		break;
+	case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY:
+		core_dump(x, domid, name);
+		/* fall through */
+	case LIBXL_ACTION_ON_SHUTDOWN_DESTROY:
+	case LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET: /* not supported: stop it cleanly */
+		rc = xen_destroy(x, domid);
+		snprintf(done, len, "destroyed%s", may_restart ? "" : " (the ledger does not give it "
+								       "to this node: no restart)");
+		break;
+	case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART:
+		core_dump(x, domid, name);
+		/* fall through */
+	case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
+	case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:
+		if (act == LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME) {
+			/* Keep the old one for inspection, under another name. */
+			char old[sizeof(name) + 32];
+			snprintf(old, sizeof(old), "%s--%lld", name, (long long)time(NULL));
+			rc = libxl_domain_rename(xen_ctx(x), domid, name, old) ? -EIO : 0;
+		} else {
+			rc = xen_destroy(x, domid);
+		}
+		if (rc == 0)
+			rc = xen_create(x, &cfg, path[0] ? path : NULL, false, &newid);
+		if (rc == 0)
+			snprintf(done, len, "restarted as domid %u", newid);
+		else
+			snprintf(done, len, "restart failed: %s", strerror(-rc));
+		break;
+	default:
+		rc = xen_destroy(x, domid);
+		snprintf(done, len, "destroyed (unknown action %d)", act);
+	}
+	libxl_domain_config_dispose(&cfg);
+	return rc;
+}
