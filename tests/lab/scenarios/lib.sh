@@ -168,23 +168,27 @@ drbd_window_open() {
 
 # --- the lab guest ------------------------------------------------------------
 
-# guest_config NAME DISK: the PVH guest's xl config on every host, at /etc/xen/NAME.cfg.
+# guest_config NAME DISK [TYPE]: the lab guest's xl config on every host, at
+# /etc/xen/NAME.cfg. DISK "" for a diskless guest; TYPE pvh (default) or pv.
 guest_config() {
-	local name=$1 disk=$2 n
-	for n in $("$LAB" nodes); do
-		on "$n" sh -c "mkdir -p /etc/xen && cat >/etc/xen/$name.cfg <<EOF
-name = \"$name\"
-type = \"pvh\"
+	local name=$1 disk=$2 type=${3:-pvh} n cfg
+	cfg="name = \"$name\"
+type = \"$type\"
 kernel = \"$CACHE/vmlinuz\"
 ramdisk = \"$CACHE/guest-initrd.cpio.gz\"
 extra = \"console=hvc0 loglevel=3\"
 memory = 128
-vcpus = 1
-disk = [ \"phy:$disk,xvda,w\" ]
-EOF
-rm -f /var/log/xen/console/guest-$name*.log" || fail "guest config on $n"
+vcpus = 1"
+	[ -n "$disk" ] && cfg="$cfg
+disk = [ \"phy:$disk,xvda,w\" ]"
+	for n in $("$LAB" nodes); do
+		printf '%s\n' "$cfg" | on "$n" sh -c "mkdir -p /etc/xen && cat >/etc/xen/$name.cfg &&
+			rm -f /var/log/xen/console/guest-$name*.log" || fail "guest config on $n"
 	done
 }
+
+# boots NAME: how many times the guest booted, from its console.
+boots() { console "$1" | grep -c '^guest: boot '; }
 
 # console NAME: the guest's console, from every host's xenconsoled logs
 # (the target's file is named NAME--incoming when it was received).
