@@ -22,9 +22,11 @@
 
 static const char serve_usage[] =
 	"usage: ferryctl serve --fd N [--allow-plain] [--keyfile FILE]\n"
+	"       ferryctl serve --recover JOURNAL\n"
 	"  Serves one peer connection on fd N. Run by ferryd for each connection\n"
 	"  to its migration port; not meant to be run by hand.\n"
-	"  --allow-plain  accept peers that do not encrypt (trusted network)\n";
+	"  --allow-plain  accept peers that do not encrypt (trusted network)\n"
+	"  --recover      undo what a server that died had started (run by ferryd)\n";
 
 static int serve_hello(struct transport *t, char *peer_node, size_t len)
 {
@@ -55,6 +57,7 @@ int cmd_serve(int argc, char **argv)
 	static const struct option o[] = {{"fd", required_argument, NULL, 'f'},
 					  {"allow-plain", no_argument, NULL, 'p'},
 					  {"keyfile", required_argument, NULL, 'k'},
+					  {"recover", required_argument, NULL, 'r'},
 					  {"help", no_argument, NULL, 'h'}, {0}};
 	const char *keyfile = FERRY_AUTHKEY_PATH;
 	struct transport_opts to = {0};
@@ -77,6 +80,8 @@ int cmd_serve(int argc, char **argv)
 		case 'k':
 			keyfile = optarg;
 			break;
+		case 'r':
+			return serve_recover(optarg) ? FERRYCTL_EXIT_ERROR : 0;
 		case 'h':
 			printf("%s", serve_usage);
 			return 0;
@@ -102,8 +107,10 @@ int cmd_serve(int argc, char **argv)
 	if (rc) /* the transport has logged the refusal with the peer's address */
 		return FERRYCTL_EXIT_ERROR;
 	peer_self_name(self, sizeof(self));
+	serve_journal_open();
 	rc = serve_hello(t, peer_node, sizeof(peer_node));
 	if (rc) {
+		serve_journal_close();
 		transport_free(t);
 		return FERRYCTL_EXIT_ERROR;
 	}
@@ -137,6 +144,7 @@ int cmd_serve(int argc, char **argv)
 	 * nothing behind: demote, deactivate, close the window. */
 	if (offered)
 		storage_serve_undo(runs_here);
+	serve_journal_close();
 	flog(FLOG_PEER, LOG_INFO, "peer %s done (%s)", peer_node,
 	       rc == -ECONNRESET ? "closed" : transport_strerror(rc));
 	free(buf);

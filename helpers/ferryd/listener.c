@@ -22,6 +22,7 @@
 #include "ferryd.h"
 #include "nodemap.h"
 #include "peer_proto.h"
+#include "storage_serve.h"
 
 #define LISTEN_BACKLOG 16
 #define MAX_SERVERS    32 /* concurrent peer connections */
@@ -41,6 +42,8 @@ static void peer_name(const struct sockaddr_storage *sa, char *buf, size_t len)
 
 static void on_server_done(pid_t pid, int status, void *arg)
 {
+	char journal[128], *argv[] = {ferryctl_path, "serve", "--recover", journal, NULL};
+
 	(void)arg;
 	nservers--;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -49,6 +52,10 @@ static void on_server_done(pid_t pid, int status, void *arg)
 		flog(FLOG_PEER, LOG_WARNING, "peer server %d ended with %s %d", (int)pid,
 		     WIFEXITED(status) ? "status" : "signal",
 		     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	/* It left its journal behind: undo what it had started. */
+	snprintf(journal, sizeof(journal), SERVE_JOURNAL_DIR "/%d.journal", (int)pid);
+	if (access(journal, F_OK) == 0 && children_spawn(argv, -1, NULL, NULL, NULL) == 0)
+		flog(FLOG_PEER, LOG_WARNING, "peer server %d died mid-conversation: recovering", (int)pid);
 }
 
 static int32_t on_accept(int32_t fd, int32_t revents, void *data)

@@ -89,6 +89,7 @@ static int recv_stream(struct recv_state *s, char *why, size_t wlen)
 		snprintf(why, wlen, "stream: %s", transport_strerror(rc));
 		return rc;
 	}
+	serve_journal_note("incoming", s->incoming);
 	libxl_domain_restore_params_init(&params);
 	params.stream_version = 2;
 	params.checkpointed_stream = LIBXL_CHECKPOINTED_STREAM_NONE;
@@ -137,6 +138,7 @@ static int recv_go(struct recv_state *s, uint64_t epoch, char *why, size_t wlen)
 		return -EPERM;
 	}
 	s->committed = true;
+	serve_journal_note("committed", s->name);
 	if (libxl_domain_rename(xen_ctx(s->x), s->domid, s->incoming, s->name)) {
 		snprintf(why, wlen, "renaming %s to %s failed", s->incoming, s->name);
 		return -EIO;

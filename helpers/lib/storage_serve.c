@@ -1,8 +1,12 @@
-/* Storage requests served for a peer (see storage_serve.h). */
+/* Storage requests served for a peer (see storage_serve.h), and the
+ * journal that lets ferryd undo them when the serving process dies. */
 #include <endian.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "flog.h"
 
@@ -10,6 +14,7 @@
 #include "lvm.h"
 #include "peer.h"
 #include "storage_serve.h"
+#include "xen.h"
 
 #define UNDO_MAX 32
 
@@ -19,6 +24,38 @@ static struct {
 	char res[PEER_NAME_MAX];
 } undo[UNDO_MAX];
 static int nundo;
+static char journal[256];
+
+void serve_journal_note(const char *what, const char *arg)
+{
+	FILE *f;
+
+	if (!journal[0] || !(f = fopen(journal, "a")))
+		return;
+	fprintf(f, "%s %s\n", what, arg);
+	fclose(f);
+}
+
+int serve_journal_open(void)
+{
+	mkdir("/run/ferry", 0755);
+	mkdir(SERVE_JOURNAL_DIR, 0700);
+	snprintf(journal, sizeof(journal), SERVE_JOURNAL_DIR "/%d.journal", (int)getpid());
+	FILE *f = fopen(journal, "w");
+	if (!f) {
+		journal[0] = '\0';
+		return -errno;
+	}
+	fclose(f);
+	return 0;
+}
+
+void serve_journal_close(void)
+{
+	if (journal[0])
+		unlink(journal);
+	journal[0] = '\0';
+}
 
 static const char *op_name(enum peer_op op)
 {
@@ -89,6 +126,9 @@ int storage_serve_request(struct transport *t, const struct peer_request *req)
 		undo[nundo].op = op;
 		snprintf(undo[nundo].res, sizeof(undo[nundo].res), "%s", res);
 		nundo++;
+		char what[16];
+		snprintf(what, sizeof(what), "op%u", op);
+		serve_journal_note(what, res);
 	}
 	return peer_send_reply(t, PEER_MSG_REPLY, rc, why[0] ? why : rc ? strerror(-rc) : "");
 }
@@ -117,4 +157,47 @@ void storage_serve_undo(bool domain_runs_here)
 		}
 	}
 	nundo = 0;
+}
+
+int serve_recover(const char *path)
+{
+	char line[256], incoming[PEER_NAME_MAX + 16] = "";
+	bool committed = false;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	nundo = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char what[32], arg[PEER_NAME_MAX + 16];
+		unsigned op;
+		if (sscanf(line, "%31s %79s", what, arg) != 2)
+			continue;
+		if (!strcmp(what, "incoming"))
+			snprintf(incoming, sizeof(incoming), "%s", arg);
+		else if (!strcmp(what, "committed"))
+			committed = true;
+		else if (sscanf(what, "op%u", &op) == 1 && nundo < UNDO_MAX) {
+			undo[nundo].op = op;
+			snprintf(undo[nundo].res, sizeof(undo[nundo].res), "%.*s",
+				 (int)sizeof(undo[nundo].res) - 1, arg);
+			nundo++;
+		}
+	}
+	fclose(f);
+	flog(FLOG_PEER, LOG_WARNING, "recovering after a peer server died (%s): %s%s", path,
+	     incoming[0] ? incoming : "no domain received",
+	     incoming[0] && !committed ? " was not committed: destroying it" : "");
+	if (incoming[0] && !committed) {
+		struct xen *x;
+		uint32_t domid;
+		if (xen_open(&x) == 0) {
+			if (libxl_name_to_domid(xen_ctx(x), incoming, &domid) == 0)
+				xen_destroy(x, domid);
+			xen_close(x);
+		}
+	}
+	storage_serve_undo(committed);
+	unlink(path);
+	return 0;
 }
