@@ -496,7 +496,7 @@ int cmd_dump(int argc, char **argv)
 {
 	struct opts o = { .timeout_ms = 0 };
 
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+	if (argc > 1 && ferryctl_is_help(argv[1])) {
 		printf("Usage: ferryctl dump\nPrint ferryd's blackbox log ring (same as "
 		       "'ferryctl ledger dump').\n");
 		return 0;
@@ -528,8 +528,7 @@ int cmd_ledger(int argc, char **argv)
 		usage(stderr);
 		return FERRYCTL_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	if (ferryctl_is_help(argv[1])) {
 		usage(stdout);
 		return 0;
 	}

@@ -3,8 +3,17 @@
 #ifndef FERRYCTL_H
 #define FERRYCTL_H
 
+#include <stdbool.h>
+#include <string.h>
+
 /** Exit status for bad usage, shared by every group. */
 #define FERRYCTL_EXIT_USAGE 2
+
+/** Does this argument ask for help (-h, --help, help)? */
+static inline bool ferryctl_is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 || strcmp(arg, "help") == 0;
+}
 
 /**
  * `ferryctl ledger ...`: talk to ferryd's replicated ledger.

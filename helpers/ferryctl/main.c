@@ -34,8 +34,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return FERRYCTL_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	if (ferryctl_is_help(argv[1])) {
 		usage(stdout);
 		return 0;
 	}

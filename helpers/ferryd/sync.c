@@ -14,11 +14,15 @@
 
 /* A round that waits this long for offers stops waiting (ghost members). */
 #define SYNC_FORCE_AFTER_MS 20000
+/* A round still unfinished after this is broken: exit and let the service
+ * manager restart ferryd into a fresh round. */
+#define SYNC_GIVE_UP_MS 300000
 #define WATCHDOG_MS 2000
 
 static struct ferryd *dd;
 static qb_loop_timer_handle watchdog;
-static uint64_t syncing_since;
+static uint64_t syncing_since; /* of the current wait, reset when forced */
+static uint64_t stuck_since;   /* of the whole unsynced stretch */
 
 static int on_send(void *ctx, const void *buf, size_t len)
 {
@@ -68,6 +72,7 @@ static void on_synced(void *ctx, bool cold)
 	     cold ? "cold start" : "from node", ledger_count(replica_ledger(d->rep)),
 	     (unsigned long long)info.first_sync_ms);
 	syncing_since = 0;
+	stuck_since = 0;
 	if (!d->start_to_sync_ms)
 		d->start_to_sync_ms = ferry_mono_ms() - d->started_mono_ms + 1;
 	report_inventory(d);
@@ -88,6 +93,14 @@ static void on_watchdog(void *data)
 	if (replica_syncing(d->rep)) {
 		uint64_t now = ferry_mono_ms();
 
+		if (!stuck_since)
+			stuck_since = now;
+		if (now - stuck_since >= SYNC_GIVE_UP_MS) {
+			flog(FLOG_SYNC, LOG_CRIT, "state transfer has not finished in %d s",
+			     SYNC_GIVE_UP_MS / 1000);
+			ferryd_stop(d, 1, "state transfer stuck");
+			return;
+		}
 		if (!syncing_since)
 			syncing_since = now;
 		if (now - syncing_since >= SYNC_FORCE_AFTER_MS) {
@@ -99,6 +112,7 @@ static void on_watchdog(void *data)
 		}
 	} else {
 		syncing_since = 0;
+		stuck_since = 0;
 	}
 	qb_loop_timer_add(d->loop, QB_LOOP_LOW, WATCHDOG_MS * 1000000ull, d, on_watchdog,
 			  &watchdog);

@@ -143,8 +143,8 @@ static bool is_refused(const struct replica *r, uint32_t nodeid, uint32_t pid)
 /* Member flags in the ledger follow the accepted CPG members. */
 static void ledger_members_sync(struct replica *r)
 {
+	const struct ledger_node *nodes;
 	size_t n;
-	const struct ledger_node *nodes = ledger_nodes(r->l, &n);
 
 	for (size_t i = 0; i < r->nmembers; i++)
 		ledger_node_join(r->l, r->members[i].nodeid);

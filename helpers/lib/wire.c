@@ -395,46 +395,49 @@ int wire_decode(const void *buf, size_t len, struct wire_msg *m)
 	return r.err;
 }
 
-int wire_next_name(struct wire_iter *it, char name[LEDGER_NAME_MAX + 1])
+/* One item of a pre-validated list; the list's type says which kind. */
+static int iter_next(struct wire_iter *it, void (*take_one)(struct rd *, void *), void *out)
 {
 	struct rd r = { it->p, it->end, 0 };
 
 	if (!it->left)
 		return 0;
-	take_name(&r, name);
+	take_one(&r, out);
 	if (r.err)
 		return 0;
 	it->p = r.p;
 	it->left--;
 	return 1;
+}
+
+static void take_name_item(struct rd *r, void *out)
+{
+	take_name(r, out);
+}
+
+static void take_domain_item(struct rd *r, void *out)
+{
+	take_domain(r, out);
+}
+
+static void take_node_item(struct rd *r, void *out)
+{
+	take_node(r, out);
+}
+
+int wire_next_name(struct wire_iter *it, char name[LEDGER_NAME_MAX + 1])
+{
+	return iter_next(it, take_name_item, name);
 }
 
 int wire_next_domain(struct wire_iter *it, struct ledger_entry *e)
 {
-	struct rd r = { it->p, it->end, 0 };
-
-	if (!it->left)
-		return 0;
-	take_domain(&r, e);
-	if (r.err)
-		return 0;
-	it->p = r.p;
-	it->left--;
-	return 1;
+	return iter_next(it, take_domain_item, e);
 }
 
 int wire_next_node(struct wire_iter *it, struct ledger_node *n)
 {
-	struct rd r = { it->p, it->end, 0 };
-
-	if (!it->left)
-		return 0;
-	take_node(&r, n);
-	if (r.err)
-		return 0;
-	it->p = r.p;
-	it->left--;
-	return 1;
+	return iter_next(it, take_node_item, n);
 }
 
 const char *wire_type_name(int type)
