@@ -115,61 +115,62 @@ static void age(uint64_t now_ms, uint64_t then_ms, char *buf, size_t len)
 
 /* ---- one line about a verdict ---- */
 
-static int report(struct opts *o, const char *what, const char *name, int rc,
+static int report(struct opts *o, const char *cmd, const char *name, int rc,
 		  const struct ferry_ipc_reply *r)
 {
 	int v = ledger_client_verdict(rc, r->status);
 	const struct ledger_entry *e = &r->entry;
-	char a[64], b[64], t[32];
+	char a[64], b[64], t[32], what[200];
+
+	/* "claim vm1" or just "status": the prefix of every line below */
+	snprintf(what, sizeof(what), "%s%s%s", cmd, name[0] ? " " : "", name);
 
 	switch (v) {
 	case FERRY_OK:
 		if (e->state == LEDGER_FREE)
-			printf("%s %s: ok (free, epoch %" PRIu64 ")\n", what, name, e->epoch);
+			printf("%s: ok (free, epoch %" PRIu64 ")\n", what, e->epoch);
 		else if (e->state == LEDGER_MIGRATING)
-			printf("%s %s: ok (migrating from %s to %s, epoch %" PRIu64 ")\n", what, name,
+			printf("%s: ok (migrating from %s to %s, epoch %" PRIu64 ")\n", what,
 			       node_name(o, e->owner, a, sizeof(a)), node_name(o, e->peer, b, sizeof(b)),
 			       e->epoch);
 		else if (e->owner)
-			printf("%s %s: ok (owner %s, epoch %" PRIu64 ")\n", what, name,
+			printf("%s: ok (owner %s, epoch %" PRIu64 ")\n", what,
 			       node_name(o, e->owner, a, sizeof(a)), e->epoch);
 		else
-			printf("%s %s: ok\n", what, name);
+			printf("%s: ok\n", what);
 		break;
 	case FERRY_E_OWNED:
 	case FERRY_E_NOTOWNER:
-		fprintf(stderr, "%s %s: refused: %s is owned by %s (nodeid %u, %s, epoch %" PRIu64 ")\n",
-			what, name, name, node_name(o, e->owner, a, sizeof(a)), e->owner,
+		fprintf(stderr, "%s: refused: %s is owned by %s (nodeid %u, %s, epoch %" PRIu64 ")\n",
+			what, name, node_name(o, e->owner, a, sizeof(a)), e->owner,
 			ledger_state_name(e->state), e->epoch);
 		break;
 	case FERRY_E_NOTFENCED:
 		age(r->now_ms, e->since_ms, t, sizeof(t));
 		fprintf(stderr,
-			"%s %s: refused: %s is ORPHANED for %s; its owner %s (nodeid %u) is neither "
+			"%s: refused: %s is ORPHANED for %s; its owner %s (nodeid %u) is neither "
 			"fenced nor confirmed dead. Wait for fencing, or if you know it is off: "
 			"ferryctl ledger confirm-dead %s\n",
-			what, name, name, t, node_name(o, e->owner, a, sizeof(a)), e->owner,
+			what, name, t, node_name(o, e->owner, a, sizeof(a)), e->owner,
 			node_name(o, e->owner, b, sizeof(b)));
 		break;
 	case FERRY_E_CONFLICT:
-		fprintf(stderr, "%s %s: refused: %s is in CONFLICT: running on %s and on %s\n", what,
-			name, name, node_name(o, e->owner, a, sizeof(a)),
+		fprintf(stderr, "%s: refused: %s is in CONFLICT: running on %s and on %s\n", what,
+			name, node_name(o, e->owner, a, sizeof(a)),
 			node_name(o, e->peer, b, sizeof(b)));
 		break;
 	case FERRY_E_BUSY:
-		fprintf(stderr, "%s %s: refused: %s is migrating from %s to %s\n", what, name, name,
+		fprintf(stderr, "%s: refused: %s is migrating from %s to %s\n", what, name,
 			node_name(o, e->owner, a, sizeof(a)), node_name(o, e->peer, b, sizeof(b)));
 		break;
 	case FERRY_E_UNREACHABLE:
-		fprintf(stderr, "%s %s: ferryd is not reachable on this node (is it running?)\n", what,
-			name);
+		fprintf(stderr, "%s: ferryd is not reachable on this node (is it running?)\n", what);
 		break;
 	case FERRY_E_PERM:
-		fprintf(stderr, "%s %s: ferryd refused this client: only root may use it\n", what,
-			name);
+		fprintf(stderr, "%s: ferryd refused this client: only root may use it\n", what);
 		break;
 	default:
-		fprintf(stderr, "%s %s: %s: %s\n", what, name,
+		fprintf(stderr, "%s: %s: %s\n", what,
 			v == FERRY_E_TIMEDOUT ? "timed out" : "refused",
 			rc == 0 && r->reason[0] ? r->reason : ferry_status_text(v));
 		break;
