@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `ferryctl ledger ...`: ferryd's replicated ownership ledger. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <qb/qblog.h>
 
@@ -438,7 +440,7 @@ static int run_show(struct opts *o, int argc, char **argv)
 static int run_dump(struct opts *o, int argc, char **argv)
 {
 	char path[256];
-	int rc;
+	int rc, saved, null;
 
 	(void)argc;
 	(void)argv;
@@ -446,10 +448,27 @@ static int run_dump(struct opts *o, int argc, char **argv)
 	if (rc < 0)
 		return report(o, "dump", "", rc == -EIO ? 0 : rc,
 			      &(struct ferry_ipc_reply){ .status = FERRY_E_INTERNAL });
-	fflush(stdout);
-	if (qb_log_blackbox_print_from_file(path) < 0) {
-		fprintf(stderr, "dump: cannot read %s\n", path);
+	if (access(path, R_OK) < 0) {
+		fprintf(stderr, "dump: cannot read %s: %s\n", path, strerror(errno));
 		return 1;
+	}
+	/* libqb 2.0 reads the ring until the read fails, then perror()s
+	 * "qb_rb_chunk_read failed: Connection timed out" and returns -EIO even
+	 * at a normal end, so its verdict and its stderr mean nothing here;
+	 * corruption is reported on stdout, which stays. */
+	fflush(stdout);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	null = open("/dev/null", O_WRONLY);
+	if (null >= 0) {
+		dup2(null, STDERR_FILENO);
+		close(null);
+	}
+	qb_log_blackbox_print_from_file(path);
+	fflush(stdout);
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
 	}
 	return 0;
 }
