@@ -306,12 +306,12 @@ static void print_status_json(struct opts *o, const struct ferry_ipc_status *s, 
 	json_str(node_name(o, s->nodeid, a, sizeof(a)));
 	printf("},\"pid\":%u,\"synced\":%s,\"quorate\":%s,\"rings_agree\":%s,"
 	       "\"cpg_ring\":%" PRIu64 ",\"quorum_ring\":%" PRIu64 ",\"fencing_api\":%u,"
-	       "\"domains\":%u,\"digest\":\"%016" PRIx64 "\",\"pending\":%u,"
+	       "\"domains\":%u,\"digest\":\"%016" PRIx64 "\",\"pending\":%u,\"send_queue\":%u,"
 	       "\"sync_source\":%u,\"last_sync_ms\":%" PRIu64 ",\"join_to_sync_ms\":%" PRIu64
 	       ",\"start_to_sync_ms\":%" PRIu64 ",\"uptime_ms\":%" PRIu64 ",\"members\":[",
 	       s->pid, s->synced ? "true" : "false", s->quorate ? "true" : "false",
 	       s->rings_agree ? "true" : "false", s->cpg_ring, s->quorum_ring, s->fencing_api,
-	       s->ndomains, s->digest, s->pending, s->sync_source, s->last_sync_ms,
+	       s->ndomains, s->digest, s->pending, s->send_queue, s->sync_source, s->last_sync_ms,
 	       s->first_sync_ms, s->start_to_sync_ms, s->uptime_ms);
 	for (uint32_t i = 0; i < s->nmembers; i++)
 		printf("%s%u", i ? "," : "", s->members[i]);

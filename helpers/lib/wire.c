@@ -82,8 +82,9 @@ static void put_name(struct wbuf *b, const char *name)
 
 /* ---- encoding ---- */
 
-int wire_begin(struct wbuf *b, enum wire_type type, uint32_t flags, uint64_t ring,
-	       uint64_t req_id)
+/* Start a message in b (reset first); the payload length is patched later. */
+static int wire_begin(struct wbuf *b, enum wire_type type, uint32_t flags, uint64_t ring,
+		      uint64_t req_id)
 {
 	b->len = 0;
 	b->err = 0;
@@ -311,16 +312,6 @@ static int decode_hdr(const uint8_t *p, size_t len, struct wire_hdr *h)
 	h->flags = (uint32_t)get_le(p + 12, 4);
 	h->ring = get_le(p + 16, 8);
 	h->req_id = get_le(p + 24, 8);
-	return 0;
-}
-
-int wire_peek_version(const void *buf, size_t len, uint8_t *major)
-{
-	struct wire_hdr h;
-
-	if (!buf || decode_hdr(buf, len, &h) < 0)
-		return -EBADMSG;
-	*major = h.major;
 	return 0;
 }
 

@@ -92,13 +92,6 @@ struct wbuf {
 void wbuf_free(struct wbuf *b);
 
 /**
- * Start a message in @p b (which is reset first).
- * @return 0 or -ENOMEM
- */
-int wire_begin(struct wbuf *b, enum wire_type type, uint32_t flags, uint64_t ring,
-	       uint64_t req_id);
-
-/**
  * Finish the message: patch payload length and list count.
  * @return 0, or the first error met while building (-ENOMEM, -EMSGSIZE, -EINVAL)
  */
@@ -158,12 +151,6 @@ size_t wire_domain_size(const struct ledger_entry *e);
  *         filled so the caller can name it); -ENOMSG unknown type
  */
 int wire_decode(const void *buf, size_t len, struct wire_msg *m);
-
-/**
- * Peek at the version of a message that failed to decode, for the log.
- * @return 0 and the major version, or -EBADMSG when not even a header
- */
-int wire_peek_version(const void *buf, size_t len, uint8_t *major);
 
 /** Next name of a REPORT. @return 1 item, 0 end (lists are pre-validated) */
 int wire_next_name(struct wire_iter *it, char name[LEDGER_NAME_MAX + 1]);

@@ -172,21 +172,17 @@ static void wrong_version_and_magic_refused(void **state)
 {
 	struct wbuf b = { 0 };
 	struct wire_msg m;
-	uint8_t major;
 
 	(void)state;
 	wire_encode_domain_req(&b, WIRE_CLAIM, 0, 0, 1, "vm", 0, 0);
 	b.p[4] = WIRE_VERSION_MAJOR + 1;
 	assert_int_equal(wire_decode(b.p, b.len, &m), -EPROTONOSUPPORT);
-	assert_int_equal(m.hdr.major, WIRE_VERSION_MAJOR + 1);
-	assert_int_equal(wire_peek_version(b.p, b.len, &major), 0);
-	assert_int_equal(major, WIRE_VERSION_MAJOR + 1);
+	assert_int_equal(m.hdr.major, WIRE_VERSION_MAJOR + 1); /* to name it in the log */
 	b.p[4] = WIRE_VERSION_MAJOR;
 	b.p[5] = 99; /* a newer minor is compatible */
 	assert_int_equal(wire_decode(b.p, b.len, &m), 0);
 	b.p[0] ^= 0xff;
 	assert_int_equal(wire_decode(b.p, b.len, &m), -EBADMSG);
-	assert_int_equal(wire_peek_version(b.p, b.len, &major), -EBADMSG);
 	wbuf_free(&b);
 }
 
