@@ -148,6 +148,16 @@ static int report(struct opts *o, const char *cmd, const char *name, int rc,
 			ledger_state_name(e->state), e->epoch);
 		break;
 	case FERRY_E_NOTFENCED:
+		if (e->state == LEDGER_FREE) { /* an unseen node blocks it */
+			fprintf(stderr,
+				"%s: refused: %s (nodeid %u) has not joined since the ledger was "
+				"rebuilt from nothing and is neither fenced nor confirmed dead: it may "
+				"be running %s. Start ferryd there, or if you know it is off: ferryctl "
+				"ledger confirm-dead %s\n",
+				what, node_name(o, e->peer, a, sizeof(a)), e->peer, name,
+				node_name(o, e->peer, b, sizeof(b)));
+			break;
+		}
 		age(r->now_ms, e->since_ms, t, sizeof(t));
 		fprintf(stderr,
 			"%s: refused: %s is ORPHANED for %s; its owner %s (nodeid %u) is neither "
@@ -288,10 +298,17 @@ static void print_status_text(struct opts *o, const struct ferry_ipc_status *s)
 		if (n->member || !n->lost_gen)
 			continue;
 		age(s->now_ms, n->lost_at_ms, t, sizeof(t));
-		printf("lost: %s (nodeid %u) %s ago, %s\n", node_name(o, n->nodeid, a, sizeof(a)),
-		       n->nodeid, t,
-		       n->dead ? "fenced or confirmed dead"
-			       : "NOT fenced: its domains stay down until fencing or confirm-dead");
+		if (n->unseen && !n->dead)
+			printf("unseen: %s (nodeid %u) has not joined since the cold start %s ago and "
+			       "is NOT fenced: no free domain can be claimed until it joins, is fenced "
+			       "or confirmed dead\n",
+			       node_name(o, n->nodeid, a, sizeof(a)), n->nodeid, t);
+		else
+			printf("lost: %s (nodeid %u) %s ago, %s\n", node_name(o, n->nodeid, a, sizeof(a)),
+			       n->nodeid, t,
+			       n->dead ? "fenced or confirmed dead"
+				       : "NOT fenced: its domains stay down until fencing or "
+					 "confirm-dead");
 	}
 	if (s->fencing_api == 0)
 		printf("fencing: Pacemaker's fencing API is not available: only 'confirm-dead' can "
@@ -323,9 +340,9 @@ static void print_status_json(struct opts *o, const struct ferry_ipc_status *s, 
 			continue;
 		printf("%s{\"id\":%u,\"name\":", k++ ? "," : "", n->nodeid);
 		json_str(node_name(o, n->nodeid, a, sizeof(a)));
-		printf(",\"lost_for_ms\":%" PRIu64 ",\"fenced\":%s}",
+		printf(",\"lost_for_ms\":%" PRIu64 ",\"fenced\":%s,\"unseen\":%s}",
 		       s->now_ms > n->lost_at_ms ? s->now_ms - n->lost_at_ms : 0,
-		       n->dead ? "true" : "false");
+		       n->dead ? "true" : "false", n->unseen ? "true" : "false");
 	}
 	printf("]%s", open ? "" : "}\n");
 }

@@ -7,10 +7,12 @@
  * round that waits on a silent member.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ferry_time.h"
 #include "ferryd.h"
+#include "nodemap.h"
 
 /* A round that waits this long for offers stops waiting (ghost members). */
 #define SYNC_FORCE_AFTER_MS 20000
@@ -118,6 +120,28 @@ static void on_watchdog(void *data)
 			  &watchdog);
 }
 
+/* corosync's nodelist: a cold start holds claims for configured absentees */
+static void load_nodelist(struct ferryd *d)
+{
+	struct nodemap m;
+	uint32_t *ids;
+	size_t n = 0;
+
+	if (nodemap_load(&m) < 0) {
+		flog(FLOG_SYNC, LOG_WARNING, "cannot read corosync's nodelist: a cold start will not "
+					     "wait for absent nodes");
+		return;
+	}
+	ids = calloc(m.n ? m.n : 1, sizeof(*ids));
+	for (size_t i = 0; ids && i < m.n; i++)
+		if (m.v[i].nodeid)
+			ids[n++] = m.v[i].nodeid;
+	if (ids && replica_set_nodelist(d->rep, ids, n) == 0)
+		flog(FLOG_SYNC, LOG_INFO, "corosync configures %zu node(s)", n);
+	free(ids);
+	nodemap_free(&m);
+}
+
 void sync_changed(struct ferryd *d)
 {
 	requests_kick(d);
@@ -129,6 +153,7 @@ int sync_start(struct ferryd *d)
 	d->rep = replica_new(d->nodeid, d->pid, &ops, d);
 	if (!d->rep)
 		return -ENOMEM;
+	load_nodelist(d);
 	return qb_loop_timer_add(d->loop, QB_LOOP_LOW, WATCHDOG_MS * 1000000ull, d, on_watchdog,
 				 &watchdog);
 }
