@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `ferryctl ledger ...`: ferryd's replicated ownership ledger. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <qb/qblog.h>
 
@@ -35,7 +37,8 @@ static const char exit_help[] =
 	"   2  bad usage or invalid request\n"
 	"   3  refused: the domain is owned by another node (named in the message)\n"
 	"   4  refused: this partition has no quorum\n"
-	"   5  refused: orphaned, and its old owner is neither fenced nor confirmed dead\n"
+	"   5  refused: orphaned, and its old owner (or, after a cold start, a node not\n"
+	"      seen since) is neither fenced nor confirmed dead\n"
 	"   6  refused: the domain is in CONFLICT (running on two nodes)\n"
 	"   7  refused: this node is not the owner (or migration source/target)\n"
 	"   8  refused: the domain is not in a state that allows this\n"
@@ -115,61 +118,72 @@ static void age(uint64_t now_ms, uint64_t then_ms, char *buf, size_t len)
 
 /* ---- one line about a verdict ---- */
 
-static int report(struct opts *o, const char *what, const char *name, int rc,
+static int report(struct opts *o, const char *cmd, const char *name, int rc,
 		  const struct ferry_ipc_reply *r)
 {
 	int v = ledger_client_verdict(rc, r->status);
 	const struct ledger_entry *e = &r->entry;
-	char a[64], b[64], t[32];
+	char a[64], b[64], t[32], what[200];
+
+	/* "claim vm1" or just "status": the prefix of every line below */
+	snprintf(what, sizeof(what), "%s%s%s", cmd, name[0] ? " " : "", name);
 
 	switch (v) {
 	case FERRY_OK:
 		if (e->state == LEDGER_FREE)
-			printf("%s %s: ok (free, epoch %" PRIu64 ")\n", what, name, e->epoch);
+			printf("%s: ok (free, epoch %" PRIu64 ")\n", what, e->epoch);
 		else if (e->state == LEDGER_MIGRATING)
-			printf("%s %s: ok (migrating from %s to %s, epoch %" PRIu64 ")\n", what, name,
+			printf("%s: ok (migrating from %s to %s, epoch %" PRIu64 ")\n", what,
 			       node_name(o, e->owner, a, sizeof(a)), node_name(o, e->peer, b, sizeof(b)),
 			       e->epoch);
 		else if (e->owner)
-			printf("%s %s: ok (owner %s, epoch %" PRIu64 ")\n", what, name,
+			printf("%s: ok (owner %s, epoch %" PRIu64 ")\n", what,
 			       node_name(o, e->owner, a, sizeof(a)), e->epoch);
 		else
-			printf("%s %s: ok\n", what, name);
+			printf("%s: ok\n", what);
 		break;
 	case FERRY_E_OWNED:
 	case FERRY_E_NOTOWNER:
-		fprintf(stderr, "%s %s: refused: %s is owned by %s (nodeid %u, %s, epoch %" PRIu64 ")\n",
-			what, name, name, node_name(o, e->owner, a, sizeof(a)), e->owner,
+		fprintf(stderr, "%s: refused: %s is owned by %s (nodeid %u, %s, epoch %" PRIu64 ")\n",
+			what, name, node_name(o, e->owner, a, sizeof(a)), e->owner,
 			ledger_state_name(e->state), e->epoch);
 		break;
 	case FERRY_E_NOTFENCED:
+		if (e->state == LEDGER_FREE) { /* an unseen node blocks it */
+			fprintf(stderr,
+				"%s: refused: %s (nodeid %u) has not joined since the ledger was "
+				"rebuilt from nothing and is neither fenced nor confirmed dead: it may "
+				"be running %s. Start ferryd there, or if you know it is off: ferryctl "
+				"ledger confirm-dead %s\n",
+				what, node_name(o, e->peer, a, sizeof(a)), e->peer, name,
+				node_name(o, e->peer, b, sizeof(b)));
+			break;
+		}
 		age(r->now_ms, e->since_ms, t, sizeof(t));
 		fprintf(stderr,
-			"%s %s: refused: %s is ORPHANED for %s; its owner %s (nodeid %u) is neither "
+			"%s: refused: %s is ORPHANED for %s; its owner %s (nodeid %u) is neither "
 			"fenced nor confirmed dead. Wait for fencing, or if you know it is off: "
 			"ferryctl ledger confirm-dead %s\n",
-			what, name, name, t, node_name(o, e->owner, a, sizeof(a)), e->owner,
+			what, name, t, node_name(o, e->owner, a, sizeof(a)), e->owner,
 			node_name(o, e->owner, b, sizeof(b)));
 		break;
 	case FERRY_E_CONFLICT:
-		fprintf(stderr, "%s %s: refused: %s is in CONFLICT: running on %s and on %s\n", what,
-			name, name, node_name(o, e->owner, a, sizeof(a)),
+		fprintf(stderr, "%s: refused: %s is in CONFLICT: running on %s and on %s\n", what,
+			name, node_name(o, e->owner, a, sizeof(a)),
 			node_name(o, e->peer, b, sizeof(b)));
 		break;
 	case FERRY_E_BUSY:
-		fprintf(stderr, "%s %s: refused: %s is migrating from %s to %s\n", what, name, name,
+		fprintf(stderr, "%s: refused: %s is migrating from %s to %s\n", what, name,
 			node_name(o, e->owner, a, sizeof(a)), node_name(o, e->peer, b, sizeof(b)));
 		break;
 	case FERRY_E_UNREACHABLE:
-		fprintf(stderr, "%s %s: ferryd is not reachable on this node (is it running?)\n", what,
-			name);
+		fprintf(stderr, "%s: ferryd is not reachable on this node (is it running?)\n", what);
 		break;
 	case FERRY_E_PERM:
-		fprintf(stderr, "%s %s: ferryd refused this client: only root may use it\n", what,
-			name);
+		fprintf(stderr, "%s: ferryd refused this client: only root may use it\n", what);
 		break;
 	default:
-		fprintf(stderr, "%s %s: %s: %s\n", what, name,
+		fprintf(stderr, "%s: %s: %s\n", what,
 			v == FERRY_E_TIMEDOUT ? "timed out" : "refused",
 			rc == 0 && r->reason[0] ? r->reason : ferry_status_text(v));
 		break;
@@ -285,10 +299,17 @@ static void print_status_text(struct opts *o, const struct ferry_ipc_status *s)
 		if (n->member || !n->lost_gen)
 			continue;
 		age(s->now_ms, n->lost_at_ms, t, sizeof(t));
-		printf("lost: %s (nodeid %u) %s ago, %s\n", node_name(o, n->nodeid, a, sizeof(a)),
-		       n->nodeid, t,
-		       n->dead ? "fenced or confirmed dead"
-			       : "NOT fenced: its domains stay down until fencing or confirm-dead");
+		if (n->unseen && !n->dead)
+			printf("unseen: %s (nodeid %u) has not joined since the cold start %s ago and "
+			       "is NOT fenced: no free domain can be claimed until it joins, is fenced "
+			       "or confirmed dead\n",
+			       node_name(o, n->nodeid, a, sizeof(a)), n->nodeid, t);
+		else
+			printf("lost: %s (nodeid %u) %s ago, %s\n", node_name(o, n->nodeid, a, sizeof(a)),
+			       n->nodeid, t,
+			       n->dead ? "fenced or confirmed dead"
+				       : "NOT fenced: its domains stay down until fencing or "
+					 "confirm-dead");
 	}
 	if (s->fencing_api == 0)
 		printf("fencing: Pacemaker's fencing API is not available: only 'confirm-dead' can "
@@ -303,12 +324,12 @@ static void print_status_json(struct opts *o, const struct ferry_ipc_status *s, 
 	json_str(node_name(o, s->nodeid, a, sizeof(a)));
 	printf("},\"pid\":%u,\"synced\":%s,\"quorate\":%s,\"rings_agree\":%s,"
 	       "\"cpg_ring\":%" PRIu64 ",\"quorum_ring\":%" PRIu64 ",\"fencing_api\":%u,"
-	       "\"domains\":%u,\"digest\":\"%016" PRIx64 "\",\"pending\":%u,"
+	       "\"domains\":%u,\"digest\":\"%016" PRIx64 "\",\"pending\":%u,\"send_queue\":%u,"
 	       "\"sync_source\":%u,\"last_sync_ms\":%" PRIu64 ",\"join_to_sync_ms\":%" PRIu64
 	       ",\"start_to_sync_ms\":%" PRIu64 ",\"uptime_ms\":%" PRIu64 ",\"members\":[",
 	       s->pid, s->synced ? "true" : "false", s->quorate ? "true" : "false",
 	       s->rings_agree ? "true" : "false", s->cpg_ring, s->quorum_ring, s->fencing_api,
-	       s->ndomains, s->digest, s->pending, s->sync_source, s->last_sync_ms,
+	       s->ndomains, s->digest, s->pending, s->send_queue, s->sync_source, s->last_sync_ms,
 	       s->first_sync_ms, s->start_to_sync_ms, s->uptime_ms);
 	for (uint32_t i = 0; i < s->nmembers; i++)
 		printf("%s%u", i ? "," : "", s->members[i]);
@@ -320,9 +341,9 @@ static void print_status_json(struct opts *o, const struct ferry_ipc_status *s, 
 			continue;
 		printf("%s{\"id\":%u,\"name\":", k++ ? "," : "", n->nodeid);
 		json_str(node_name(o, n->nodeid, a, sizeof(a)));
-		printf(",\"lost_for_ms\":%" PRIu64 ",\"fenced\":%s}",
+		printf(",\"lost_for_ms\":%" PRIu64 ",\"fenced\":%s,\"unseen\":%s}",
 		       s->now_ms > n->lost_at_ms ? s->now_ms - n->lost_at_ms : 0,
-		       n->dead ? "true" : "false");
+		       n->dead ? "true" : "false", n->unseen ? "true" : "false");
 	}
 	printf("]%s", open ? "" : "}\n");
 }
@@ -437,7 +458,7 @@ static int run_show(struct opts *o, int argc, char **argv)
 static int run_dump(struct opts *o, int argc, char **argv)
 {
 	char path[256];
-	int rc;
+	int rc, saved, null;
 
 	(void)argc;
 	(void)argv;
@@ -445,10 +466,27 @@ static int run_dump(struct opts *o, int argc, char **argv)
 	if (rc < 0)
 		return report(o, "dump", "", rc == -EIO ? 0 : rc,
 			      &(struct ferry_ipc_reply){ .status = FERRY_E_INTERNAL });
-	fflush(stdout);
-	if (qb_log_blackbox_print_from_file(path) < 0) {
-		fprintf(stderr, "dump: cannot read %s\n", path);
+	if (access(path, R_OK) < 0) {
+		fprintf(stderr, "dump: cannot read %s: %s\n", path, strerror(errno));
 		return 1;
+	}
+	/* libqb 2.0 reads the ring until the read fails, then perror()s
+	 * "qb_rb_chunk_read failed: Connection timed out" and returns -EIO even
+	 * at a normal end, so its verdict and its stderr mean nothing here;
+	 * corruption is reported on stdout, which stays. */
+	fflush(stdout);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	null = open("/dev/null", O_WRONLY);
+	if (null >= 0) {
+		dup2(null, STDERR_FILENO);
+		close(null);
+	}
+	qb_log_blackbox_print_from_file(path);
+	fflush(stdout);
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
 	}
 	return 0;
 }
@@ -496,7 +534,7 @@ int cmd_dump(int argc, char **argv)
 {
 	struct opts o = { .timeout_ms = 0 };
 
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+	if (argc > 1 && ferryctl_is_help(argv[1])) {
 		printf("Usage: ferryctl dump\nPrint ferryd's blackbox log ring (same as "
 		       "'ferryctl ledger dump').\n");
 		return 0;
@@ -528,8 +566,7 @@ int cmd_ledger(int argc, char **argv)
 		usage(stderr);
 		return FERRYCTL_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	if (ferryctl_is_help(argv[1])) {
 		usage(stdout);
 		return 0;
 	}

@@ -2,12 +2,20 @@
 #ifndef FERRYCTL_H
 #define FERRYCTL_H
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Exit codes shared by every command; groups document their own above 2. */
 #define FERRYCTL_EXIT_OK    0
 #define FERRYCTL_EXIT_ERROR 1
 #define FERRYCTL_EXIT_USAGE 2
+
+/** Does this argument ask for help (-h, --help, help)? */
+static inline bool ferryctl_is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 || strcmp(arg, "help") == 0;
+}
 
 struct ferryctl_command {
 	const char *name;

@@ -133,16 +133,23 @@ static int on_child_output(int32_t fd, int32_t revents, void *data)
 	return -1;
 }
 
-/* Lost nodes whose loss still blocks something: orphans or conflicts. */
+/* Lost nodes whose loss still blocks something: orphans, conflicts, or
+ * (unseen since a cold start) every free domain. */
 static size_t collect(struct ferryd *d)
 {
 	struct ledger *l = replica_ledger(d->rep);
 	const struct ledger_entry *const *v;
+	const struct ledger_node *nodes;
 	size_t n;
 
 	nasked = 0;
+	nodes = ledger_nodes(l, &n);
+	for (size_t i = 0; i < n && nasked < MAX_ASK; i++)
+		if (nodes[i].unseen && !nodes[i].member && !nodes[i].dead)
+			asked[nasked++] = (struct ask){ nodes[i].nodeid, nodes[i].lost_gen,
+							nodes[i].lost_at_ms };
 	if (ledger_sorted(l, &v, &n) < 0)
-		return 0;
+		return nasked;
 	for (size_t i = 0; i < n && nasked < MAX_ASK; i++) {
 		uint32_t who[2] = { 0, 0 };
 

@@ -138,8 +138,6 @@ void requests_decided(struct ferryd *d, uint64_t req_id, int type, const struct 
 void requests_kick(struct ferryd *d);
 /** A client went away: forget it. */
 void requests_forget(struct ferryd *d, qb_ipcs_connection_t *c);
-/** Requests waiting. */
-size_t requests_pending(void);
 
 /* ipc.c */
 /** Start the IPC server "ferryd". @return 0 or -errno */

@@ -47,11 +47,6 @@ static uint64_t next_id = 1;
 static qb_loop_timer_handle tick;
 static struct wbuf wb;
 
-size_t requests_pending(void)
-{
-	return npending;
-}
-
 static struct pending *pending_new(enum kind kind)
 {
 	struct pending *p = calloc(1, sizeof(*p));
@@ -159,6 +154,7 @@ static void answer_status(struct ferryd *d, qb_ipcs_connection_t *c,
 	s->digest = ledger_digest(replica_ledger(d->rep));
 	s->ndomains = (uint32_t)ledger_count(replica_ledger(d->rep));
 	s->pending = (uint32_t)npending;
+	s->send_queue = (uint32_t)group_queued();
 	m = replica_members(d->rep, &n);
 	for (size_t i = 0; i < n && s->nmembers < FERRY_IPC_MAX_NODES; i++)
 		if (s->nmembers == 0 || s->members[s->nmembers - 1] != m[i].nodeid)

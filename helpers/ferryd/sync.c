@@ -7,18 +7,24 @@
  * round that waits on a silent member.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ferry_time.h"
 #include "ferryd.h"
+#include "nodemap.h"
 
 /* A round that waits this long for offers stops waiting (ghost members). */
 #define SYNC_FORCE_AFTER_MS 20000
+/* A round still unfinished after this is broken: exit and let the service
+ * manager restart ferryd into a fresh round. */
+#define SYNC_GIVE_UP_MS 300000
 #define WATCHDOG_MS 2000
 
 static struct ferryd *dd;
 static qb_loop_timer_handle watchdog;
-static uint64_t syncing_since;
+static uint64_t syncing_since; /* of the current wait, reset when forced */
+static uint64_t stuck_since;   /* of the whole unsynced stretch */
 
 static int on_send(void *ctx, const void *buf, size_t len)
 {
@@ -68,6 +74,7 @@ static void on_synced(void *ctx, bool cold)
 	     cold ? "cold start" : "from node", ledger_count(replica_ledger(d->rep)),
 	     (unsigned long long)info.first_sync_ms);
 	syncing_since = 0;
+	stuck_since = 0;
 	if (!d->start_to_sync_ms)
 		d->start_to_sync_ms = ferry_mono_ms() - d->started_mono_ms + 1;
 	report_inventory(d);
@@ -88,6 +95,14 @@ static void on_watchdog(void *data)
 	if (replica_syncing(d->rep)) {
 		uint64_t now = ferry_mono_ms();
 
+		if (!stuck_since)
+			stuck_since = now;
+		if (now - stuck_since >= SYNC_GIVE_UP_MS) {
+			flog(FLOG_SYNC, LOG_CRIT, "state transfer has not finished in %d s",
+			     SYNC_GIVE_UP_MS / 1000);
+			ferryd_stop(d, 1, "state transfer stuck");
+			return;
+		}
 		if (!syncing_since)
 			syncing_since = now;
 		if (now - syncing_since >= SYNC_FORCE_AFTER_MS) {
@@ -99,9 +114,32 @@ static void on_watchdog(void *data)
 		}
 	} else {
 		syncing_since = 0;
+		stuck_since = 0;
 	}
 	qb_loop_timer_add(d->loop, QB_LOOP_LOW, WATCHDOG_MS * 1000000ull, d, on_watchdog,
 			  &watchdog);
+}
+
+/* corosync's nodelist: a cold start holds claims for configured absentees */
+static void load_nodelist(struct ferryd *d)
+{
+	struct nodemap m;
+	uint32_t *ids;
+	size_t n = 0;
+
+	if (nodemap_load(&m) < 0) {
+		flog(FLOG_SYNC, LOG_WARNING, "cannot read corosync's nodelist: a cold start will not "
+					     "wait for absent nodes");
+		return;
+	}
+	ids = calloc(m.n ? m.n : 1, sizeof(*ids));
+	for (size_t i = 0; ids && i < m.n; i++)
+		if (m.v[i].nodeid)
+			ids[n++] = m.v[i].nodeid;
+	if (ids && replica_set_nodelist(d->rep, ids, n) == 0)
+		flog(FLOG_SYNC, LOG_INFO, "corosync configures %zu node(s)", n);
+	free(ids);
+	nodemap_free(&m);
 }
 
 void sync_changed(struct ferryd *d)
@@ -115,6 +153,7 @@ int sync_start(struct ferryd *d)
 	d->rep = replica_new(d->nodeid, d->pid, &ops, d);
 	if (!d->rep)
 		return -ENOMEM;
+	load_nodelist(d);
 	return qb_loop_timer_add(d->loop, QB_LOOP_LOW, WATCHDOG_MS * 1000000ull, d, on_watchdog,
 				 &watchdog);
 }

@@ -79,7 +79,8 @@ struct ferry_ipc_status {
 	uint64_t digest; /**< ledger_digest(): equal on nodes that agree */
 	uint32_t sync_source;
 	uint32_t ndomains;
-	uint32_t pending;
+	uint32_t pending;    /**< requests waiting for their decision */
+	uint32_t send_queue; /**< messages waiting for CPG (TRY_AGAIN) */
 	uint32_t nmembers;
 	uint32_t members[FERRY_IPC_MAX_NODES];
 	uint32_t nnodes;

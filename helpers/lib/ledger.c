@@ -295,6 +295,30 @@ int ledger_node_join(struct ledger *l, uint32_t nodeid)
 		return -ENOMEM;
 	n->member = 1;
 	n->dead = 0;
+	n->unseen = 0;
+	return 0;
+}
+
+int ledger_node_unseen(struct ledger *l, uint32_t nodeid, uint64_t now_ms)
+{
+	struct ledger_node *n = node_obtain(l, nodeid);
+
+	if (!n)
+		return -ENOMEM;
+	if (n->member)
+		return 0;
+	n->unseen = 1;
+	n->dead = 0;
+	n->lost_gen++; /* a fencing must answer this, not an older loss */
+	n->lost_at_ms = now_ms;
+	return 0;
+}
+
+uint32_t ledger_unseen_blocker(const struct ledger *l)
+{
+	for (size_t i = 0; i < l->nnodes; i++)
+		if (l->nodes[i].unseen && !l->nodes[i].member && !l->nodes[i].dead)
+			return l->nodes[i].nodeid;
 	return 0;
 }
 
@@ -327,6 +351,7 @@ int ledger_node_lost(struct ledger *l, uint32_t nodeid, uint64_t now_ms)
 		return -ENOMEM;
 	n->member = 0;
 	n->dead = 0;
+	n->unseen = 0;
 	n->lost_gen++;
 	n->lost_at_ms = now_ms;
 	for (size_t i = 0; i < l->nbuckets; i++) {
@@ -358,6 +383,7 @@ static int mark_dead(struct ledger *l, uint32_t nodeid)
 	if (!n)
 		return -ENOMEM;
 	n->dead = 1;
+	n->unseen = 0;
 	for (size_t i = 0; i < l->nbuckets; i++) {
 		for (struct hent *h = l->buckets[i]; h; h = h->next) {
 			struct ledger_entry *e = &h->e;
@@ -386,12 +412,15 @@ static bool entry_equal(const struct ledger_entry *a, const struct ledger_entry 
 	       strcmp(a->name, b->name) == 0;
 }
 
-static enum ferry_status claim(struct ledger_entry *e, const struct ledger_req *q)
+static enum ferry_status claim(const struct ledger *l, struct ledger_entry *e,
+			       const struct ledger_req *q)
 {
 	if (!q->quorate)
 		return FERRY_E_NOQUORUM;
 	switch (e->state) {
 	case LEDGER_FREE:
+		if (ledger_unseen_blocker(l))
+			return FERRY_E_NOTFENCED; /* an unseen node may run it */
 		set_owner(e, LEDGER_RUNNING, q->sender);
 		return FERRY_OK;
 	case LEDGER_RUNNING:
@@ -553,7 +582,7 @@ int ledger_apply(struct ledger *l, const struct ledger_req *q, struct ledger_res
 		before = tmp;
 		switch (q->op) {
 		case LEDGER_OP_CLAIM:
-			res->status = claim(e, q);
+			res->status = claim(l, e, q);
 			break;
 		case LEDGER_OP_REPORT:
 			res->status = report(e, q);
@@ -566,6 +595,8 @@ int ledger_apply(struct ledger *l, const struct ledger_req *q, struct ledger_res
 			break;
 		}
 		res->entry = tmp;
+		if (res->status == FERRY_E_NOTFENCED)
+			res->entry.peer = ledger_unseen_blocker(l); /* name it */
 		if (!entry_equal(&before, &tmp)) {
 			if (ledger_put(l, &tmp) < 0)
 				return -ENOMEM;
@@ -577,7 +608,7 @@ int ledger_apply(struct ledger *l, const struct ledger_req *q, struct ledger_res
 	before = *e;
 	switch (q->op) {
 	case LEDGER_OP_CLAIM:
-		res->status = claim(e, q);
+		res->status = claim(l, e, q);
 		break;
 	case LEDGER_OP_RELEASE:
 		res->status = release(e, q);
@@ -595,6 +626,8 @@ int ledger_apply(struct ledger *l, const struct ledger_req *q, struct ledger_res
 	}
 	res->entry = *e;
 	res->changed = !entry_equal(&before, e);
+	if (res->status == FERRY_E_NOTFENCED && e->state == LEDGER_FREE)
+		res->entry.peer = ledger_unseen_blocker(l); /* name it */
 	return 0;
 }
 
@@ -622,6 +655,7 @@ uint64_t ledger_digest(const struct ledger *l)
 		uint64_t x = fnv(FNV_INIT ^ 0x5a, &n->nodeid, sizeof(n->nodeid));
 
 		x = fnv(x, &n->dead, sizeof(n->dead));
+		x = fnv(x, &n->unseen, sizeof(n->unseen));
 		x = fnv(x, &n->lost_gen, sizeof(n->lost_gen));
 		sum += x;
 	}

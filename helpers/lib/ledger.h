@@ -44,6 +44,8 @@ struct ledger_node {
 	uint32_t nodeid;
 	uint8_t member;      /**< currently in the ferry group */
 	uint8_t dead;        /**< lost, then fenced or confirmed dead */
+	uint8_t unseen;      /**< configured but not seen since a cold start: it may
+				  run domains this ledger knows nothing about */
 	uint32_t lost_gen;   /**< +1 each time the node is lost */
 	uint64_t lost_at_ms; /**< wall-clock ms of the last loss (0: never lost) */
 };
@@ -141,7 +143,7 @@ int ledger_put(struct ledger *l, const struct ledger_entry *e);
 int ledger_apply(struct ledger *l, const struct ledger_req *req, struct ledger_result *res);
 
 /**
- * A node joined the ferry group.
+ * A node joined the ferry group (it is no longer unseen).
  * @return 0 or -ENOMEM
  */
 int ledger_node_join(struct ledger *l, uint32_t nodeid);
@@ -153,6 +155,21 @@ int ledger_node_join(struct ledger *l, uint32_t nodeid);
  * @return number of domains that changed, or -ENOMEM
  */
 int ledger_node_lost(struct ledger *l, uint32_t nodeid, uint64_t now_ms);
+
+/**
+ * A configured node that is not a member when the ledger is rebuilt from
+ * nothing (cold start). Until it joins, is fenced or is confirmed dead, it
+ * may run any domain, so no FREE domain may be claimed (Pacemaker's startup
+ * fencing, for the ledger).
+ * @return 0 or -ENOMEM
+ */
+int ledger_node_unseen(struct ledger *l, uint32_t nodeid, uint64_t now_ms);
+
+/**
+ * The first unseen node that still blocks claims of FREE domains.
+ * @return its nodeid, or 0 when none
+ */
+uint32_t ledger_unseen_blocker(const struct ledger *l);
 
 /**
  * Look a node up.

@@ -109,13 +109,15 @@ int nodemap_resolve(const struct nodemap *m, const char *arg, uint32_t *nodeid)
 	unsigned long v;
 
 	for (size_t i = 0; i < m->n; i++)
-		if (strcmp(m->v[i].name, arg) == 0 && m->v[i].nodeid) {
+		if (m->v[i].name[0] && strcmp(m->v[i].name, arg) == 0 && m->v[i].nodeid) {
 			*nodeid = m->v[i].nodeid;
 			return 0;
 		}
+	if (arg[0] < '0' || arg[0] > '9')
+		return -ENOENT; /* strtoul would accept "-1" or " 1" */
 	errno = 0;
 	v = strtoul(arg, &end, 10);
-	if (errno == 0 && *arg && *end == '\0' && v > 0 && v <= UINT32_MAX) {
+	if (errno == 0 && *end == '\0' && v > 0 && v <= UINT32_MAX) {
 		*nodeid = (uint32_t)v;
 		return 0;
 	}

@@ -18,6 +18,8 @@ struct offer {
 	struct replica_member m;
 	uint8_t has_state;
 	uint64_t authority;
+	uint32_t *nodes; /* its configured nodeids */
+	size_t nnodes;
 };
 
 struct replica {
@@ -33,6 +35,8 @@ struct replica {
 	size_t nmembers;
 	struct replica_member *refused; /* incompatible versions */
 	size_t nrefused;
+	uint32_t *config; /* configured nodeids */
+	size_t nconfig;
 
 	bool have_ring;
 	uint64_t cpg_ring;
@@ -95,10 +99,19 @@ struct replica *replica_new(uint32_t nodeid, uint32_t pid, const struct replica_
 	return r;
 }
 
+static void offers_clear(struct replica *r)
+{
+	for (size_t i = 0; i < r->noffers; i++)
+		free(r->offers[i].nodes);
+	r->noffers = 0;
+}
+
 void replica_free(struct replica *r)
 {
 	if (!r)
 		return;
+	offers_clear(r);
+	free(r->config);
 	ledger_free(r->l);
 	ledger_free(r->stage);
 	free(r->members);
@@ -106,6 +119,19 @@ void replica_free(struct replica *r)
 	free(r->offers);
 	wbuf_free(&r->wb);
 	free(r);
+}
+
+int replica_set_nodelist(struct replica *r, const uint32_t *nodes, size_t n)
+{
+	uint32_t *v = malloc((n ? n : 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, nodes, n * sizeof(*v));
+	free(r->config);
+	r->config = v;
+	r->nconfig = n;
+	return 0;
 }
 
 static int cmp_member(const void *a, const void *b)
@@ -143,8 +169,8 @@ static bool is_refused(const struct replica *r, uint32_t nodeid, uint32_t pid)
 /* Member flags in the ledger follow the accepted CPG members. */
 static void ledger_members_sync(struct replica *r)
 {
+	const struct ledger_node *nodes;
 	size_t n;
-	const struct ledger_node *nodes = ledger_nodes(r->l, &n);
 
 	for (size_t i = 0; i < r->nmembers; i++)
 		ledger_node_join(r->l, r->members[i].nodeid);
@@ -194,14 +220,15 @@ static void round_start(struct replica *r, uint64_t now_ms)
 		r->first_start_ms = now_ms ? now_ms : 1;
 	r->phase = PH_SYNCING;
 	r->round = round_key(r);
-	r->noffers = 0;
+	offers_clear(r);
 	r->chosen = false;
 	r->next_chunk = 0;
 	ledger_clear(r->stage);
 	note(r, LOG_INFO, "sync round %016llx: %zu member(s), offering %s (authority ring %llu)",
 	     (unsigned long long)r->round, r->nmembers, r->has_state ? "state" : "no state",
 	     (unsigned long long)r->authority);
-	if (wire_encode_offer(&r->wb, r->round, r->has_state, r->authority) == 0)
+	if (wire_encode_offer(&r->wb, r->round, r->has_state, r->authority, r->config,
+			      r->nconfig) == 0)
 		send_buf(r);
 }
 
@@ -264,6 +291,26 @@ static void send_snapshot(struct replica *r)
 	note(r, LOG_INFO, "sending the ledger: %zu domain(s) in %u chunk(s)", n, seq);
 }
 
+/* Cold start: a configured node that is not here may run anything. Every
+ * member uses the union of the offered nodelists, so all agree. */
+static void mark_unseen(struct replica *r, uint64_t now_ms)
+{
+	for (size_t i = 0; i < r->noffers; i++) {
+		for (size_t k = 0; k < r->offers[i].nnodes; k++) {
+			uint32_t id = r->offers[i].nodes[k];
+			const struct ledger_node *n = ledger_node_get(r->l, id);
+
+			if (node_in_list(r->members, r->nmembers, id) || (n && n->unseen))
+				continue;
+			ledger_node_unseen(r->l, id, now_ms);
+			note(r, LOG_WARNING,
+			     "node %u is configured but not here at cold start: no free domain can "
+			     "be claimed until it joins, is fenced or is confirmed dead",
+			     id);
+		}
+	}
+}
+
 static void choose_source(struct replica *r, uint64_t now_ms)
 {
 	const struct offer *best = NULL;
@@ -280,6 +327,7 @@ static void choose_source(struct replica *r, uint64_t now_ms)
 	if (!best) {
 		note(r, LOG_NOTICE, "no member has a ledger: cold start");
 		ledger_clear(r->l);
+		mark_unseen(r, now_ms);
 		finish_sync(r, true, now_ms);
 		return;
 	}
@@ -411,21 +459,35 @@ static void on_offer(struct replica *r, const struct replica_member *from,
 		     const struct wire_msg *m, uint64_t now_ms)
 {
 	struct offer *o = NULL;
+	struct wire_iter it = m->items;
+	uint32_t *nodes, id;
+	size_t n = 0;
 
 	if (r->phase != PH_SYNCING || r->chosen || m->round != r->round ||
 	    !in_list(r->members, r->nmembers, from->nodeid, from->pid))
 		return;
+	nodes = calloc(it.left ? it.left : 1, sizeof(*nodes));
+	if (!nodes)
+		return;
+	while (wire_next_nodeid(&it, &id))
+		nodes[n++] = id;
 	for (size_t i = 0; i < r->noffers; i++)
 		if (cmp_member(&r->offers[i].m, from) == 0)
 			o = &r->offers[i];
 	if (!o) {
 		struct offer *v = realloc(r->offers, (r->noffers + 1) * sizeof(*v));
 
-		if (!v)
+		if (!v) {
+			free(nodes);
 			return;
+		}
 		r->offers = v;
 		o = &r->offers[r->noffers++];
+		o->nodes = NULL;
 	}
+	free(o->nodes);
+	o->nodes = nodes;
+	o->nnodes = n;
 	o->m = *from;
 	o->has_state = m->has_state;
 	o->authority = m->authority;

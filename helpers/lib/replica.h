@@ -14,7 +14,9 @@
  * delivered, everybody picks the same source: a member with state, the most
  * recent quorate ring first, then the lowest nodeid. The source multicasts
  * its ledger in chunks; every member installs it at DONE. Nobody with state
- * means a cold start: an empty ledger, then every node REPORTs what it runs.
+ * means a cold start: an empty ledger, then every node REPORTs what it runs;
+ * configured nodes that are not members are "unseen" until they join or are
+ * fenced, and no FREE domain can be claimed meanwhile.
  * Requests delivered while a round runs are answered FERRY_E_AGAIN.
  */
 #ifndef FERRY_REPLICA_H
@@ -71,6 +73,14 @@ struct replica *replica_new(uint32_t nodeid, uint32_t pid, const struct replica_
 
 /** Free a replica (NULL is fine). */
 void replica_free(struct replica *r);
+
+/**
+ * The nodeids corosync configures (its nodelist). Offers carry them; a cold
+ * start marks every configured node that is not a member as unseen, which
+ * blocks claims of FREE domains until it joins or is fenced.
+ * @return 0 or -ENOMEM
+ */
+int replica_set_nodelist(struct replica *r, const uint32_t *nodes, size_t n);
 
 /**
  * Feed a CPG configuration change of the ferry group.

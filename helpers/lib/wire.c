@@ -82,8 +82,9 @@ static void put_name(struct wbuf *b, const char *name)
 
 /* ---- encoding ---- */
 
-int wire_begin(struct wbuf *b, enum wire_type type, uint32_t flags, uint64_t ring,
-	       uint64_t req_id)
+/* Start a message in b (reset first); the payload length is patched later. */
+static int wire_begin(struct wbuf *b, enum wire_type type, uint32_t flags, uint64_t ring,
+		      uint64_t req_id)
 {
 	b->len = 0;
 	b->err = 0;
@@ -134,12 +135,19 @@ int wire_encode_node_req(struct wbuf *b, enum wire_type type, uint32_t flags, ui
 	return wire_end(b);
 }
 
-int wire_encode_offer(struct wbuf *b, uint64_t round, uint8_t has_state, uint64_t authority)
+int wire_encode_offer(struct wbuf *b, uint64_t round, uint8_t has_state, uint64_t authority,
+		      const uint32_t *nodes, size_t nnodes)
 {
 	wire_begin(b, WIRE_SYNC_OFFER, 0, 0, 0);
 	put(b, round, 8);
 	put(b, has_state ? 1 : 0, 1);
 	put(b, authority, 8);
+	put(b, nnodes, 4);
+	for (size_t i = 0; i < nnodes; i++) {
+		if (nodes[i] == 0 && !b->err)
+			b->err = -EINVAL;
+		put(b, nodes[i], 4);
+	}
 	return wire_end(b);
 }
 
@@ -191,6 +199,7 @@ int wire_add_node(struct wbuf *b, const struct ledger_node *n)
 {
 	put(b, n->nodeid, 4);
 	put(b, n->dead, 1);
+	put(b, n->unseen, 1);
 	put(b, n->lost_gen, 4);
 	put(b, n->lost_at_ms, 8);
 	b->count++;
@@ -208,8 +217,6 @@ size_t wire_domain_size(const struct ledger_entry *e)
 }
 
 /* ---- decoding ---- */
-
-#define NODE_REC_LEN (4 + 1 + 4 + 8)
 
 struct rd {
 	const uint8_t *p;
@@ -266,9 +273,17 @@ static void take_node(struct rd *r, struct ledger_node *n)
 	memset(n, 0, sizeof(*n));
 	n->nodeid = (uint32_t)take(r, 4);
 	n->dead = (uint8_t)take(r, 1);
+	n->unseen = (uint8_t)take(r, 1);
 	n->lost_gen = (uint32_t)take(r, 4);
 	n->lost_at_ms = take(r, 8);
-	if (!r->err && (n->nodeid == 0 || n->dead > 1))
+	if (!r->err && (n->nodeid == 0 || n->dead > 1 || n->unseen > 1))
+		r->err = -EBADMSG;
+}
+
+static void take_nodeid(struct rd *r, uint32_t *id)
+{
+	*id = (uint32_t)take(r, 4);
+	if (!r->err && *id == 0)
 		r->err = -EBADMSG;
 }
 
@@ -279,6 +294,7 @@ static void take_list(struct rd *r, enum wire_type type, struct wire_iter *it)
 	char name[LEDGER_NAME_MAX + 1];
 	struct ledger_entry e;
 	struct ledger_node n;
+	uint32_t id;
 
 	if (r->err)
 		return;
@@ -294,6 +310,8 @@ static void take_list(struct rd *r, enum wire_type type, struct wire_iter *it)
 			take_name(r, name);
 		else if (type == WIRE_SYNC_CHUNK)
 			take_domain(r, &e);
+		else if (type == WIRE_SYNC_OFFER)
+			take_nodeid(r, &id);
 		else
 			take_node(r, &n);
 	}
@@ -311,16 +329,6 @@ static int decode_hdr(const uint8_t *p, size_t len, struct wire_hdr *h)
 	h->flags = (uint32_t)get_le(p + 12, 4);
 	h->ring = get_le(p + 16, 8);
 	h->req_id = get_le(p + 24, 8);
-	return 0;
-}
-
-int wire_peek_version(const void *buf, size_t len, uint8_t *major)
-{
-	struct wire_hdr h;
-
-	if (!buf || decode_hdr(buf, len, &h) < 0)
-		return -EBADMSG;
-	*major = h.major;
 	return 0;
 }
 
@@ -371,6 +379,7 @@ int wire_decode(const void *buf, size_t len, struct wire_msg *m)
 		m->authority = take(&r, 8);
 		if (!r.err && m->has_state > 1)
 			r.err = -EBADMSG;
+		take_list(&r, WIRE_SYNC_OFFER, &m->items);
 		break;
 	case WIRE_SYNC_FORCE:
 		m->round = take(&r, 8);
@@ -395,46 +404,59 @@ int wire_decode(const void *buf, size_t len, struct wire_msg *m)
 	return r.err;
 }
 
-int wire_next_name(struct wire_iter *it, char name[LEDGER_NAME_MAX + 1])
+/* One item of a pre-validated list; the list's type says which kind. */
+static int iter_next(struct wire_iter *it, void (*take_one)(struct rd *, void *), void *out)
 {
 	struct rd r = { it->p, it->end, 0 };
 
 	if (!it->left)
 		return 0;
-	take_name(&r, name);
+	take_one(&r, out);
 	if (r.err)
 		return 0;
 	it->p = r.p;
 	it->left--;
 	return 1;
+}
+
+static void take_name_item(struct rd *r, void *out)
+{
+	take_name(r, out);
+}
+
+static void take_domain_item(struct rd *r, void *out)
+{
+	take_domain(r, out);
+}
+
+static void take_node_item(struct rd *r, void *out)
+{
+	take_node(r, out);
+}
+
+static void take_nodeid_item(struct rd *r, void *out)
+{
+	take_nodeid(r, out);
+}
+
+int wire_next_name(struct wire_iter *it, char name[LEDGER_NAME_MAX + 1])
+{
+	return iter_next(it, take_name_item, name);
 }
 
 int wire_next_domain(struct wire_iter *it, struct ledger_entry *e)
 {
-	struct rd r = { it->p, it->end, 0 };
-
-	if (!it->left)
-		return 0;
-	take_domain(&r, e);
-	if (r.err)
-		return 0;
-	it->p = r.p;
-	it->left--;
-	return 1;
+	return iter_next(it, take_domain_item, e);
 }
 
 int wire_next_node(struct wire_iter *it, struct ledger_node *n)
 {
-	struct rd r = { it->p, it->end, 0 };
+	return iter_next(it, take_node_item, n);
+}
 
-	if (!it->left)
-		return 0;
-	take_node(&r, n);
-	if (r.err)
-		return 0;
-	it->p = r.p;
-	it->left--;
-	return 1;
+int wire_next_nodeid(struct wire_iter *it, uint32_t *nodeid)
+{
+	return iter_next(it, take_nodeid_item, nodeid);
 }
 
 const char *wire_type_name(int type)

@@ -75,7 +75,8 @@ struct wire_msg {
 	uint64_t authority;             /**< OFFER: last quorate ring seq */
 	uint32_t seq;                   /**< CHUNK: index; DONE: chunk count */
 	uint32_t total;                 /**< DONE: domain count */
-	struct wire_iter items;         /**< REPORT names, CHUNK domains, DONE nodes */
+	struct wire_iter items;         /**< REPORT names, CHUNK domains, DONE nodes,
+					     OFFER configured nodeids */
 };
 
 /** A growable output buffer. `err` latches the first failure. */
@@ -90,13 +91,6 @@ struct wbuf {
 
 /** Release a buffer's memory and reset it. */
 void wbuf_free(struct wbuf *b);
-
-/**
- * Start a message in @p b (which is reset first).
- * @return 0 or -ENOMEM
- */
-int wire_begin(struct wbuf *b, enum wire_type type, uint32_t flags, uint64_t ring,
-	       uint64_t req_id);
 
 /**
  * Finish the message: patch payload length and list count.
@@ -119,10 +113,12 @@ int wire_encode_node_req(struct wbuf *b, enum wire_type type, uint32_t flags, ui
 			 uint64_t req_id, uint32_t node, uint32_t lost_gen, uint64_t fence_time);
 
 /**
- * Encode SYNC_OFFER.
+ * Encode SYNC_OFFER, with the nodeids this node's corosync configures (a
+ * cold start treats configured non-members as unseen).
  * @return 0 or -errno
  */
-int wire_encode_offer(struct wbuf *b, uint64_t round, uint8_t has_state, uint64_t authority);
+int wire_encode_offer(struct wbuf *b, uint64_t round, uint8_t has_state, uint64_t authority,
+		      const uint32_t *nodes, size_t nnodes);
 
 /**
  * Encode SYNC_FORCE.
@@ -159,18 +155,14 @@ size_t wire_domain_size(const struct ledger_entry *e);
  */
 int wire_decode(const void *buf, size_t len, struct wire_msg *m);
 
-/**
- * Peek at the version of a message that failed to decode, for the log.
- * @return 0 and the major version, or -EBADMSG when not even a header
- */
-int wire_peek_version(const void *buf, size_t len, uint8_t *major);
-
 /** Next name of a REPORT. @return 1 item, 0 end (lists are pre-validated) */
 int wire_next_name(struct wire_iter *it, char name[LEDGER_NAME_MAX + 1]);
 /** Next domain record of a SYNC_CHUNK. @return 1 item, 0 end */
 int wire_next_domain(struct wire_iter *it, struct ledger_entry *e);
 /** Next node record of a SYNC_DONE. @return 1 item, 0 end */
 int wire_next_node(struct wire_iter *it, struct ledger_node *n);
+/** Next configured nodeid of a SYNC_OFFER. @return 1 item, 0 end */
+int wire_next_nodeid(struct wire_iter *it, uint32_t *nodeid);
 
 /** Printable name of a message type. */
 const char *wire_type_name(int type);

@@ -189,7 +189,6 @@ flc_start() { # I NAME CMD...
 	echo $! >"$FLC_DIR/n$_s_i/$_s_name.pid"
 }
 flc_pid() { cat "$FLC_DIR/n$1/$2.pid" 2>/dev/null; }
-flc_alive() { _a_p=$(flc_pid "$1" "$2") && [ -n "$_a_p" ] && kill -0 "$_a_p" 2>/dev/null; }
 flc_kill() { # I NAME SIGNAL
 	_k_p=$(flc_pid "$1" "$2")
 	[ -n "$_k_p" ] && kill "-$3" "$_k_p" 2>/dev/null

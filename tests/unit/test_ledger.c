@@ -468,6 +468,56 @@ static void digest_ignores_order_and_times(void **state)
 	ledger_free(b);
 }
 
+static void unseen_node_blocks_free_claims(void **state)
+{
+	struct ledger *l = ledger_new();
+	struct ledger_result res;
+	struct ledger_req q = { .op = LEDGER_OP_CLAIM, .sender = N1, .quorate = true,
+				.name = "vm" };
+	const struct ledger_node *n;
+
+	(void)state;
+	ledger_node_join(l, N1);
+	ledger_node_join(l, N2);
+	assert_int_equal(ledger_node_unseen(l, N3, 700), 0);
+	n = ledger_node_get(l, N3);
+	assert_true(n->unseen);
+	assert_int_equal(n->lost_gen, 1);
+	assert_int_equal(ledger_unseen_blocker(l), N3);
+	/* no free domain, the blocker named in the refusal; no record made */
+	assert_int_equal(ledger_apply(l, &q, &res), 0);
+	assert_int_equal(res.status, FERRY_E_NOTFENCED);
+	assert_int_equal(res.entry.peer, N3);
+	assert_null(ledger_find(l, "vm"));
+	/* what nodes really run is still recorded */
+	assert_int_equal(REPORT(l, N1, "seen"), FERRY_OK);
+	assert_int_equal(CLAIM(l, N1, "seen"), FERRY_OK);
+	/* joining lifts it */
+	ledger_node_join(l, N3);
+	assert_int_equal(ledger_unseen_blocker(l), 0);
+	assert_int_equal(CLAIM(l, N1, "vm"), FERRY_OK);
+	/* as do fencing of that very loss, and an operator's word */
+	ledger_node_lost(l, N3, 800);
+	ledger_node_unseen(l, 4, 800);
+	ledger_node_unseen(l, 5, 800);
+	q.name = "vm2";
+	assert_int_equal(ledger_apply(l, &q, &res), 0);
+	assert_int_equal(res.entry.peer, 4);
+	assert_int_equal(req(l, LEDGER_OP_FENCED, N2, NULL, 4, 0, true), FERRY_E_STALE);
+	{
+		struct ledger_req f = { .op = LEDGER_OP_FENCED, .sender = N2, .node = 4,
+					.lost_gen = 1 };
+
+		assert_int_equal(ledger_apply(l, &f, &res), 0);
+		assert_int_equal(res.status, FERRY_OK);
+	}
+	assert_int_equal(ledger_unseen_blocker(l), 5);
+	assert_int_equal(CONFIRM(l, N2, 5), FERRY_OK);
+	assert_int_equal(ledger_unseen_blocker(l), 0);
+	assert_int_equal(CLAIM(l, N1, "vm2"), FERRY_OK);
+	ledger_free(l);
+}
+
 static void sorted_and_many(void **state)
 {
 	struct ledger *l = *state;
@@ -516,6 +566,7 @@ int main(void)
 		T(epoch_rises_on_every_owner_change),
 		T(digest_ignores_order_and_times),
 		T(sorted_and_many),
+		cmocka_unit_test(unseen_node_blocks_free_claims),
 #undef T
 	};
 

@@ -604,7 +604,7 @@ static void wrong_version_member_refused(void **state)
 	confchg(s, 0, NULL, 0, 3);
 	s->n[2].mute = false;
 	/* ...only v2 */
-	wire_encode_offer(&b, 1, 0, 0);
+	wire_encode_offer(&b, 1, 0, 0, NULL, 0);
 	b.p[4] = WIRE_VERSION_MAJOR + 1;
 	sim_send(&s->n[2], b.p, b.len);
 	wbuf_free(&b);
@@ -687,11 +687,47 @@ static void leave_during_transfer_restarts_round(void **state)
 	sim_free(s);
 }
 
+/* Cold start with one configured node absent: free domains wait for it. */
+static void cold_start_waits_for_unseen(void **state)
+{
+	struct sim *s = sim_new(3);
+	uint32_t config[3] = { 1, 2, 3 };
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		start(s, i);
+		replica_set_nodelist(s->n[i].r, config, 3);
+	}
+	s->n[2].up = false;
+	s->n[0].inv[0] = "running-1";
+	confchg(s, 0, NULL, 0, 2);
+	pump(s);
+	assert_same(s);
+	assert_true(ledger_node_get(replica_ledger(s->n[1].r), 3)->unseen);
+	assert_non_null(strstr(s->n[0].events, "node 3 is configured but not here"));
+	submit(s, 1, WIRE_CLAIM, 1, "vm", 0);
+	pump(s);
+	assert_int_equal(s->n[1].status[1], FERRY_E_NOTFENCED);
+	assert_int_equal(entry(s, 1, "running-1")->owner, 1); /* reports still count */
+	/* node 3 joins: it gets the ledger (no longer unseen) and claims work */
+	start(s, 2);
+	replica_set_nodelist(s->n[2].r, config, 3);
+	confchg(s, 0, NULL, 0, 1);
+	pump(s);
+	assert_same(s);
+	assert_false(ledger_node_get(replica_ledger(s->n[2].r), 3)->unseen);
+	submit(s, 2, WIRE_CLAIM, 2, "vm", 0);
+	pump(s);
+	assert_int_equal(s->n[2].status[2], FERRY_OK);
+	sim_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cold_start_all_at_once),
 		cmocka_unit_test(cold_start_conflict),
+		cmocka_unit_test(cold_start_waits_for_unseen),
 		cmocka_unit_test(simultaneous_claims_one_winner),
 		cmocka_unit_test(join_receives_state),
 		cmocka_unit_test(join_receives_10k_in_chunks),
