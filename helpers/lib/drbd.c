@@ -246,6 +246,7 @@ int drbd_wait_synced(const char *res, int timeout_ms, struct drbd_resource *r)
 	int64_t deadline;
 	char line[2048];
 	size_t used = 0;
+	bool dumped = false;
 	pid_t pid;
 	int fd, rc;
 
@@ -276,14 +277,16 @@ int drbd_wait_synced(const char *res, int timeout_ms, struct drbd_resource *r)
 		char *nl, *start = line;
 		while ((nl = strchr(start, '\n'))) {
 			*nl = '\0';
-			drbd_events_line(start, res, r);
+			/* Judge only once the initial dump is complete. */
+			if (drbd_events_line(start, res, r) == 1)
+				dumped = true;
 			start = nl + 1;
 		}
 		used = strlen(start);
 		memmove(line, start, used + 1);
 		if (used == sizeof(line) - 1)
 			used = 0; /* a line longer than any DRBD prints: drop it */
-		if (r->exists && drbd_healthy(r, NULL, 0)) {
+		if (dumped && r->exists && drbd_healthy(r, NULL, 0)) {
 			rc = 0;
 			break;
 		}

@@ -256,6 +256,10 @@ bool drbd_healthy(const struct drbd_resource *r, char *why, int len)
 		snprintf(why, (size_t)len, "resource %s has no peer", r->name);
 		return false;
 	}
+	if (!r->nvolumes) {
+		snprintf(why, (size_t)len, "resource %s has no volume", r->name);
+		return false;
+	}
 	for (int i = 0; i < r->nvolumes; i++)
 		if (strcmp(r->volumes[i].disk, "UpToDate")) {
 			snprintf(why, (size_t)len, "local disk of %s/%d is %s", r->name,
@@ -267,6 +271,11 @@ bool drbd_healthy(const struct drbd_resource *r, char *why, int len)
 		if (strcmp(p->connection, "Connected")) {
 			snprintf(why, (size_t)len, "connection of %s to peer %d is %s", r->name,
 				 p->node_id, p->connection);
+			return false;
+		}
+		if (p->nvolumes < r->nvolumes) {
+			snprintf(why, (size_t)len, "peer %d of %s reports %d of %d volumes", p->node_id,
+				 r->name, p->nvolumes, r->nvolumes);
 			return false;
 		}
 		for (int k = 0; k < p->nvolumes; k++) {
