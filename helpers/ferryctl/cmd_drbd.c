@@ -4,10 +4,15 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "flog.h"
 #include <string.h>
 
 #include "drbd.h"
 #include "ferryctl.h"
+#include "ledger_client.h"
+#include "nodemap.h"
+#include "peer.h"
+#include "proc.h"
 #include "storage.h"
 #include "xen.h"
 
@@ -256,6 +261,86 @@ static int drbd_cmd_status(int argc, char **argv)
 	return r.exists ? 0 : EXIT_NOT_UP;
 }
 
+/* DRBD's fence-peer handler exit codes (drbd.conf(5)). */
+#define FENCE_PEER_STONITHED 7
+#define FENCE_PEER_FAILED    1
+#define STONITH_TIMEOUT_MS   (300 * 1000)
+
+/* Is @node lost and known to be off (fenced or confirmed) in the ledger? */
+static bool peer_dead_in_ledger(const char *node)
+{
+	struct ferry_ipc_status st;
+	struct nodemap m;
+	uint32_t id = 0;
+
+	if (nodemap_load(&m))
+		return false;
+	int rc = nodemap_resolve(&m, node, &id);
+	nodemap_free(&m);
+	if (rc || ledger_client_status(10000, &st) || st.status != 0)
+		return false;
+	for (uint32_t i = 0; i < st.nnodes; i++)
+		if (st.nodes[i].nodeid == id)
+			return !st.nodes[i].member && st.nodes[i].dead;
+	return false;
+}
+
+static int drbd_cmd_fence_peer(int argc, char **argv)
+{
+	const char *peers = getenv("DRBD_PEERS");
+	char list[512], *save = NULL;
+
+	if (ferryctl_wants_help(argc, argv) || argc != 1) {
+		fprintf(argc == 1 ? stdout : stderr,
+			"usage: ferryctl drbd fence-peer\n"
+			"  DRBD's fence-peer handler (fencing resource-and-stonith): exits 7 when\n"
+			"  every peer in DRBD_PEERS is known to be off: lost and fenced (or\n"
+			"  confirmed dead) in ferry's ledger, else fenced now through Pacemaker\n"
+			"  (stonith_admin --fence). 1 when a peer could not be fenced: DRBD then\n"
+			"  keeps I/O frozen rather than risk two writers.\n");
+		return argc == 1 ? 0 : FERRYCTL_EXIT_USAGE;
+	}
+	if (!peers || !*peers)
+		peers = getenv("DRBD_PEER");
+	if (peers && *peers) {
+		snprintf(list, sizeof(list), "%s", peers);
+	} else {
+		/* Not every drbdadm sets DRBD_PEERS: the config names the peer. */
+		const char *res = getenv("DRBD_RESOURCE");
+		const struct drbd_host *h;
+		struct drbd_config c;
+		char self[128];
+
+		if (!res || drbd_config_load(res, &c) || peer_self_name(self, sizeof(self)) ||
+		    !(h = drbd_config_peer(&c, self))) {
+			fprintf(stderr, "ferryctl: fence-peer: no DRBD_PEERS and no peer for '%s' in "
+					"the configuration\n",
+				res ? res : "");
+			return FENCE_PEER_FAILED;
+		}
+		snprintf(list, sizeof(list), "%s", h->name);
+	}
+	for (char *p = strtok_r(list, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+		if (peer_dead_in_ledger(p)) {
+			flog(FLOG_DRBD, LOG_NOTICE, "fence-peer %s: %s is already fenced (ledger)",
+			     getenv("DRBD_RESOURCE") ?: "?", p);
+			continue;
+		}
+		/* Fenced very recently (by Pacemaker itself) counts too. */
+		char *argv2[] = {"stonith_admin", "--fence", p, "--tolerance", "120s", "--tag",
+				 "ferry-drbd", NULL};
+		struct proc_result r;
+		int rc = proc_run(argv2, STONITH_TIMEOUT_MS, &r);
+		int code = rc ? -1 : proc_exit_code(&r);
+		flog(FLOG_DRBD, code ? LOG_ERR : LOG_NOTICE, "fence-peer %s: stonith_admin --fence %s: %s",
+		     getenv("DRBD_RESOURCE") ?: "?", p, code ? proc_err_tail(&r) : "fenced");
+		proc_result_free(&r);
+		if (code)
+			return FENCE_PEER_FAILED;
+	}
+	return FENCE_PEER_STONITHED;
+}
+
 int cmd_drbd(int argc, char **argv)
 {
 	static const struct ferryctl_command sub[] = {
@@ -265,6 +350,7 @@ int cmd_drbd(int argc, char **argv)
 		{"window", drbd_cmd_window, "open|close the dual-primary window"},
 		{"wait-synced", drbd_cmd_wait_synced, "wait until UpToDate on both sides"},
 		{"status", drbd_cmd_status, "role, disks, connection, window"},
+		{"fence-peer", drbd_cmd_fence_peer, "DRBD's fence-peer handler (see --help)"},
 	};
 	return ferryctl_dispatch("drbd", sub, sizeof(sub) / sizeof(sub[0]), drbd_help, argc, argv);
 }

@@ -11,6 +11,7 @@
 
 #include "flog.h"
 
+#include "clock.h"
 #include "drbd.h"
 #include "ledger_lookup.h"
 #include "lvm.h"
@@ -20,6 +21,7 @@
 #include "xen.h"
 
 #define LEDGER_TIMEOUT_MS 30000
+#define CLAIM_WAIT_MS     60000 /* for the fencing of an orphan's owner to be seen */
 #define SUPERVISE_DIR     "/run/ferry/supervise"
 
 static int fail(struct resource_result *res, int ocf, const char *fmt, ...)
@@ -191,8 +193,19 @@ int resource_start(struct resource *r, struct resource_result *res)
 	if (xen_open(&x))
 		return fail(res, OCF_ERR_INSTALLED, "libxl is not available (not a Xen dom0?)");
 
-	/* 1. Ledger CLAIM: no other node may run it. Already ours: no-op. */
-	rc = ledger_client_claim(r->name, LEDGER_TIMEOUT_MS, &lr);
+	/* 1. Ledger CLAIM: no other node may run it. Already ours: no-op.
+	 * After a failover Pacemaker has fenced the old owner before this
+	 * start, but ferryd learns it from the fence history a moment later:
+	 * an orphan whose owner is not yet known fenced is asked again. */
+	int64_t deadline = clock_ms() + CLAIM_WAIT_MS;
+	for (;;) {
+		rc = ledger_client_claim(r->name, LEDGER_TIMEOUT_MS, &lr);
+		if (rc || lr.status != FERRY_E_NOTFENCED || clock_ms() > deadline)
+			break;
+		flog(FLOG_RESOURCE, LOG_INFO, "%s: its old owner is not known fenced yet, waiting",
+		     r->name);
+		sleep(2);
+	}
 	if (ledger_client_verdict(rc, rc ? 0 : lr.status) != FERRY_OK) {
 		ledger_why(rc, &lr, why, sizeof(why));
 		xen_close(x);
