@@ -1,10 +1,11 @@
 /* Guest heartbeat: one line every 100 ms on the console.
  *
- *   tick <boot-id> <seq> <boottime-ms>
+ *   tick <boot-id> <seq> <boottime-ms> <realtime-ms>
  *
  * CLOCK_BOOTTIME, not CLOCK_MONOTONIC: a migrated Xen guest goes through
  * suspend/resume and Linux keeps the suspended interval out of MONOTONIC, so
- * only BOOTTIME shows the migration's downtime as a gap between two ticks. */
+ * only BOOTTIME shows the migration's downtime as a gap between two ticks.
+ * REALTIME only orders ticks of different boots. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
@@ -30,9 +31,10 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (;;) {
-		int n = snprintf(line, sizeof(line), "tick %s %llu %llu\n", boot_id,
+		int n = snprintf(line, sizeof(line), "tick %s %llu %llu %llu\n", boot_id,
 				 (unsigned long long)seq++,
-				 (unsigned long long)now_ms(CLOCK_BOOTTIME));
+				 (unsigned long long)now_ms(CLOCK_BOOTTIME),
+				 (unsigned long long)now_ms(CLOCK_REALTIME));
 		/* One write per line so lines from the writer never interleave. */
 		if (write(STDOUT_FILENO, line, (size_t)n) < 0)
 			return 1;

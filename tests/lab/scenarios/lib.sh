@@ -182,51 +182,62 @@ vcpus = 1"
 	[ -n "$disk" ] && cfg="$cfg
 disk = [ \"phy:$disk,xvda,w\" ]"
 	for n in $("$LAB" nodes); do
-		printf '%s\n' "$cfg" | on "$n" sh -c "mkdir -p /etc/xen && cat >/etc/xen/$name.cfg &&
-			rm -f /var/log/xen/console/guest-$name*.log" || fail "guest config on $n"
+		printf '%s\n' "$cfg" | on "$n" sh -c "mkdir -p /etc/xen && cat >/etc/xen/$name.cfg" ||
+			fail "guest config on $n"
 	done
+	rm -f "$("$LAB" results)"/node*-guests/guest-"$name"*.log
 }
 
 # boots NAME: how many times the guest booted, from its console.
 boots() { console "$1" | grep -c '^guest: boot '; }
 
-# console NAME: the guest's console, from every host's xenconsoled logs
-# (the target's file is named NAME--incoming when it was received).
+# console NAME: the guest's console, from every host's xenconsoled logs,
+# which the lab keeps in its results (so a crashed host's are there too;
+# the target's file is named NAME--incoming when it was received).
 console() {
-	local n
-	for n in $("$LAB" nodes); do
-		on "$n" sh -c "cat /var/log/xen/console/guest-$1*.log 2>/dev/null"
-	done | tr -d '\r'
+	cat "$("$LAB" results)"/node*-guests/guest-"$1"*.log 2>/dev/null | tr -d '\r'
 }
 
 acks() { console "$1" | grep -c '^ack '; }
-last_tick() { console "$1" | awk '$1 == "tick" && $3 > m { m = $3 } END { print m + 0 }'; }
 has_acks() { [ "$(acks "$1")" -ge "$2" ]; }
+# current_boot NAME: the boot id of the guest's latest tick (by wall clock).
+current_boot() { console "$1" | awk '$1 == "tick" && $5 > t { t = $5; b = $2 } END { print b }'; }
+# last_tick NAME: the highest tick of the current boot.
+last_tick() {
+	console "$1" | awk -v b="$(current_boot "$1")" '$1 == "tick" && $2 == b && $3 > m { m = $3 } END { print m + 0 }'
+}
 ticks_after() { [ "$(last_tick "$1")" -gt "$2" ]; }
+# boots NAME: how many times the guest booted, from its console.
+boots() { console "$1" | awk '$1 == "tick" { b[$2] = 1 } END { n = 0; for (k in b) n++; print n }'; }
 
 # runs_on NODE NAME: the domain exists on NODE and is not shut down or dying.
 runs_on() { on "$1" xl list "$2" 2>/dev/null | awk -v d="$2" '$1 == d && $5 !~ /[sd]/ { f = 1 } END { exit !f }'; }
 
-# heartbeat_check NAME FROM_SEQ: one boot (no reboot), ticks after FROM_SEQ,
-# and the downtime: the largest gap between consecutive ticks from FROM_SEQ,
-# less the 100 ms period (the guest's BOOTTIME includes suspended time).
-# Prints the downtime in ms, or fails.
+# heartbeat_check NAME FROM_SEQ BOOT: the guest still runs boot BOOT (no
+# reboot), and the downtime: the largest gap between consecutive ticks of
+# that boot from FROM_SEQ, less the 100 ms period (BOOTTIME includes the
+# suspended time). Prints the downtime in ms; or prints why and returns 1
+# (call it as: d=$(heartbeat_check ...) || fail "$d").
 heartbeat_check() {
-	local out
-	out=$(console "$1" | awk -v from="$2" '
-		$1 == "tick" { boots[$2] = 1; t[$3] = $4; if ($3 > max) max = $3 }
+	local now out
+	now=$(current_boot "$1")
+	if [ "$now" != "$3" ]; then
+		echo "heartbeat: the guest rebooted (boot $3 -> ${now:-none})"
+		return 1
+	fi
+	out=$(console "$1" | awk -v from="$2" -v b="$3" '
+		$1 == "tick" && $2 == b { t[$3] = $4; if ($3 > max) max = $3 }
 		END {
-			nb = 0; for (b in boots) nb++
-			if (nb != 1) { print "boots=" nb; exit }
 			gap = 0
 			for (s = from + 1; s <= max; s++)
 				if ((s in t) && ((s - 1) in t) && t[s] - t[s - 1] > gap) gap = t[s] - t[s - 1]
-			print "ok " (gap > 100 ? gap - 100 : 0) " " max
+			print (gap > 100 ? gap - 100 : 0), max
 		}')
-	case $out in
-	ok*) echo "$out" | cut -d' ' -f2 ;;
-	*) fail "heartbeat: guest rebooted or never ran ($out)" ;;
-	esac
+	if [ "${out#* }" -le 0 ]; then
+		echo "heartbeat: no ticks of boot $3"
+		return 1
+	fi
+	echo "${out% *}"
 }
 
 # disk_check NAME NODE DEV: every acknowledged write of NAME is on NODE's DEV.
@@ -239,4 +250,78 @@ disk_check() {
 	"seqcheck: ok"*) ;;
 	*) fail "disk: $res" ;;
 	esac
+}
+
+# --- Pacemaker ----------------------------------------------------------------
+
+CRM_EXAMPLE=$top/cib-examples/cluster.crm
+DRBD_EXAMPLE=$top/cib-examples/drbd.res.example
+
+# pcmk_storage VM N: the example's DRBD resource for VM (DRBD minor N, port
+# 7800+N) on an LV of each host, synced, both Secondary; and VM's config.
+pcmk_storage() {
+	local vm=$1 n=$2 h res
+	res=$(sed -e "s/vm1/$vm/g" -e "s|/dev/drbd1;|/dev/drbd$n;|" -e "s/:7801;/:$((7800 + n));/" "$DRBD_EXAMPLE")
+	if drbd_is "$vm" node1 'disk:UpToDate' && drbd_is "$vm" node1 'peer-disk:UpToDate'; then
+		return 0
+	fi
+	for h in node1 node2; do
+		printf '%s\n' "$res" | on "$h" sh -c "cat >/etc/drbd.d/$vm.res &&
+			{ lvs vg0/$vm >/dev/null 2>&1 || lvcreate -q -y -L 128M -n $vm vg0; } &&
+			drbdadm down $vm 2>/dev/null; drbdadm create-md --force $vm && drbdadm up $vm &&
+			drbdadm disk-options --c-plan-ahead=0 --resync-rate=100M $vm" \
+			>>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm on $h"
+	done
+	wait_until 120 "$vm connected" drbd_is "$vm" node1 'connection:Connected'
+	on node1 drbdadm primary --force "$vm" >>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm primary --force"
+	on node1 "$FERRYCTL" drbd wait-synced "$vm" --timeout 300 >>"$SC_DIR/drbd.log" 2>&1 ||
+		fail "DRBD $vm did not sync"
+	on node1 drbdadm secondary "$vm" >>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm secondary"
+	guest_config "$vm" "/dev/drbd$n"
+}
+
+# pcmk_location VM: the node(s) Pacemaker says VM runs on.
+pcmk_location() {
+	on node1 crm_resource --resource "$1" --locate 2>/dev/null |
+		sed -n 's/.*is running on: \(node[0-9]*\).*/\1/p' | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+# pcmk_is VM NODE: runs on NODE and nowhere else, per Pacemaker.
+pcmk_is() { [ "$(pcmk_location "$1")" = "$2" ]; }
+pcmk_started() { [ -n "$(pcmk_location "$1")" ] && ! pcmk_location "$1" | grep -q ' '; }
+# pcmk_settle: wait until the cluster has no pending actions.
+pcmk_settle() { on node1 crm_resource --wait --timeout=600s >/dev/null 2>&1; }
+other_node() { [ "$1" = node1 ] && echo node2 || echo node1; }
+
+# pcmk_base: the cluster of cib-examples/cluster.crm (fencing, the ferryd
+# clone, vm1 with its DRBD storage), vm1 started somewhere. Reused when it
+# is there already.
+pcmk_base() {
+	pcmk_storage vm1 1
+	if ! on node1 crm_resource --resource vm1 --query-xml >/dev/null 2>&1; then
+		on node1 crm configure load update "$CRM_EXAMPLE" >"$SC_DIR/crm-load.log" 2>&1 ||
+			fail "crm configure load update cib-examples/cluster.crm: $(tail -n1 "$SC_DIR/crm-load.log")"
+	fi
+	on node1 crm_resource --resource vm1 --cleanup >/dev/null 2>&1
+	wait_until 600 "vm1 started" pcmk_started vm1
+	pcmk_settle
+	at_exit on node1 crm resource clear vm1
+}
+
+# pcmk_add VM N: another domain like vm1, from the example's vm1 lines.
+pcmk_add() {
+	local vm=$1
+	pcmk_storage "$vm" "$2"
+	sed -n '/^primitive vm1 /,/^colocation c-vm1-ferryd/p' "$CRM_EXAMPLE" | sed "s/vm1/$vm/g" |
+		on node1 crm configure load update - >>"$SC_DIR/crm-load.log" 2>&1 || fail "configuring $vm"
+	at_exit pcmk_remove "$vm"
+	wait_until 600 "$vm started" pcmk_started "$vm"
+	pcmk_settle
+}
+
+# pcmk_remove VM: stop it, delete it from the CIB, and its storage.
+pcmk_remove() {
+	on node1 crm resource stop "$1"
+	pcmk_settle
+	on node1 crm configure delete "o-ferryd-$1" "c-$1-ferryd" "$1"
+	drbd_destroy "$1"
 }
