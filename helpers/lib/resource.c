@@ -357,6 +357,12 @@ int resource_monitor(struct resource *r, struct resource_result *res)
 		res->ocf = OCF_NOT_RUNNING;
 		return res->ocf;
 	}
+	/* A guest reboot: ferryd recreates it (marker), or is about to. */
+	if (st.state == XEN_SHUTDOWN &&
+	    (st.shutdown_reason == LIBXL_SHUTDOWN_REASON_REBOOT || rebooting(r->name))) {
+		snprintf(res->info, sizeof(res->info), "rebooting");
+		return ok(res);
+	}
 	if (!xen_status_alive(&st))
 		return fail(res, OCF_ERR_GENERIC, "%s is %s here%s%s", r->name,
 			    xen_state_name(st.state), st.state == XEN_SHUTDOWN ? ": " : "",
