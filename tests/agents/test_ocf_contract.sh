@@ -1,0 +1,158 @@
+#!/bin/sh
+# shunit2: the OCF contract of ferry's agents that holds on any node, with or
+# without Xen: meta-data valid against the OCF DTD, defaults, parameter
+# validation with exit reasons, probes and stops where nothing runs, usage.
+# The contract on a real Xen/DRBD node (start, monitor, stop, idempotence,
+# ocf-tester) is the lab's agents-ocf scenario.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+DTD=/usr/share/resource-agents/ra-api-1.dtd
+export OCF_ROOT=/usr/lib/ocf
+TMP=$(mktemp -d)
+# The agents call ferryctl; this one is the build's.
+PATH=$top/build:$PATH
+export PATH
+
+oneTimeTearDown() { rm -rf "$TMP"; }
+
+# agent NAME ACTION [VAR=VALUE...]: run an agent; stdout in $TMP/out, stderr
+# in $TMP/err, exit code returned.
+agent() {
+	a=$1
+	act=$2
+	shift 2
+	env -i PATH="$PATH" OCF_ROOT="$OCF_ROOT" OCF_RESOURCE_INSTANCE=t __OCF_ACTION="$act" \
+		HA_RSCTMP="$TMP" "$@" "$top/agents/$a" "$act" >"$TMP/out" 2>"$TMP/err"
+}
+
+# OCF exit reasons are printed with this prefix on stderr.
+reason() { sed -n 's/^ocf-exit-reason://p' "$TMP/err" | tail -n 1; }
+
+test_metadata_valid() {
+	for a in XenDomain ferryd; do
+		agent $a meta-data
+		assertEquals "$a meta-data exit" 0 $?
+		(cd "$(dirname "$DTD")" && xmllint --noout --dtdvalid "$DTD" "$TMP/out" 2>"$TMP/xml")
+		assertEquals "$a meta-data validates against ra-api-1.dtd: $(cat "$TMP/xml")" 0 $?
+	done
+}
+
+test_metadata_timeouts_have_units() {
+	for a in XenDomain ferryd; do
+		agent $a meta-data
+		bad=$(grep -o 'timeout="[^"]*"' "$TMP/out" | grep -v 'timeout="[0-9]*s"')
+		assertEquals "$a: every timeout ends in s" "" "$bad"
+	done
+}
+
+test_metadata_actions() {
+	agent XenDomain meta-data
+	for act in start stop monitor migrate_to migrate_from validate-all meta-data; do
+		assertTrue "XenDomain advertises $act" "grep -q 'action name=\"$act\"' $TMP/out"
+	done
+	agent ferryd meta-data
+	for act in start stop monitor validate-all meta-data; do
+		assertTrue "ferryd advertises $act" "grep -q 'action name=\"$act\"' $TMP/out"
+	done
+}
+
+test_metadata_defaults_match_the_code() {
+	agent XenDomain meta-data
+	for p in storage:drbd lvm_stack:none shutdown_timeout:60 migration:live encryption:on \
+		migration_port:7780; do
+		name=${p%%:*}
+		want=${p#*:}
+		got=$(xmllint --xpath "string(//parameter[@name='$name']/content/@default)" "$TMP/out")
+		assertEquals "default of $name" "$want" "$got"
+	done
+}
+
+test_validate_needs_config() {
+	agent XenDomain validate-all OCF_RESKEY_drbd_resource=r0
+	assertEquals "no config: not configured" 6 $?
+	assertContains "$(reason)" "config parameter is required"
+}
+
+test_validate_rejects_bad_values() {
+	for bad in storage=nfs lvm_stack=sideways migration=teleport encryption=maybe \
+		shutdown_timeout=soon shutdown_timeout=0 migration_port=http; do
+		agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0 \
+			"OCF_RESKEY_$bad"
+		assertEquals "$bad: not configured" 6 $?
+		assertNotEquals "$bad: an exit reason" "" "$(reason)"
+	done
+}
+
+test_validate_drbd_storage_needs_a_resource() {
+	agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg
+	assertEquals 6 $?
+	assertContains "$(reason)" "drbd_resource"
+}
+
+test_validate_unreadable_config() {
+	agent XenDomain validate-all OCF_RESKEY_config="$TMP/missing.cfg" OCF_RESKEY_storage=shared
+	assertEquals "missing config file: not configured" 6 $?
+	assertContains "$(reason)" "not readable"
+}
+
+test_probe_without_config_is_not_running() {
+	# A probe on a node that lacks the config must say "not running".
+	agent XenDomain monitor OCF_RESKEY_config="$TMP/missing.cfg" OCF_RESKEY_storage=shared \
+		OCF_RESKEY_CRM_meta_interval=0
+	assertEquals "probe: not running" 7 $?
+}
+
+test_probe_without_ferryctl_is_not_running() {
+	agent XenDomain monitor OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0 \
+		OCF_RESKEY_ferryctl=/nonexistent/ferryctl OCF_RESKEY_CRM_meta_interval=0
+	assertEquals "probe without ferryctl: not running" 7 $?
+	agent XenDomain monitor OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0 \
+		OCF_RESKEY_ferryctl=/nonexistent/ferryctl OCF_RESKEY_CRM_meta_interval=10000
+	assertEquals "recurring monitor without ferryctl: not installed" 5 $?
+}
+
+test_stop_without_ferry_succeeds() {
+	# Nothing of ferry here, so nothing runs: stop succeeds, twice.
+	for i in 1 2; do
+		agent XenDomain stop OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0 \
+			OCF_RESKEY_ferryctl=/nonexistent/ferryctl
+		assertEquals "XenDomain stop #$i" 0 $?
+		agent ferryd stop OCF_RESKEY_ferryd=/nonexistent/ferryd OCF_RESKEY_pidfile="$TMP/p"
+		assertEquals "ferryd stop #$i" 0 $?
+	done
+}
+
+test_ferryd_not_running() {
+	agent ferryd monitor OCF_RESKEY_pidfile="$TMP/none.pid" OCF_RESKEY_ferryd="$top/build/ferryd" \
+		OCF_RESKEY_ferryctl="$top/build/ferryctl"
+	assertEquals "ferryd monitor without a daemon" 7 $?
+	echo 999999 >"$TMP/stale.pid"
+	agent ferryd monitor OCF_RESKEY_pidfile="$TMP/stale.pid" OCF_RESKEY_ferryd="$top/build/ferryd" \
+		OCF_RESKEY_ferryctl="$top/build/ferryctl"
+	assertEquals "ferryd monitor with a stale pid file" 7 $?
+	agent ferryd stop OCF_RESKEY_pidfile="$TMP/none.pid" OCF_RESKEY_ferryd="$top/build/ferryd"
+	assertEquals "ferryd stop when stopped" 0 $?
+}
+
+test_ferryd_validate_needs_the_key() {
+	agent ferryd validate-all OCF_RESKEY_keyfile="$TMP/nokey" OCF_RESKEY_ferryd="$top/build/ferryd" \
+		OCF_RESKEY_ferryctl="$top/build/ferryctl"
+	assertEquals "missing cluster key: not configured" 6 $?
+	assertContains "$(reason)" "nokey"
+}
+
+test_unknown_action() {
+	agent XenDomain frobnicate OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0
+	assertEquals "XenDomain unknown action" 3 $?
+	agent ferryd frobnicate OCF_RESKEY_ferryd="$top/build/ferryd"
+	assertEquals "ferryd unknown action" 3 $?
+}
+
+test_shellcheck_clean() {
+	command -v shellcheck >/dev/null || startSkipping
+	out=$(shellcheck -s sh "$top/agents/XenDomain" "$top/agents/ferryd" 2>&1)
+	assertEquals "shellcheck: $out" 0 $?
+}
+
+# shellcheck source=/dev/null
+. shunit2
