@@ -1,0 +1,62 @@
+#!/bin/sh
+# shunit2: the CIB examples are valid. cluster.xml against Pacemaker's schema
+# (crm_verify); cluster.crm is loaded by every Pacemaker scenario of the lab;
+# cluster.pcs with `pcs -f` where pcs is installed (it is not a dependency).
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+TMP=$(mktemp -d)
+oneTimeTearDown() { rm -rf "$TMP"; }
+
+# cib FILE.xml: a whole CIB around a configuration section.
+cib() {
+	{
+		echo '<cib validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">'
+		sed '/^<!--/,/-->$/d' "$1"
+		echo '<status/></cib>'
+	} >"$TMP/cib.xml"
+}
+
+test_cluster_xml_is_valid() {
+	cib "$top/cib-examples/cluster.xml"
+	out=$(crm_verify --xml-file "$TMP/cib.xml" 2>&1)
+	assertEquals "crm_verify: $out" 0 $?
+}
+
+test_cluster_xml_has_the_cluster() {
+	cib "$top/cib-examples/cluster.xml"
+	for x in "//primitive[@id='vm1'][@provider='ferry'][@type='XenDomain']" \
+		"//clone[@id='ferryd-clone']/primitive[@type='ferryd']" \
+		"//primitive[@id='vm1']/meta_attributes/nvpair[@name='allow-migrate'][@value='true']" \
+		"//nvpair[@name='stonith-enabled'][@value='true']" \
+		"//rsc_order[@first='ferryd-clone'][@then='vm1']"; do
+		n=$(xmllint --xpath "count($x)" "$TMP/cib.xml")
+		assertEquals "$x" 1 "$n"
+	done
+}
+
+test_crm_and_xml_agree() {
+	# The same resources and constraints in both forms.
+	ids_crm=$(sed -n 's/^\(primitive\|clone\|location\|order\|colocation\) \([^ ]*\).*/\2/p' \
+		"$top/cib-examples/cluster.crm" | sort | tr '\n' ' ')
+	cib "$top/cib-examples/cluster.xml"
+	ids_xml=$(xmllint --xpath '//resources//primitive/@id | //resources/clone/@id | //constraints/*/@id' \
+		"$TMP/cib.xml" | sed 's/ id="\([^"]*\)"/\1\n/g' | sort | tr '\n' ' ')
+	assertEquals "$ids_crm" "$(printf '%s\n' $ids_xml | sort | tr '\n' ' ')"
+}
+
+test_cluster_pcs() {
+	if ! command -v pcs >/dev/null; then
+		echo "SKIP: pcs is not installed"
+		return 0
+	fi
+	printf '<cib validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0"><configuration><crm_config/><nodes/><resources/><constraints/></configuration><status/></cib>\n' \
+		>"$TMP/pcs.xml"
+	sed "s|^pcs |pcs -f $TMP/pcs.xml |" "$top/cib-examples/cluster.pcs" >"$TMP/pcs.sh"
+	sh "$TMP/pcs.sh" >"$TMP/pcs.out" 2>&1
+	assertEquals "pcs: $(tail -n 3 "$TMP/pcs.out")" 0 $?
+	out=$(crm_verify --xml-file "$TMP/pcs.xml" 2>&1)
+	assertEquals "crm_verify of pcs's CIB: $out" 0 $?
+}
+
+# shellcheck source=/dev/null
+. shunit2
