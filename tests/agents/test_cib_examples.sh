@@ -41,6 +41,7 @@ test_crm_and_xml_agree() {
 	cib "$top/cib-examples/cluster.xml"
 	ids_xml=$(xmllint --xpath '//resources//primitive/@id | //resources/clone/@id | //constraints/*/@id' \
 		"$TMP/cib.xml" | sed 's/ id="\([^"]*\)"/\1\n/g' | sort | tr '\n' ' ')
+	# shellcheck disable=SC2086 # one id per word
 	assertEquals "$ids_crm" "$(printf '%s\n' $ids_xml | sort | tr '\n' ' ')"
 }
 
