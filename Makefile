@@ -8,6 +8,7 @@
 #   make bench-ledger  ledger latency, throughput, 10k state transfer, RSS
 #   make install DESTDIR=... PREFIX=...
 #   make bench-transport   migration transport throughput per mode (prints only)
+#   make bench-migrate     lab migrations: xl vs ferry with and without TLS
 
 PREFIX    ?= /usr
 SBINDIR   ?= $(PREFIX)/sbin
@@ -55,7 +56,8 @@ DEB_LAB   := qemu-system-x86 qemu-utils xen-utils-4.17 drbd-utils lvm2 socat \
 	openssh-server openssh-client chrony gnutls-bin
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_LAB)
 
-.PHONY: all deps install check check-tiers demo clean lab-down bench-transport bench-ledger
+.PHONY: all deps install check check-tiers demo clean lab-down bench-transport bench-ledger \
+	bench-migrate
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_BIN)
@@ -110,11 +112,16 @@ check-tiers:
 	@tests/run-tiers
 
 # Ledger benchmark: 16 then 3 namespace nodes; prints figures, asserts none.
-$(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libferry.a
+$(BUILD)/tests/cluster/ledger_bench: $(BUILD)/tests/cluster/ledger_bench.o $(BUILD)/libferry.a
 	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
 
-bench-ledger: all $(BUILD)/tests/bench/ledger_bench
-	tests/bench/ledger
+bench-ledger: all $(BUILD)/tests/cluster/ledger_bench
+	tests/cluster/bench-ledger
+
+# Live migrations on the lab: xl, ferry with TLS, ferry without; medians.
+bench-migrate: deps
+	$(MAKE) all
+	tests/lab/bench-migrate; rc=$$?; [ "$$FERRY_LAB_KEEP" = 1 ] || tests/lab/lab down; exit $$rc
 
 demo: deps
 	$(MAKE) all

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Shared by tests/cluster/run and tests/bench/ledger: a corosync (+pacemaker)
+# Shared by tests/cluster/run and tests/cluster/bench-ledger: a corosync (+pacemaker)
 # cluster of FLC_N nodes, each node a network namespace plus private mount
 # and UTS namespaces, all hanging off a bridge in a hub namespace. Nothing
 # touches the host's own network: addresses are 198.19.1.0/24 inside the hub.
