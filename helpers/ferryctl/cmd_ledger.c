@@ -267,19 +267,6 @@ static int run_confirm(struct opts *o, int argc, char **argv)
 
 /* ---- status and show ---- */
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
 
 static void print_status_text(struct opts *o, const struct ferry_ipc_status *s)
 {
@@ -321,7 +308,7 @@ static void print_status_json(struct opts *o, const struct ferry_ipc_status *s, 
 	char a[64];
 
 	printf("{\"node\":{\"id\":%u,\"name\":", s->nodeid);
-	json_str(node_name(o, s->nodeid, a, sizeof(a)));
+	json_string(stdout, node_name(o, s->nodeid, a, sizeof(a)));
 	printf("},\"pid\":%u,\"synced\":%s,\"quorate\":%s,\"rings_agree\":%s,"
 	       "\"cpg_ring\":%" PRIu64 ",\"quorum_ring\":%" PRIu64 ",\"fencing_api\":%u,"
 	       "\"domains\":%u,\"digest\":\"%016" PRIx64 "\",\"pending\":%u,\"send_queue\":%u,"
@@ -340,7 +327,7 @@ static void print_status_json(struct opts *o, const struct ferry_ipc_status *s, 
 		if (n->member || !n->lost_gen)
 			continue;
 		printf("%s{\"id\":%u,\"name\":", k++ ? "," : "", n->nodeid);
-		json_str(node_name(o, n->nodeid, a, sizeof(a)));
+		json_string(stdout, node_name(o, n->nodeid, a, sizeof(a)));
 		printf(",\"lost_for_ms\":%" PRIu64 ",\"fenced\":%s,\"unseen\":%s}",
 		       s->now_ms > n->lost_at_ms ? s->now_ms - n->lost_at_ms : 0,
 		       n->dead ? "true" : "false", n->unseen ? "true" : "false");

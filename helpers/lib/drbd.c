@@ -107,6 +107,28 @@ int drbd_set_two_primaries(const char *res, bool allow)
 	return rc;
 }
 
+int drbd_window_set(const char *res, bool open, char *why, size_t len)
+{
+	struct drbd_resource r;
+	int rc = drbd_state(res, &r);
+
+	if (rc)
+		return rc;
+	if (!r.exists) {
+		snprintf(why, len, "resource %s is not up", res);
+		return -ENOENT;
+	}
+	/* DRBD cannot clear the flag while both sides are Primary. */
+	if (!open && drbd_is_primary(&r) && drbd_peer_is_primary(&r)) {
+		snprintf(why, len, "both sides of %s are Primary: demote one first", res);
+		return -EBUSY;
+	}
+	rc = drbd_set_two_primaries(res, open);
+	if (rc)
+		snprintf(why, len, "drbdadm net-options on %s failed", res);
+	return rc;
+}
+
 int drbd_promote(const char *res, char *why, size_t len)
 {
 	char *argv[] = {"drbdadm", "primary", (char *)res, NULL};

@@ -93,6 +93,9 @@ int drbd_promote(const char *res, char *why, size_t len);
 int drbd_demote(const char *res, char *why, size_t len);
 /** Sets this end's run-time allow-two-primaries flag. */
 int drbd_set_two_primaries(const char *res, bool allow);
+/** This end of the dual-primary window: sets or clears allow-two-primaries,
+ * refusing (-EBUSY, reason in @why) to clear it while both sides are Primary. */
+int drbd_window_set(const char *res, bool open, char *why, size_t len);
 /** Reads this end's run-time allow-two-primaries flag. */
 int drbd_two_primaries(const char *res, bool *allowed);
 /** Who holds @r's devices open here: device-mapper holders and processes. */

@@ -11,32 +11,21 @@
 
 int storage_window(const char *res, bool open, bool local, char *why, size_t len)
 {
-	struct drbd_resource r;
-	int rc = drbd_state(res, &r);
+	int rc;
 
-	if (rc)
-		return rc;
-	if (!r.exists) {
-		snprintf(why, len, "resource %s is not up", res);
-		return -ENOENT;
-	}
-	if (!open && drbd_is_primary(&r) && drbd_peer_is_primary(&r)) {
-		snprintf(why, len, "both sides of %s are Primary: demote one first", res);
-		return -EBUSY;
-	}
 	/* Opening: the peer first, so a failure leaves this end closed.
 	 * Closing: this end first, so the window is shut even if the peer
 	 * cannot be reached (one end without the flag is enough). */
 	if (open && !local && (rc = peer_drbd_window(res, true, why, len)))
 		return rc;
-	rc = drbd_set_two_primaries(res, open);
+	rc = drbd_window_set(res, open, why, len);
 	if (rc) {
-		snprintf(why, len, "drbdadm net-options on this end failed");
 		if (open && !local)
 			peer_drbd_window(res, false, NULL, 0);
 		return rc;
 	}
 	if (!open && !local && (rc = peer_drbd_window(res, false, why, len)))
-		flog(FLOG_DRBD, LOG_WARNING, "window of %s closed here, but not on the peer: %s", res, why);
+		flog(FLOG_DRBD, LOG_WARNING, "window of %s closed here, but not on the peer: %s", res,
+		     why);
 	return open || local ? 0 : rc;
 }

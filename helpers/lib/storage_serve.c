@@ -78,18 +78,12 @@ static const char *op_name(enum peer_op op)
 
 static int serve_op(enum peer_op op, const char *res, char *why, size_t len)
 {
-	struct drbd_resource r;
 	int rc;
 
 	switch (op) {
 	case PEER_OP_WINDOW_OPEN:
-		return drbd_set_two_primaries(res, true);
 	case PEER_OP_WINDOW_CLOSE:
-		if (drbd_state(res, &r) == 0 && drbd_is_primary(&r) && drbd_peer_is_primary(&r)) {
-			snprintf(why, len, "both sides of %s are Primary: demote one first", res);
-			return -EBUSY;
-		}
-		return drbd_set_two_primaries(res, false);
+		return drbd_window_set(res, op == PEER_OP_WINDOW_OPEN, why, len);
 	case PEER_OP_PROMOTE:
 		return drbd_promote(res, why, len);
 	case PEER_OP_DEMOTE:
