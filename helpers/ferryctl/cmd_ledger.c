@@ -378,10 +378,10 @@ static int show_one(const struct ledger_entry *e, uint64_t now_ms, void *arg)
 		       e->epoch, e->peer, e->owner_dead);
 	} else if (o->json) {
 		printf("%s{\"name\":", c->n ? "," : "");
-		json_str(e->name);
+		json_string(stdout, e->name);
 		printf(",\"state\":\"%s\",\"owner\":%u,\"owner_name\":", ledger_state_name(e->state),
 		       e->owner);
-		json_str(e->owner ? node_name(o, e->owner, a, sizeof(a)) : "");
+		json_string(stdout, e->owner ? node_name(o, e->owner, a, sizeof(a)) : "");
 		printf(",\"peer\":%u,\"epoch\":%" PRIu64, e->peer, e->epoch);
 		if (e->state == LEDGER_ORPHANED)
 			printf(",\"orphaned_for_ms\":%" PRIu64 ",\"owner_fenced\":%s",
