@@ -182,8 +182,9 @@ vcpus = 1"
 	[ -n "$disk" ] && cfg="$cfg
 disk = [ \"phy:$disk,xvda,w\" ]"
 	for n in $("$LAB" nodes); do
-		printf '%s\n' "$cfg" | on "$n" sh -c "mkdir -p /etc/xen && cat >/etc/xen/$name.cfg" ||
-			fail "guest config on $n"
+		# /persist/xen: the config survives a reboot of the host.
+		printf '%s\n' "$cfg" | on "$n" sh -c "mkdir -p /etc/xen && cat >/etc/xen/$name.cfg &&
+			cp /etc/xen/$name.cfg /persist/xen/" || fail "guest config on $n"
 	done
 	rm -f "$("$LAB" results)"/node*-guests/guest-"$name"*.log
 }
@@ -307,14 +308,21 @@ pcmk_base() {
 	at_exit on node1 crm resource clear vm1
 }
 
-# pcmk_add VM N: another domain like vm1, from the example's vm1 lines.
+# pcmk_add VM N NODE: another domain like vm1 (from the example's vm1 lines)
+# on DRBD minor N, started on NODE without a migration: configured stopped,
+# pinned to NODE, started, unpinned.
 pcmk_add() {
-	local vm=$1
+	local vm=$1 node=$3
 	pcmk_storage "$vm" "$2"
 	sed -n '/^primitive vm1 /,/^colocation c-vm1-ferryd/p' "$CRM_EXAMPLE" | sed "s/vm1/$vm/g" |
+		sed "s/meta allow-migrate=true/meta allow-migrate=true target-role=Stopped/" |
 		on node1 crm configure load update - >>"$SC_DIR/crm-load.log" 2>&1 || fail "configuring $vm"
 	at_exit pcmk_remove "$vm"
-	wait_until 600 "$vm started" pcmk_started "$vm"
+	on node1 crm_resource --resource "$vm" --move --node "$node" >/dev/null 2>&1 || fail "pinning $vm to $node"
+	on node1 crm_resource --resource "$vm" --meta --set-parameter target-role --parameter-value Started \
+		>/dev/null 2>&1 || fail "starting $vm"
+	wait_until 600 "$vm started on $node" pcmk_is "$vm" "$node"
+	on node1 crm_resource --resource "$vm" --clear >/dev/null 2>&1
 	pcmk_settle
 }
 
