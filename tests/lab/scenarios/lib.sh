@@ -110,10 +110,10 @@ ferryd_synced() {
 	done
 }
 
-# ledger_owner NAME: the owner and epoch of NAME, as "node2 3" (lab nodes
-# are named after their corosync nodeid).
+# ledger_owner NAME [NODE]: the owner and epoch of NAME in NODE's ledger
+# (default node1), as "node2 3" (lab nodes are named after their nodeid).
 ledger_owner() {
-	on node1 "$FERRYCTL" ledger show --brief 2>/dev/null |
+	on "${2:-node1}" "$FERRYCTL" ledger show --brief 2>/dev/null |
 		awk -v d="$1" '$1 == d { print ($3 ~ /^[0-9]+$/ ? "node" $3 : $3), $4 }'
 }
 
