@@ -124,9 +124,13 @@ int resource_validate(struct resource *r, bool deep, struct resource_result *res
 {
 	struct drbd_config dc;
 
-	if (!r->config || access(r->config, R_OK))
-		return fail(res, OCF_ERR_CONFIGURED, "config file %s is not readable",
-			    r->config ? r->config : "(unset)");
+	/* Node-local gaps are OCF_ERR_INSTALLED: Pacemaker then avoids this
+	 * node only; OCF_ERR_CONFIGURED stops the resource everywhere. */
+	if (!r->config)
+		return fail(res, OCF_ERR_CONFIGURED, "the config parameter is not set");
+	if (access(r->config, R_OK))
+		return fail(res, OCF_ERR_INSTALLED, "config file %s is not readable on this node",
+			    r->config);
 	if (!r->shared && !r->ndrbd)
 		return fail(res, OCF_ERR_CONFIGURED, "storage=drbd needs the drbd_resource parameter");
 	if (r->stack == LVM_ABOVE && !r->vg)
@@ -135,7 +139,8 @@ int resource_validate(struct resource *r, bool deep, struct resource_result *res
 	for (int i = 0; !r->shared && i < r->ndrbd; i++) {
 		int rc = drbd_config_load(r->drbd[i], &dc);
 		if (rc == -ENOENT)
-			return fail(res, OCF_ERR_CONFIGURED, "DRBD resource %s is not configured",
+			return fail(res, OCF_ERR_INSTALLED, "DRBD resource %s is not configured on "
+							    "this node",
 				    r->drbd[i]);
 		if (rc)
 			return fail(res, OCF_ERR_INSTALLED, "cannot read the DRBD configuration of %s",

@@ -91,7 +91,7 @@ test_validate_drbd_storage_needs_a_resource() {
 
 test_validate_unreadable_config() {
 	agent XenDomain validate-all OCF_RESKEY_config="$TMP/missing.cfg" OCF_RESKEY_storage=shared
-	assertEquals "missing config file: not configured" 6 $?
+	assertEquals "missing config file on this node: not installed" 5 $?
 	assertContains "$(reason)" "not readable"
 }
 
@@ -137,7 +137,7 @@ test_ferryd_not_running() {
 test_ferryd_validate_needs_the_key() {
 	agent ferryd validate-all OCF_RESKEY_keyfile="$TMP/nokey" OCF_RESKEY_ferryd="$top/build/ferryd" \
 		OCF_RESKEY_ferryctl="$top/build/ferryctl"
-	assertEquals "missing cluster key: not configured" 6 $?
+	assertEquals "missing cluster key on this node: not installed" 5 $?
 	assertContains "$(reason)" "nokey"
 }
 
