@@ -104,9 +104,10 @@ install: all
 	for a in agents/*; do [ -f "$$a" ] && install -m 0755 "$$a" $(DESTDIR)$(OCFDIR)/; done; true
 
 # Every tier that exists, then one summary line over all of them.
+# The summary line of tests/run-tiers is the last line on stdout.
 check: deps
-	$(MAKE) all
-	$(MAKE) check-tiers
+	@$(MAKE) --no-print-directory all
+	@tests/run-tiers
 
 check-tiers:
 	@tests/run-tiers
@@ -124,8 +125,8 @@ bench-migrate: deps
 	tests/lab/bench-migrate; rc=$$?; [ "$$FERRY_LAB_KEEP" = 1 ] || tests/lab/lab down; exit $$rc
 
 demo: deps
-	$(MAKE) all
-	tests/lab/demo
+	@$(MAKE) --no-print-directory all
+	@tests/lab/demo
 
 lab-down:
 	tests/lab/lab down
