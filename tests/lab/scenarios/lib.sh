@@ -281,16 +281,20 @@ pcmk_storage() {
 	guest_config "$vm" "/dev/drbd$n"
 }
 
-# pcmk_location VM: the node(s) Pacemaker says VM runs on.
+# Pacemaker is asked on PCMK_NODE (a scenario that crashes node1 sets it
+# to the survivor).
+PCMK_NODE=node1
+# pcmk_location VM: the node(s) Pacemaker says VM runs on. A pending start
+# already counts (record-pending), so check the domain too (runs_on).
 pcmk_location() {
-	on node1 crm_resource --resource "$1" --locate 2>/dev/null |
+	on "$PCMK_NODE" crm_resource --resource "$1" --locate 2>/dev/null |
 		sed -n 's/.*is running on: \(node[0-9]*\).*/\1/p' | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 # pcmk_is VM NODE: runs on NODE and nowhere else, per Pacemaker.
 pcmk_is() { [ "$(pcmk_location "$1")" = "$2" ]; }
 pcmk_started() { [ -n "$(pcmk_location "$1")" ] && ! pcmk_location "$1" | grep -q ' '; }
 # pcmk_settle: wait until the cluster has no pending actions.
-pcmk_settle() { on node1 crm_resource --wait --timeout=600s >/dev/null 2>&1; }
+pcmk_settle() { on "$PCMK_NODE" crm_resource --wait --timeout=600s >/dev/null 2>&1; }
 other_node() { [ "$1" = node1 ] && echo node2 || echo node1; }
 
 # pcmk_base: the cluster of cib-examples/cluster.crm (fencing, the ferryd
