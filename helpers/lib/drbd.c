@@ -107,17 +107,25 @@ int drbd_set_two_primaries(const char *res, bool allow)
 	return rc;
 }
 
+/* drbd_state() of a resource that must be up: -ENOENT with why if not. */
+static int drbd_state_up(const char *res, struct drbd_resource *r, char *why, size_t len)
+{
+	int rc = drbd_state(res, r);
+
+	if (rc == 0 && !r->exists) {
+		snprintf(why, len, "resource %s is not up", res);
+		rc = -ENOENT;
+	}
+	return rc;
+}
+
 int drbd_window_set(const char *res, bool open, char *why, size_t len)
 {
 	struct drbd_resource r;
-	int rc = drbd_state(res, &r);
+	int rc = drbd_state_up(res, &r, why, len);
 
 	if (rc)
 		return rc;
-	if (!r.exists) {
-		snprintf(why, len, "resource %s is not up", res);
-		return -ENOENT;
-	}
 	/* DRBD cannot clear the flag while both sides are Primary. */
 	if (!open && drbd_is_primary(&r) && drbd_peer_is_primary(&r)) {
 		snprintf(why, len, "both sides of %s are Primary: demote one first", res);
@@ -134,14 +142,10 @@ int drbd_promote(const char *res, char *why, size_t len)
 	char *argv[] = {"drbdadm", "primary", (char *)res, NULL};
 	struct drbd_resource r;
 	bool window = false;
-	int rc = drbd_state(res, &r);
+	int rc = drbd_state_up(res, &r, why, len);
 
 	if (rc)
 		return rc;
-	if (!r.exists) {
-		snprintf(why, len, "resource %s is not up", res);
-		return -ENOENT;
-	}
 	if (drbd_is_primary(&r))
 		return 0;
 	for (int i = 0; i < r.nvolumes; i++)
