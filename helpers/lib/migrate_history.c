@@ -11,6 +11,12 @@
 
 #include "migrate.h"
 
+const char *migrate_result_name(enum migrate_result r)
+{
+	static const char *const n[] = {"ok", "refused", "rolled-back", "uncertain"};
+	return r <= MIGRATE_UNCERTAIN ? n[r] : "unknown";
+}
+
 #define HISTORY_DIR  "/var/lib/ferry"
 #define HISTORY_FILE HISTORY_DIR "/migrations.log"
 

@@ -26,12 +26,6 @@
 #define RESULT_TIMEOUT_MS   120000
 #define PROGRESS_EVERY_MS   5000
 
-const char *migrate_result_name(enum migrate_result r)
-{
-	static const char *const n[] = {"ok", "refused", "rolled-back", "uncertain"};
-	return r <= MIGRATE_UNCERTAIN ? n[r] : "unknown";
-}
-
 int migrate_check_live(struct xen *x, libxl_domain_type type, char *why, size_t len)
 {
 	libxl_physinfo pi;

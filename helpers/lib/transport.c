@@ -225,30 +225,6 @@ const char *transport_peer(const struct transport *t)
 	return t ? t->peer : "-";
 }
 
-const char *transport_strerror(int err)
-{
-	switch (err) {
-	case 0:
-		return "success";
-	case -EACCES:
-		return "the peer does not hold the cluster key";
-	case -EPROTO:
-		return "protocol error (not a ferry peer, version mismatch or bad frame)";
-	case -EPROTONOSUPPORT:
-		return "target requires encryption";
-	case -ETIMEDOUT:
-		return "timed out";
-	case -ECONNRESET:
-		return "peer closed the connection";
-	case -EMSGSIZE:
-		return "message too large";
-	case -EBUSY:
-		return "stream in progress";
-	default:
-		return strerror(err < 0 ? -err : err);
-	}
-}
-
 void transport_free(struct transport *t)
 {
 	if (t)
