@@ -62,6 +62,19 @@ static int core_dump(struct xen *x, uint32_t domid, const char *name)
 	return rc;
 }
 
+/* A failed step on a domain that is gone by now: its stop (or an operator)
+ * was faster, and there is nothing left to handle. */
+static int gone_meanwhile(struct xen *x, uint32_t domid, int rc, char *done, size_t len)
+{
+	struct xen_status st;
+
+	if (rc && xen_status_domid(x, domid, &st) == -ENOENT) {
+		snprintf(done, len, "nothing to do (destroyed meanwhile)");
+		return 0;
+	}
+	return rc;
+}
+
 int xen_on_shutdown(struct xen *x, uint32_t domid, bool may_restart, char *done, size_t len)
 {
 	libxl_domain_config cfg;
@@ -83,6 +96,8 @@ int xen_on_shutdown(struct xen *x, uint32_t domid, bool may_restart, char *done,
 	rc = xen_errno(libxl_retrieve_domain_configuration(xen_ctx(x), domid, &cfg, NULL));
 	if (rc) {
 		libxl_domain_config_dispose(&cfg);
+		if (gone_meanwhile(x, domid, rc, done, len) == 0)
+			return 0;
 		snprintf(done, len, "cannot read its configuration: destroyed");
 		xen_destroy(x, domid);
 		return rc;
@@ -106,6 +121,7 @@ int xen_on_shutdown(struct xen *x, uint32_t domid, bool may_restart, char *done,
 		rc = xen_destroy(x, domid);
 		snprintf(done, len, "destroyed%s", may_restart ? "" : " (the ledger does not give it "
 								       "to this node: no restart)");
+		rc = gone_meanwhile(x, domid, rc, done, len);
 		break;
 	case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART:
 		core_dump(x, domid, name);
