@@ -267,7 +267,6 @@ static int run_confirm(struct opts *o, int argc, char **argv)
 
 /* ---- status and show ---- */
 
-
 static void print_status_text(struct opts *o, const struct ferry_ipc_status *s)
 {
 	char a[64], t[32];
