@@ -9,6 +9,7 @@
 #   make install DESTDIR=... PREFIX=...
 #   make bench-transport   migration transport throughput per mode (prints only)
 #   make bench-migrate     lab migrations: xl vs ferry with and without TLS
+#   make fuzz [FUZZ_S=N]   every libFuzzer harness of tests/fuzz for N s each
 
 PREFIX    ?= /usr
 SBINDIR   ?= $(PREFIX)/sbin
@@ -47,7 +48,7 @@ PROGS := $(if $(FERRYD_SRC),$(BUILD)/ferryd) $(if $(FERRYCTL_SRC),$(BUILD)/ferry
 # machine's userspace, so everything dom0 runs is installed here too).
 DEB_BUILD := gcc make pkg-config libxen-dev libqb-dev libcpg-dev libquorum-dev \
 	libcmap-dev libcorosync-common-dev pacemaker-dev libgnutls28-dev \
-	libxml2-dev libcmocka-dev
+	libxml2-dev libcmocka-dev clang libclang-rt-14-dev
 DEB_TEST  := shunit2 shellcheck libxml2-utils resource-agents corosync \
 	pacemaker pacemaker-cli-utils crmsh fence-agents iproute2 procps psmisc \
 	util-linux
@@ -57,7 +58,7 @@ DEB_LAB   := qemu-system-x86 qemu-utils xen-utils-4.17 drbd-utils lvm2 socat \
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_LAB)
 
 .PHONY: all deps install check check-tiers demo clean lab-down bench-transport bench-ledger \
-	bench-migrate
+	bench-migrate fuzz fuzz-build
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_BIN)
@@ -86,6 +87,40 @@ $(BUILD)/tests/unit/bench_transport: $(BUILD)/tests/unit/bench_transport.o $(BUI
 bench-transport: $(BUILD)/tests/unit/bench_transport
 	$(BUILD)/tests/unit/bench_transport $(BENCH_MIB)
 
+# Fuzzing (libFuzzer, ASan, UBSan; clang from Debian). Every
+# tests/fuzz/fuzz_<target>.c is one harness, linked with the library and
+# ferryd's modules (not its main.c) built again with the sanitizers under
+# $(BUILD)/fuzz. tests/fuzz/run runs each for FUZZ_S seconds on its seed
+# corpus tests/fuzz/corpus/<target>/.
+FUZZ_CC     ?= clang
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ihelpers/lib -Ihelpers/ferryd -g -O1 \
+	-fno-omit-frame-pointer $(FUZZ_SAN)
+FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_D_OBJ  := $(filter-out %/main.o,$(FERRYD_SRC:%.c=$(BUILD)/fuzz/obj/%.o))
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
+		$(if $(findstring fence,$<),$(FENCE_CFLAGS)) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/libferry.a: $(FUZZ_LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/libferryd.a: $(FUZZ_D_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(BUILD)/fuzz/libferryd.a $(BUILD)/fuzz/libferry.a
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(FERRY_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_S=$${FUZZ_S:-60} tests/fuzz/run
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 deps:
@@ -106,7 +141,7 @@ install: all
 # Every tier that exists, then one summary line over all of them.
 # The summary line of tests/run-tiers is the last line on stdout.
 check: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all fuzz-build
 	@tests/run-tiers
 
 check-tiers:
