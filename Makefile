@@ -14,6 +14,7 @@
 PREFIX    ?= /usr
 SBINDIR   ?= $(PREFIX)/sbin
 OCFDIR    ?= $(PREFIX)/lib/ocf/resource.d/ferry
+LIBEXECDIR ?= $(PREFIX)/lib/ferry
 DESTDIR   ?=
 BUILD     ?= build
 
@@ -34,15 +35,19 @@ FERRY_LIBS   = $(PKG_LIBS) -ldl -lpthread
 
 LIB_SRC      := $(sort $(wildcard helpers/lib/*.c))
 FERRYD_SRC   := $(sort $(wildcard helpers/ferryd/*.c))
-FERRYCTL_SRC := $(sort $(wildcard helpers/ferryctl/*.c))
+# ferryctl is a front linked with libqb alone (front.c: the agent's monitor
+# in one IPC round trip); every other command runs in ferryctl-full.
+FRONT_SRC    := helpers/ferryctl/front.c helpers/ferryctl/resource_args.c
+FERRYCTL_SRC := $(filter-out helpers/ferryctl/front.c,$(sort $(wildcard helpers/ferryctl/*.c)))
 UNIT_SRC     := $(sort $(wildcard tests/unit/test_*.c))
 
 LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o)
 FERRYD_OBJ   := $(FERRYD_SRC:%.c=$(BUILD)/%.o)
 FERRYCTL_OBJ := $(FERRYCTL_SRC:%.c=$(BUILD)/%.o)
+FRONT_OBJ    := $(FRONT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-PROGS := $(if $(FERRYD_SRC),$(BUILD)/ferryd) $(if $(FERRYCTL_SRC),$(BUILD)/ferryctl)
+PROGS := $(BUILD)/ferryd $(BUILD)/ferryctl $(BUILD)/ferryctl-full
 
 # Debian packages: build, tests and the lab (the lab's hosts share this
 # machine's userspace, so everything dom0 runs is installed here too).
@@ -74,8 +79,13 @@ $(BUILD)/%.o: %.c
 $(BUILD)/ferryd: $(FERRYD_OBJ) $(BUILD)/libferry.a
 	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
 
-$(BUILD)/ferryctl: $(FERRYCTL_OBJ) $(BUILD)/libferry.a
+$(BUILD)/ferryctl-full: $(FERRYCTL_OBJ) $(BUILD)/libferry.a
 	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
+
+# --as-needed: only the libraries the front's objects use (libqb) are loaded.
+$(BUILD)/helpers/ferryctl/front.o: FERRY_CFLAGS += -DFERRY_LIBEXECDIR='"$(LIBEXECDIR)"'
+$(BUILD)/ferryctl: $(FRONT_OBJ) $(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -Wl,--as-needed -o $@ $^ $(FERRY_LIBS)
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libferry.a
 	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS) -lcmocka
@@ -134,8 +144,9 @@ deps:
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing
 
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(OCFDIR)
-	$(if $(PROGS),install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(OCFDIR) $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 $(BUILD)/ferryd $(BUILD)/ferryctl $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(BUILD)/ferryctl-full $(DESTDIR)$(LIBEXECDIR)/
 	for a in agents/*; do [ -f "$$a" ] && install -m 0755 "$$a" $(DESTDIR)$(OCFDIR)/; done; true
 
 # Every tier that exists, then one summary line over all of them.

@@ -113,7 +113,7 @@ static int domain_create(int argc, char **argv)
 		}
 	}
 	if (rc == 0)
-		rc = xen_create(x, &cfg, argv[i], opt_paused, &domid);
+		rc = xen_create(x, &cfg, argv[i], opt_paused, 0, &domid);
 	if (rc == 0)
 		printf("%s: domid %u%s\n", cfg.c_info.name, domid, opt_paused ? " (paused)" : "");
 	else

@@ -11,6 +11,8 @@
  *   ipc.c       the libqb IPC server for local clients (root only)
  *   fence.c     fence history of lost nodes, queried off the loop
  *   inventory.c which domains run on this node
+ *   drbdwatch.c this node's DRBD state, from one drbdsetup events2 stream
+ *   monitor.c   the XenDomain monitor's question, answered from memory
  *
  * New event sources (migration listener, libxl supervision) get their own
  * file with the same shape and a line in main.c's module table.
@@ -94,6 +96,12 @@ void children_stop(struct ferryd *d);
  * @return 0 or -errno (-EAGAIN: too many children)
  */
 int children_spawn(char *const argv[], int keep_fd, children_done_fn done, void *arg, pid_t *out);
+/**
+ * Like children_spawn, with the child's stdout on a new pipe whose read end
+ * (close-on-exec) lands in @p read_fd. @return 0 or -errno
+ */
+int children_spawn_reader(char *const argv[], int *read_fd, children_done_fn done, void *arg,
+			  pid_t *out);
 /** Path of the ferryctl to run: @p opt, the one next to ferryd, or "ferryctl". */
 int children_ferryctl(const char *opt, char *buf, size_t len);
 
@@ -111,6 +119,28 @@ int supervise_start(struct ferryd *d);
 void supervise_stop(struct ferryd *d);
 /** The ferry-managed domains running here (for REPORT): see inventory_list. */
 int supervise_inventory(struct ferryd *d, char ***names, size_t *n);
+struct xen_status;
+/**
+ * libxl's view of domain @p name (or its copy in flight) and whether it is
+ * rebooting (shut down for a reboot, or being recreated by supervision).
+ * @return 0, -ENODEV without Xen, -errno
+ */
+int supervise_domain(const char *name, struct xen_status *st, bool *rebooting);
+
+/* drbdwatch.c: this node's DRBD state from a `drbdsetup events2` stream */
+/** Start following the stream (no-op with the test inventory). @return 0 */
+int drbdwatch_start(struct ferryd *d);
+void drbdwatch_stop(struct ferryd *d);
+struct drbd_resource;
+/**
+ * The last known state of DRBD resource @p name (out->exists false when it
+ * is not up here). @return 0, or -EAGAIN while the state is unknown
+ */
+int drbdwatch_get(const char *name, struct drbd_resource *out);
+
+/* monitor.c: the XenDomain monitor's question, answered from memory */
+/** Answer a FERRY_IPC_MONITOR request at once. */
+void monitor_answer(struct ferryd *d, qb_ipcs_connection_t *c, const struct ferry_ipc_req *req);
 
 /* listener.c: the migration port */
 /** Listen for other nodes' ferry; each connection is served by `ferryctl serve`. */
@@ -132,6 +162,8 @@ void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct fer
 void requests_report(struct ferryd *d, char **names, size_t n);
 /** An internal FENCED proof for node @p nodeid's loss @p lost_gen. */
 void requests_fenced(struct ferryd *d, uint32_t nodeid, uint32_t lost_gen, uint64_t fence_time);
+/** An internal RELEASE of a domain stopped here while ferryd was away. */
+void requests_release(struct ferryd *d, const char *name);
 /** Our own message was delivered and decided. */
 void requests_decided(struct ferryd *d, uint64_t req_id, int type, const struct ledger_result *res);
 /** Try to send what waits (sync done, rings agree now...). */

@@ -34,6 +34,7 @@ static const struct module {
 	{ "ipc server", ipc_start, ipc_stop },
 	{ "fencing", fence_start, fence_stop },
 	{ "child processes", children_start, children_stop },
+	{ "drbd state", drbdwatch_start, drbdwatch_stop },
 	{ "domain supervision", supervise_start, supervise_stop },
 	{ "migration listener", listener_start, listener_stop },
 };

@@ -22,6 +22,7 @@ enum kind {
 	K_CLIENT,
 	K_REPORT,
 	K_FENCED,
+	K_RELEASE, /* left by a stop while ferryd was away (supervise.c) */
 };
 
 struct pending {
@@ -242,6 +243,8 @@ static int encode(struct ferryd *d, struct pending *p, uint32_t flags, uint64_t 
 	case K_FENCED:
 		return wire_encode_node_req(&wb, WIRE_FENCED, flags, ring, p->id, p->node,
 					    p->lost_gen, p->fence_time);
+	case K_RELEASE:
+		return wire_encode_domain_req(&wb, WIRE_RELEASE, flags, ring, p->id, p->req.name, 0, 0);
 	default:
 		type = wire_type_of(p->req.hdr.id);
 		if (type == WIRE_CONFIRM_DEAD) {
@@ -260,6 +263,8 @@ static int type_of(const struct pending *p)
 		return WIRE_REPORT;
 	if (p->kind == K_FENCED)
 		return WIRE_FENCED;
+	if (p->kind == K_RELEASE)
+		return WIRE_RELEASE;
 	return wire_type_of(p->req.hdr.id);
 }
 
@@ -328,6 +333,10 @@ void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct fer
 	}
 	if (op == FERRY_IPC_DUMP) {
 		answer_dump(d, c, req);
+		return;
+	}
+	if (op == FERRY_IPC_MONITOR) {
+		monitor_answer(d, c, req);
 		return;
 	}
 	if (op != FERRY_IPC_SHOW && !wire_type_of(op)) {
@@ -405,6 +414,24 @@ void requests_fenced(struct ferryd *d, uint32_t nodeid, uint32_t lost_gen, uint6
 		pending_free(p);
 }
 
+void requests_release(struct ferryd *d, const char *name)
+{
+	struct pending *p;
+
+	if (!ledger_name_valid(name))
+		return;
+	for (p = head.next; p != &head; p = p->next)
+		if (p->kind == K_RELEASE && !strcmp(p->req.name, name))
+			return; /* already on its way */
+	p = pending_new(K_RELEASE);
+	if (!p)
+		return;
+	snprintf(p->req.name, sizeof(p->req.name), "%s", name);
+	flog(FLOG_REQ, LOG_NOTICE, "releasing %s, stopped here while ferryd was away", name);
+	if (try_send(d, p))
+		pending_free(p);
+}
+
 static void log_decision(const struct pending *p, int type, const struct ledger_result *res)
 {
 	if (p->kind == K_REPORT) {
@@ -412,6 +439,9 @@ static void log_decision(const struct pending *p, int type, const struct ledger_
 		     res->status == FERRY_E_CONFLICT ? " with CONFLICTS" : "");
 	} else if (p->kind == K_FENCED) {
 		flog(FLOG_REQ, LOG_NOTICE, "fencing of node %u recorded: %s", p->node,
+		     ferry_status_name(res->status));
+	} else if (p->kind == K_RELEASE) {
+		flog(FLOG_REQ, LOG_NOTICE, "release of %s: %s", p->req.name,
 		     ferry_status_name(res->status));
 	} else {
 		flog(FLOG_REQ, LOG_INFO, "%s %s: %s (owner %u, epoch %llu)", wire_type_name(type),

@@ -123,9 +123,11 @@ int xen_config_load(struct xen *x, const char *path, libxl_domain_config *cfg);
 /**
  * Creates the domain from @cfg, tags it as ferry-managed (recording
  * @cfg_path), and unpauses it unless @paused. Checks free memory first.
+ * @timeout_ms bounds libxl's part (0: 120 s); at the bound the creation is
+ * aborted and libxl destroys what it had built: nothing is left paused.
  */
 int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bool paused,
-	       uint32_t *domid);
+	       int timeout_ms, uint32_t *domid);
 
 /** Tags @domid as ferry-managed, recording @cfg_path (may be NULL). */
 int xen_tag(struct xen *x, uint32_t domid, const char *cfg_path);

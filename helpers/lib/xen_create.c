@@ -79,7 +79,7 @@ int xen_tag(struct xen *x, uint32_t domid, const char *cfg_path)
 }
 
 int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bool paused,
-	       uint32_t *domid)
+	       int timeout_ms, uint32_t *domid)
 {
 	struct xen_ao ao;
 	uint32_t id = XEN_NO_DOMID;
@@ -90,7 +90,7 @@ int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bo
 		return rc;
 	xen_ao_init(&ao);
 	rc = xen_ao_run(x, &ao, libxl_domain_create_new(xen_ctx(x), cfg, &id, &ao.how, NULL),
-			CREATE_TIMEOUT);
+			timeout_ms > 0 ? timeout_ms : CREATE_TIMEOUT);
 	if (rc) {
 		flog(FLOG_XEN, LOG_ERR, "creating %s failed: %s", cfg->c_info.name, strerror(-rc));
 		if (id != XEN_NO_DOMID)

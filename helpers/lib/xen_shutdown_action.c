@@ -137,7 +137,7 @@ int xen_on_shutdown(struct xen *x, uint32_t domid, bool may_restart, char *done,
 			rc = xen_destroy(x, domid);
 		}
 		if (rc == 0)
-			rc = xen_create(x, &cfg, path[0] ? path : NULL, false, &newid);
+			rc = xen_create(x, &cfg, path[0] ? path : NULL, false, 0, &newid);
 		if (rc == 0)
 			snprintf(done, len, "restarted as domid %u", newid);
 		else

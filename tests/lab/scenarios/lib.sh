@@ -90,17 +90,15 @@ clock_sync() {
 # --- ferry ----------------------------------------------------------------
 
 FERRYCTL=$top/build/ferryctl
-FERRYD=$top/build/ferryd
 
-# ferryd on every host (until the ferryd clone agent runs it).
+# ferryd on every host: a service bound to corosync (lab-service, the lab's
+# systemctl); scenarios only make sure it runs and wait for its ledger.
 ferryd_up() {
 	local n
 	for n in $("$LAB" nodes); do
-		on "$n" sh -c "[ -f /etc/ferry/authkey ] || { mkdir -p /etc/ferry; cp /lab/ferry-authkey /etc/ferry/authkey; chmod 0400 /etc/ferry/authkey; }
-			[ -f /run/ferryd.pid ] && kill -0 \$(cat /run/ferryd.pid) 2>/dev/null || $FERRYD -p /run/ferryd.pid" ||
-			fail "ferryd does not start on $n"
+		on "$n" lab-service start ferryd || fail "ferryd does not start on $n"
 	done
-	wait_until 60 "ferryd in sync on every host" ferryd_synced
+	wait_until 120 "ferryd in sync on every host" ferryd_synced
 }
 
 ferryd_synced() {
@@ -314,14 +312,16 @@ pcmk_base() {
 
 # pcmk_add VM N NODE: another domain like vm1 (from the example's vm1 lines)
 # on DRBD minor N, started on NODE without a migration: configured stopped,
-# pinned to NODE, started, unpinned.
+# pinned to NODE, started, unpinned. Its DRBD resource joins the storage
+# clone's list, as an administrator adding a domain would do.
 pcmk_add() {
 	local vm=$1 node=$3
 	pcmk_storage "$vm" "$2"
-	sed -n '/^primitive vm1 /,/^colocation c-vm1-ferryd/p' "$CRM_EXAMPLE" | sed "s/vm1/$vm/g" |
+	sed -n '/^primitive vm1 /,/^$/p' "$CRM_EXAMPLE" | sed "s/vm1/$vm/g" |
 		sed "s/meta allow-migrate=true/meta allow-migrate=true target-role=Stopped/" |
 		on node1 crm configure load update - >>"$SC_DIR/crm-load.log" 2>&1 || fail "configuring $vm"
 	at_exit pcmk_remove "$vm"
+	storage_list_add "$vm"
 	on node1 crm_resource --resource "$vm" --move --node "$node" >/dev/null 2>&1 || fail "pinning $vm to $node"
 	on node1 crm_resource --resource "$vm" --meta --set-parameter target-role --parameter-value Started \
 		>/dev/null 2>&1 || fail "starting $vm"
@@ -330,10 +330,31 @@ pcmk_add() {
 	pcmk_settle
 }
 
+# The storage clone's DRBD resources: the example's, plus or minus one.
+storage_list() {
+	on node1 crm_resource --resource ferry-storage --get-parameter drbd_resources 2>/dev/null | tail -n 1
+}
+storage_list_set() {
+	on node1 crm_resource --resource ferry-storage --set-parameter drbd_resources \
+		--parameter-value "$1" >/dev/null 2>&1
+}
+storage_list_add() {
+	local l
+	l=$(storage_list)
+	case " $l " in *" $1 "*) ;; *) storage_list_set "$l $1" ;; esac
+}
+storage_list_del() {
+	local l
+	l=$(storage_list)
+	storage_list_set "$(printf '%s\n' "$l" | tr ' ' '\n' | grep -vx "$1" | tr '\n' ' ' | sed 's/ $//')"
+}
+
 # pcmk_remove VM: stop it, delete it from the CIB, and its storage.
 pcmk_remove() {
 	on node1 crm resource stop "$1"
 	pcmk_settle
-	on node1 crm configure delete "o-ferryd-$1" "c-$1-ferryd" "$1"
+	on node1 crm configure delete "$1"
+	storage_list_del "$1"
+	pcmk_settle
 	drbd_destroy "$1"
 }
