@@ -47,7 +47,7 @@ FERRYCTL_OBJ := $(FERRYCTL_SRC:%.c=$(BUILD)/%.o)
 FRONT_OBJ    := $(FRONT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-PROGS := $(BUILD)/ferryd $(BUILD)/ferryctl $(BUILD)/ferryctl-full
+PROGS := $(BUILD)/ferryd $(BUILD)/ferryctl $(BUILD)/ferryctl-full $(BUILD)/ferry-block
 
 # Debian packages: build, tests and the lab (the lab's hosts share this
 # machine's userspace, so everything dom0 runs is installed here too).
@@ -81,6 +81,10 @@ $(BUILD)/ferryd: $(FERRYD_OBJ) $(BUILD)/libferry.a
 
 $(BUILD)/ferryctl-full: $(FERRYCTL_OBJ) $(BUILD)/libferry.a
 	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
+
+# libxl's hotplug script for phy: disks: one small exec inside the downtime.
+$(BUILD)/ferry-block: $(BUILD)/helpers/hotplug/block.o
+	$(CC) $(CFLAGS) -o $@ $^ $(shell pkg-config --libs xenstore)
 
 # --as-needed: only the libraries the front's objects use (libqb) are loaded.
 $(BUILD)/helpers/ferryctl/front.o: FERRY_CFLAGS += -DFERRY_LIBEXECDIR='"$(LIBEXECDIR)"'
@@ -146,7 +150,7 @@ deps:
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(OCFDIR) $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(BUILD)/ferryd $(BUILD)/ferryctl $(DESTDIR)$(SBINDIR)/
-	install -m 0755 $(BUILD)/ferryctl-full $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0755 $(BUILD)/ferryctl-full $(BUILD)/ferry-block $(DESTDIR)$(LIBEXECDIR)/
 	for a in agents/*; do [ -f "$$a" ] && install -m 0755 "$$a" $(DESTDIR)$(OCFDIR)/; done; true
 
 # Every tier that exists, then one summary line over all of them.

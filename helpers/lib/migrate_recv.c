@@ -90,6 +90,7 @@ static int recv_stream(struct recv_state *s, char *why, size_t wlen)
 		return rc;
 	}
 	serve_journal_note("incoming", s->incoming);
+	xen_disks_fast_hotplug(&s->cfg); /* attaching is part of the downtime */
 	libxl_domain_restore_params_init(&params);
 	params.stream_version = 2;
 	params.checkpointed_stream = LIBXL_CHECKPOINTED_STREAM_NONE;

@@ -121,6 +121,13 @@ int xen_disk_users(struct xen *x, const char *dev, char *buf, size_t len);
 int xen_config_load(struct xen *x, const char *path, libxl_domain_config *cfg);
 
 /**
+ * Gives @cfg's phy: disks (block devices) ferry's own hotplug script,
+ * ferry-block, instead of Xen's generic one: one small exec per disk
+ * (helpers/hotplug/block.c). An administrator's own script is kept.
+ */
+void xen_disks_fast_hotplug(libxl_domain_config *cfg);
+
+/**
  * Creates the domain from @cfg, tags it as ferry-managed (recording
  * @cfg_path), and unpauses it unless @paused. Checks free memory first.
  * @timeout_ms bounds libxl's part (0: 120 s); at the bound the creation is

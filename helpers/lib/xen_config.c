@@ -3,6 +3,7 @@
  * and applies xl.conf's defaults exactly as xl create would. This is the only
  * xl subprocess ferry runs. */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,4 +41,46 @@ int xen_config_load(struct xen *x, const char *path, libxl_domain_config *cfg)
 	}
 	proc_result_free(&r);
 	return rc;
+}
+
+/* ferry-block: next to this binary (ferryctl-full and ferry-block share
+ * a directory, in the build tree and once installed). */
+static bool block_script(char *buf, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0 || (size_t)n + sizeof("/ferry-block") > len)
+		return false;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	memcpy(buf, self, strlen(self));
+	strcpy(buf + strlen(self), "/ferry-block");
+	return access(buf, X_OK) == 0;
+}
+
+void xen_disks_fast_hotplug(libxl_domain_config *cfg)
+{
+	char script[PATH_MAX + 16];
+
+	if (!block_script(script, sizeof(script)))
+		return; /* Xen's own script then */
+	for (int i = 0; i < cfg->num_disks; i++) {
+		libxl_device_disk *d = &cfg->disks[i];
+		const char *old = d->script;
+
+		if (!d->pdev_path || strncmp(d->pdev_path, "/dev/", 5) ||
+		    (d->backend != LIBXL_DISK_BACKEND_PHY && d->backend != LIBXL_DISK_BACKEND_UNKNOWN) ||
+		    (d->format != LIBXL_DISK_FORMAT_RAW && d->format != LIBXL_DISK_FORMAT_UNKNOWN))
+			continue;
+		/* an administrator's own script stays; ours is this node's */
+		if (old && strcmp(strrchr(old, '/') ? strrchr(old, '/') + 1 : old, "ferry-block"))
+			continue;
+		free(d->script);
+		d->script = strdup(script);
+	}
 }

@@ -88,6 +88,7 @@ int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bo
 	rc = memory_ensure(x, cfg);
 	if (rc)
 		return rc;
+	xen_disks_fast_hotplug(cfg);
 	xen_ao_init(&ao);
 	rc = xen_ao_run(x, &ao, libxl_domain_create_new(xen_ctx(x), cfg, &id, &ao.how, NULL),
 			timeout_ms > 0 ? timeout_ms : CREATE_TIMEOUT);

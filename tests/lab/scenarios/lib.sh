@@ -77,6 +77,16 @@ wait_until() {
 	done
 }
 
+# wait_quiet SECONDS CMD...: like wait_until, but returns 1 instead of failing.
+wait_quiet() {
+	local deadline=$(($(date +%s) + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 1
+	done
+}
+
 # Every dom0's clock from the lab's time server: guest clocks travel from one
 # host's Xen wallclock to another's, and downtime is read from them.
 clock_sync() {
@@ -149,7 +159,7 @@ drbd_is() { on "$2" drbdsetup events2 --now "$1" 2>/dev/null | grep -q -- " $3\(
 
 drbd_destroy() {
 	local res=$1 n
-	for n in node1 node2; do
+	for n in $("$LAB" nodes); do
 		on "$n" sh -c "drbdadm secondary $res; drbdadm down $res; lvremove -q -y vg0/$res; rm -f /etc/drbd.d/$res.res"
 	done
 }
@@ -166,19 +176,25 @@ drbd_window_open() {
 
 # --- the lab guest ------------------------------------------------------------
 
-# guest_config NAME DISK [TYPE]: the lab guest's xl config on every host, at
-# /etc/xen/NAME.cfg. DISK "" for a diskless guest; TYPE pvh (default) or pv.
+# guest_config NAME DISK [TYPE [DISK2]]: the lab guest's xl config on every
+# host, at /etc/xen/NAME.cfg. DISK "" for a diskless guest; TYPE pvh
+# (default) or pv; DISK2 a second disk (xvdb). The guest's CPU is capped at
+# half the host (cap=50): a busy guest cannot starve dom0 (README, "Keeping
+# the control plane responsive"). GUEST_BUSY=1 adds a CPU- and disk-busy
+# workload inside the guest (bounded: a CPU spinner under the cap, and
+# 256 KiB written every 100 ms on xvda past the writer's ring).
 guest_config() {
-	local name=$1 disk=$2 type=${3:-pvh} n cfg
+	local name=$1 disk=$2 type=${3:-pvh} disk2=${4:-} n cfg
 	cfg="name = \"$name\"
 type = \"$type\"
 kernel = \"$CACHE/vmlinuz\"
 ramdisk = \"$CACHE/guest-initrd.cpio.gz\"
-extra = \"console=hvc0 loglevel=3\"
+extra = \"console=hvc0 loglevel=3${GUEST_BUSY:+ ferry.busy=1}\"
 memory = 128
-vcpus = 1"
+vcpus = 1
+cap = 50"
 	[ -n "$disk" ] && cfg="$cfg
-disk = [ \"phy:$disk,xvda,w\" ]"
+disk = [ \"phy:$disk,xvda,w\"${disk2:+, \"phy:$disk2,xvdb,w\"} ]"
 	for n in $("$LAB" nodes); do
 		# /persist/xen: the config survives a reboot of the host.
 		printf '%s\n' "$cfg" | on "$n" sh -c "mkdir -p /etc/xen && cat >/etc/xen/$name.cfg &&
@@ -186,9 +202,6 @@ disk = [ \"phy:$disk,xvda,w\" ]"
 	done
 	rm -f "$("$LAB" results)"/node*-guests/guest-"$name"*.log
 }
-
-# boots NAME: how many times the guest booted, from its console.
-boots() { console "$1" | grep -c '^guest: boot '; }
 
 # console NAME: the guest's console, from every host's xenconsoled logs,
 # which the lab keeps in its results (so a crashed host's are there too;
@@ -209,8 +222,10 @@ ticks_after() { [ "$(last_tick "$1")" -gt "$2" ]; }
 # boots NAME: how many times the guest booted, from its console.
 boots() { console "$1" | awk '$1 == "tick" { b[$2] = 1 } END { n = 0; for (k in b) n++; print n }'; }
 
-# runs_on NODE NAME: the domain exists on NODE and is not shut down or dying.
-runs_on() { on "$1" xl list "$2" 2>/dev/null | awk -v d="$2" '$1 == d && $5 !~ /[sd]/ { f = 1 } END { exit !f }'; }
+# runs_on NODE NAME: the domain exists on NODE and is neither paused, shut
+# down, crashed nor dying (a start that hangs leaves a paused domain: that
+# is not "running").
+runs_on() { on "$1" xl list "$2" 2>/dev/null | awk -v d="$2" '$1 == d && $5 !~ /[psdc]/ { f = 1 } END { exit !f }'; }
 
 # heartbeat_check NAME FROM_SEQ BOOT: the guest still runs boot BOOT (no
 # reboot), and the downtime: the largest gap between consecutive ticks of
@@ -218,7 +233,13 @@ runs_on() { on "$1" xl list "$2" 2>/dev/null | awk -v d="$2" '$1 == d && $5 !~ /
 # suspended time). Prints the downtime in ms; or prints why and returns 1
 # (call it as: d=$(heartbeat_check ...) || fail "$d").
 heartbeat_check() {
-	local now out
+	local now out last
+	# The console must show the guest alive now, not only in the past.
+	last=$(last_tick "$1")
+	if ! wait_quiet 90 ticks_after "$1" "$last"; then
+		echo "heartbeat: no new tick of $1 for 90 s (it is not running)"
+		return 1
+	fi
 	now=$(current_boot "$1")
 	if [ "$now" != "$3" ]; then
 		echo "heartbeat: the guest rebooted (boot $3 -> ${now:-none})"
@@ -256,26 +277,30 @@ disk_check() {
 CRM_EXAMPLE=$top/cib-examples/cluster.crm
 DRBD_EXAMPLE=$top/cib-examples/drbd.res.example
 
-# pcmk_storage VM N: the example's DRBD resource for VM (DRBD minor N, port
-# 7800+N) on an LV of each host, synced, both Secondary; and VM's config.
+# pcmk_storage VM N [HOST_A HOST_B]: the example's DRBD resource for VM
+# (DRBD minor N, port 7800+N) on an LV of HOST_A and HOST_B (default node1
+# and node2), synced, both Secondary; and VM's config on every host.
 pcmk_storage() {
-	local vm=$1 n=$2 h res
-	res=$(sed -e "s/vm1/$vm/g" -e "s|/dev/drbd1;|/dev/drbd$n;|" -e "s/:7801;/:$((7800 + n));/" "$DRBD_EXAMPLE")
-	if drbd_is "$vm" node1 'disk:UpToDate' && drbd_is "$vm" node1 'peer-disk:UpToDate'; then
+	local vm=$1 n=$2 a=${3:-node1} b=${4:-node2} h res
+	res=$(sed -e "s/vm1/$vm/g" -e "s|/dev/drbd1;|/dev/drbd$n;|" -e "s/:7801;/:$((7800 + n));/" \
+		-e "s/on node1 { address $NET_CLUSTER.1:/on $a { address $NET_CLUSTER.${a#node}:/" \
+		-e "s/on node2 { address $NET_CLUSTER.2:/on $b { address $NET_CLUSTER.${b#node}:/" \
+		"$DRBD_EXAMPLE")
+	if drbd_is "$vm" "$a" 'disk:UpToDate' && drbd_is "$vm" "$a" 'peer-disk:UpToDate'; then
 		return 0
 	fi
-	for h in node1 node2; do
+	for h in "$a" "$b"; do
 		printf '%s\n' "$res" | on "$h" sh -c "cat >/etc/drbd.d/$vm.res &&
 			{ lvs vg0/$vm >/dev/null 2>&1 || lvcreate -q -y -L 128M -n $vm vg0; } &&
 			drbdadm down $vm 2>/dev/null; drbdadm create-md --force $vm && drbdadm up $vm &&
 			drbdadm disk-options --c-plan-ahead=0 --resync-rate=100M $vm" \
 			>>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm on $h"
 	done
-	wait_until 120 "$vm connected" drbd_is "$vm" node1 'connection:Connected'
-	on node1 drbdadm primary --force "$vm" >>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm primary --force"
-	on node1 "$FERRYCTL" drbd wait-synced "$vm" --timeout 300 >>"$SC_DIR/drbd.log" 2>&1 ||
+	wait_until 120 "$vm connected" drbd_is "$vm" "$a" 'connection:Connected'
+	on "$a" drbdadm primary --force "$vm" >>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm primary --force"
+	on "$a" "$FERRYCTL" drbd wait-synced "$vm" --timeout 300 >>"$SC_DIR/drbd.log" 2>&1 ||
 		fail "DRBD $vm did not sync"
-	on node1 drbdadm secondary "$vm" >>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm secondary"
+	on "$a" drbdadm secondary "$vm" >>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm secondary"
 	guest_config "$vm" "/dev/drbd$n"
 }
 
@@ -293,6 +318,16 @@ pcmk_is() { [ "$(pcmk_location "$1")" = "$2" ]; }
 pcmk_started() { [ -n "$(pcmk_location "$1")" ] && ! pcmk_location "$1" | grep -q ' '; }
 # pcmk_settle: wait until the cluster has no pending actions.
 pcmk_settle() { on "$PCMK_NODE" crm_resource --wait --timeout=600s >/dev/null 2>&1; }
+# pcmk_ops_since EPOCH RSC...: the operations other than monitors that
+# Pacemaker recorded on RSC since EPOCH (s), as "id:operation" words.
+pcmk_ops_since() {
+	local t=$1 r xp=
+	shift
+	for r in "$@"; do xp="$xp${xp:+ | }//lrm_resource[@id='$r']/lrm_rsc_op[@operation!='monitor'][@last-rc-change>=$t]"; done
+	on "$PCMK_NODE" cibadmin -Q --scope status 2>/dev/null |
+		xmllint --xpath "$xp" - 2>/dev/null | grep -o 'id="[^"]*" operation_key="[^"]*"\|operation="[^"]*"' |
+		tr '\n' ' '
+}
 other_node() { [ "$1" = node1 ] && echo node2 || echo node1; }
 
 # pcmk_base: the cluster of cib-examples/cluster.crm (fencing, the ferryd
@@ -347,6 +382,19 @@ storage_list_del() {
 	local l
 	l=$(storage_list)
 	storage_list_set "$(printf '%s\n' "$l" | tr ' ' '\n' | grep -vx "$1" | tr '\n' ' ' | sed 's/ $//')"
+}
+
+# pcmk_remove_only VM: stop it and delete it from the CIB (its storage is
+# the caller's).
+pcmk_remove_only() {
+	on node1 crm resource stop "$1"
+	pcmk_settle
+	on node1 crm configure delete "$1"
+	local r
+	for r in $(storage_list); do
+		case $r in "$1"*) storage_list_del "$r" ;; esac
+	done
+	pcmk_settle
 }
 
 # pcmk_remove VM: stop it, delete it from the CIB, and its storage.
