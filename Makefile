@@ -10,6 +10,8 @@
 #   make bench-transport   migration transport throughput per mode (prints only)
 #   make bench-migrate     lab migrations: xl vs ferry with and without TLS
 #   make fuzz [FUZZ_S=N]   every libFuzzer harness of tests/fuzz for N s each
+#   make bench-monitor     lab: XenDomain's monitor against heartbeat:Xen's
+#   make cts [STEPS=N] [SEED=S]  lab: a seeded random fault run on 3 hosts
 
 PREFIX    ?= /usr
 SBINDIR   ?= $(PREFIX)/sbin
@@ -63,7 +65,7 @@ DEB_LAB   := qemu-system-x86 qemu-utils xen-utils-4.17 drbd-utils lvm2 socat \
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_LAB)
 
 .PHONY: all deps install check check-tiers demo clean lab-down bench-transport bench-ledger \
-	bench-migrate fuzz fuzz-build
+	bench-migrate bench-monitor cts fuzz fuzz-build
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_BIN)
@@ -173,6 +175,17 @@ bench-ledger: all $(BUILD)/tests/cluster/ledger_bench
 bench-migrate: deps
 	$(MAKE) all
 	tests/lab/bench-migrate; rc=$$?; [ "$$FERRY_LAB_KEEP" = 1 ] || tests/lab/lab down; exit $$rc
+
+# The monitor's cost on the lab: ferry against heartbeat:Xen, interleaved.
+bench-monitor: deps
+	$(MAKE) all
+	tests/lab/bench-monitor; rc=$$?; [ "$$FERRY_LAB_KEEP" = 1 ] || tests/lab/lab down; exit $$rc
+
+# The random fault run needs a 3-host lab: one of another size goes first.
+cts: deps
+	@$(MAKE) --no-print-directory all
+	@[ "$$(tests/lab/lab nodes | wc -l)" = 3 ] || [ "$$(tests/lab/lab nodes | wc -l)" = 0 ] || tests/lab/lab down
+	tests/lab/cts; rc=$$?; [ "$$FERRY_LAB_KEEP" = 1 ] || tests/lab/lab down; exit $$rc
 
 demo: deps
 	@$(MAKE) --no-print-directory all

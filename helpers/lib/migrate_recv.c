@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "ledger_client.h"
 #include "migrate.h"
+#include "priority.h"
 #include "storage_serve.h"
 
 #define STREAM_TIMEOUT_MS (30 * 60 * 1000)
@@ -163,6 +164,8 @@ int migrate_receive(struct xen *x, struct transport *t, const void *offer, size_
 	uint16_t type;
 	size_t got;
 	int rc;
+
+	priority_background("the migration stream (target)");
 
 	libxl_domain_config_init(&s.cfg);
 	rc = recv_preflight(&s, offer, len, why, sizeof(why));

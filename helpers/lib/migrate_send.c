@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "ledger_client.h"
 #include "migrate.h"
+#include "priority.h"
 #include "nodemap.h"
 
 #define LEDGER_TIMEOUT_MS   30000
@@ -333,6 +334,7 @@ enum migrate_result migrate_send(struct xen *x, struct peer *p, const char *name
 	m->started = wall_ms();
 	m->live = o->live;
 	m->downtime_ms = -1;
+	priority_background("the migration stream (source)");
 	m->result = send_run(&s, o);
 	m->total_ms = clock_ms() - start;
 	if (m->result == MIGRATE_OK)
