@@ -40,6 +40,18 @@ test_domains_do_not_depend_on_a_clone() {
 	assertEquals "constraints on vm1" 0 "$n"
 }
 
+test_every_ocf_resource_sets_its_timeouts() {
+	# Pacemaker does not read timeouts from an agent's meta-data: an op
+	# without one gets 20 s, which a start on a loaded host outlives.
+	cib "$top/cib-examples/cluster.xml"
+	for id in $(xmllint --xpath '//primitive[@class="ocf"]/@id' "$TMP/cib.xml" | sed 's/ id="\([^"]*\)"/\1 /g'); do
+		for op in start stop monitor; do
+			n=$(xmllint --xpath "count(//primitive[@id='$id']/operations/op[@name='$op'][@timeout])" "$TMP/cib.xml")
+			assertEquals "$id has a $op timeout" 1 "$n"
+		done
+	done
+}
+
 test_crm_and_xml_agree() {
 	# The same resources and constraints in both forms.
 	ids_crm=$(sed -n 's/^\(primitive\|clone\|location\|order\|colocation\) \([^ ]*\).*/\2/p' \
