@@ -28,7 +28,10 @@
 #include "ferryd.h"
 #include "xen.h"
 
-#define SCAN_MS      2000
+/* New domains (created by xl, or restored) are found by this scan; deaths
+ * and shutdowns come at once as libxl events. Every scan lists the domains
+ * through hypercalls, which cost on a busy or emulated dom0. */
+#define SCAN_MS      5000
 #define MARKER_DIR   "/run/ferry/supervise"
 #define RELEASE_DIR  "/run/ferry/release" /* written by resource_stop */
 #define EVENTS_LOG   "/var/lib/ferry/domain-events.log"

@@ -67,13 +67,18 @@ ok() {
 	exit 0
 }
 
-# wait_until SECONDS WHAT CMD...: poll CMD every second until it succeeds.
+# wait_until SECONDS WHAT CMD...: poll CMD every WAIT_POLL_S seconds
+# (default 3) until it succeeds. Not every second: each poll is a command in
+# an emulated dom0 (crm_resource alone costs about half a second of its
+# CPU there), and a harness that polls too eagerly starves the very control
+# plane it is watching.
+WAIT_POLL_S=${WAIT_POLL_S:-3}
 wait_until() {
 	local secs=$1 what=$2 deadline=$(($(date +%s) + $1))
 	shift 2
 	until "$@" >/dev/null 2>&1; do
 		[ "$(date +%s)" -lt "$deadline" ] || fail "timed out after ${secs}s waiting for $what"
-		sleep 1
+		sleep "$WAIT_POLL_S"
 	done
 }
 
@@ -83,7 +88,7 @@ wait_quiet() {
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ "$(date +%s)" -lt "$deadline" ] || return 1
-		sleep 1
+		sleep "$WAIT_POLL_S"
 	done
 }
 
