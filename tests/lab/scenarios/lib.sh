@@ -245,6 +245,13 @@ heartbeat_check() {
 		echo "heartbeat: no new tick of $1 for 90 s (it is not running)"
 		return 1
 	fi
+	# A guest kernel that oopsed or panicked after a move is not "running",
+	# even while its last ticks look fine.
+	out=$(console "$1" | grep -m1 -E 'BUG: |Kernel panic|Oops: |general protection fault')
+	if [ -n "$out" ]; then
+		echo "heartbeat: $1's kernel: $out"
+		return 1
+	fi
 	now=$(current_boot "$1")
 	if [ "$now" != "$3" ]; then
 		echo "heartbeat: the guest rebooted (boot $3 -> ${now:-none})"
