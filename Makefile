@@ -30,7 +30,7 @@ FENCE_CFLAGS = $(shell pkg-config --cflags pacemaker-fencing)
 
 FERRY_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ihelpers/lib \
 	       $(PKG_CFLAGS) $(CFLAGS)
-FERRY_LIBS   = $(PKG_LIBS) -ldl -lpthread
+FERRY_LIBS   = $(PKG_LIBS) -ldl -lpthread -lm
 
 LIB_SRC      := $(sort $(wildcard helpers/lib/*.c))
 FERRYD_SRC   := $(sort $(wildcard helpers/ferryd/*.c))
