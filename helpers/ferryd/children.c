@@ -6,6 +6,7 @@
  * waits for its own child by pid, so nothing here uses waitpid(-1).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,12 @@ void children_stop(struct ferryd *d)
 
 int children_spawn(char *const argv[], int keep_fd, children_done_fn done, void *arg, pid_t *out)
 {
+	return children_spawn_fds(argv, &keep_fd, keep_fd >= 0 ? 1 : 0, done, arg, out);
+}
+
+int children_spawn_fds(char *const argv[], const int *keep, int nkeep, children_done_fn done,
+		       void *arg, pid_t *out)
+{
 	int slot = -1;
 	pid_t pid;
 
@@ -69,9 +76,18 @@ int children_spawn(char *const argv[], int keep_fd, children_done_fn done, void 
 		return -errno;
 	if (pid == 0) {
 		sigset_t none;
-		/* keep_fd becomes fd 3; everything else is close-on-exec. */
-		if (keep_fd >= 0 && dup2(keep_fd, 3) < 0)
+		int moved[8];
+
+		/* keep[i] becomes fd 3 + i; everything else is close-on-exec.
+		 * First out of the way (above the targets), then into place. */
+		if (nkeep > 8)
 			_exit(127);
+		for (int i = 0; i < nkeep; i++)
+			if ((moved[i] = fcntl(keep[i], F_DUPFD, 3 + nkeep)) < 0)
+				_exit(127);
+		for (int i = 0; i < nkeep; i++)
+			if (dup2(moved[i], 3 + i) < 0)
+				_exit(127);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
