@@ -11,6 +11,16 @@
  * refusal of a source, then at most one line per source per minute and
  * ADMIT_LINES_PER_MIN lines overall; what was not logged is summed up in
  * one line a minute.
+ *
+ * A flood (FLOOD_PER_SEC refusals of non-members in each of two seconds
+ * running: not the burst of half-open connections a flood leaves behind
+ * when the filter goes) moves the
+ * refusal into the kernel: a SYN filter on the listening socket
+ * (synfilter.c) drops non-members' SYNs before any handshake, letting one
+ * in FLOOD_SAMPLE through so the rate can still be measured and logged.
+ * When the measured rate stays below the threshold for FLOOD_QUIET_S
+ * seconds, the filter goes and every stranger is refused (and logged) at
+ * accept again.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,15 +32,17 @@
 #include "ferry_time.h"
 #include "ferryd.h"
 #include "nodemap.h"
+#include "synfilter.h"
 
 #define REFRESH_MS          30000
 #define ADMIT_LINES_PER_MIN 20
 #define RECENT_SOURCES      64
+#define FLOOD_PER_SEC       20
+#define FLOOD_SAMPLE        64
+#define FLOOD_QUIET_S       15
 
-struct net {
-	struct in6_addr a;
-	int bits; /* prefix length, on the IPv6 (IPv4-mapped) form */
-};
+/* prefix length on the IPv6 (IPv4-mapped) form */
+#define net synfilter_rule
 
 static struct nodemap_addr *members;
 static size_t nmembers;
@@ -47,16 +59,25 @@ static struct recent {
 } recent[RECENT_SOURCES];
 static unsigned lines_this_min, dropped_total;
 
+/* The flood: refusals of non-members this second, the filter's state. */
+static unsigned strangers_now, flood_quiet_s, flood_loud_s;
+static uint64_t flood_refused, flood_since_ms;
+static bool filtering;
+static int listen_fd = -1;
+static bool listen_v4;
+
+static int filter_attach(int fd);
+
 static bool net_contains(const struct net *n, const struct in6_addr *ip)
 {
 	int full = n->bits / 8, rest = n->bits % 8;
 
-	if (memcmp(&n->a, ip, (size_t)full))
+	if (memcmp(&n->addr, ip, (size_t)full))
 		return false;
 	if (!rest)
 		return true;
 	uint8_t mask = (uint8_t)(0xff << (8 - rest));
-	return (n->a.s6_addr[full] & mask) == (ip->s6_addr[full] & mask);
+	return (n->addr.s6_addr[full] & mask) == (ip->s6_addr[full] & mask);
 }
 
 /* "198.18.3.0/24", "fd00::/64", or an address alone (/32, /128). */
@@ -72,7 +93,7 @@ static int net_parse(const char *s, struct net *n)
 	if (slash)
 		*slash++ = '\0';
 	v4 = strchr(buf, ':') == NULL;
-	if (nodemap_ip_parse(buf, &n->a))
+	if (nodemap_ip_parse(buf, &n->addr))
 		return -EINVAL;
 	bits = v4 ? 32 : 128;
 	if (slash) {
@@ -130,7 +151,7 @@ static int net_of_local(const char *addr, struct net *out)
 			continue;
 		for (int b = 0; b < mlen * 8; b++)
 			bits += (mask[b / 8] >> (7 - b % 8)) & 1;
-		out->a = want;
+		out->addr = want;
 		out->bits = bits;
 		rc = 0;
 	}
@@ -161,6 +182,8 @@ static void members_load(void)
 		snprintf(members_sig, sizeof(members_sig), "%s", sig);
 		flog(FLOG_PEER, LOG_INFO, "migration port: %zu member addresses from corosync's "
 		     "nodelist", n);
+		if (filtering && filter_attach(listen_fd))
+			flog(FLOG_PEER, LOG_ERR, "migration port: cannot update the SYN filter");
 	}
 	nodemap_free(&m);
 }
@@ -214,11 +237,13 @@ int admit_address(const struct in6_addr *ip, uint32_t *nodeid)
 	return -EPERM;
 }
 
-void admit_refused(const struct in6_addr *ip, const char *who, const char *why)
+void admit_refused(const struct in6_addr *ip, const char *who, const char *why, bool stranger)
 {
 	uint64_t now = ferry_mono_ms();
 	struct recent *r = NULL, *oldest = &recent[0];
 
+	if (stranger)
+		strangers_now++;
 	for (int i = 0; i < RECENT_SOURCES; i++) {
 		if (!memcmp(&recent[i].ip, ip, sizeof(*ip)) && recent[i].last_ms) {
 			r = &recent[i];
@@ -250,11 +275,14 @@ void admit_refused(const struct in6_addr *ip, const char *who, const char *why)
 						    "not logged)" : "");
 }
 
-int admit_start(struct ferryd *d)
+int admit_start(struct ferryd *d, int fd, bool ipv4)
 {
 	struct net n;
 	uint32_t id;
 
+	listen_fd = fd;
+	listen_v4 = ipv4;
+	filtering = false;
 	if (d->mig_port < 0)
 		return 0;
 	for (int i = 0; i < d->nallow_peer; i++) {
@@ -269,11 +297,11 @@ int admit_start(struct ferryd *d)
 	members_load();
 	/* A dedicated migration network: its peers come from its subnet. */
 	if (!d->nallow_peer && d->mig_address &&
-	    (nodemap_ip_parse(d->mig_address, &n.a) || admit_address(&n.a, &id)) &&
+	    (nodemap_ip_parse(d->mig_address, &n.addr) || admit_address(&n.addr, &id)) &&
 	    net_of_local(d->mig_address, &n) == 0) {
 		char a[INET6_ADDRSTRLEN];
 
-		inet_ntop(AF_INET6, &n.a, a, sizeof(a));
+		inet_ntop(AF_INET6, &n.addr, a, sizeof(a));
 		flog(FLOG_PEER, LOG_NOTICE, "migration port: peers also accepted from %s/%d (the "
 		     "network of --migration-address; --allow-peer overrides)", a, n.bits);
 		if (net_add(&n))
@@ -284,6 +312,68 @@ int admit_start(struct ferryd *d)
 	qb_loop_timer_add(d->loop, QB_LOOP_LOW, 60000ull * QB_TIME_NS_IN_MSEC, d, on_summary,
 			  &summary_timer);
 	return 0;
+}
+
+/* The filter's rules: every member address, every allowed network. */
+static int filter_attach(int fd)
+{
+	struct synfilter_rule *rules;
+	size_t n = 0;
+	int rc;
+
+	if (!nmembers && !nnets)
+		return -ENOENT; /* no nodelist yet: it would drop the members too */
+	rules = calloc(nmembers + (size_t)nnets, sizeof(*rules));
+	if (!rules)
+		return -ENOMEM;
+	for (size_t i = 0; i < nmembers; i++)
+		rules[n++] = (struct synfilter_rule){ .addr = members[i].ip, .bits = 128 };
+	for (int i = 0; i < nnets; i++)
+		rules[n++] = nets[i];
+	rc = synfilter_attach(fd, rules, n, FLOOD_SAMPLE);
+	free(rules);
+	return rc;
+}
+
+void admit_tick(void)
+{
+	uint64_t now = ferry_mono_ms();
+	unsigned rate = strangers_now * (filtering ? FLOOD_SAMPLE : 1);
+	int rc;
+
+	strangers_now = 0;
+	if (!filtering) {
+		flood_loud_s = rate >= FLOOD_PER_SEC ? flood_loud_s + 1 : 0;
+		if (flood_loud_s < 2 || !listen_v4)
+			return;
+		rc = filter_attach(listen_fd);
+		if (rc) {
+			flog(FLOG_PEER, LOG_ERR, "migration port: a flood of %u connections/s from "
+			     "non-members, and the SYN filter could not be attached: %s", rate,
+			     strerror(-rc));
+			return;
+		}
+		filtering = true;
+		flood_quiet_s = 0;
+		flood_refused = rate;
+		flood_since_ms = now;
+		flog(FLOG_PEER, LOG_WARNING, "migration port: a flood of %u connections/s from "
+		     "non-members: their SYNs are now dropped in the kernel (one in %d still "
+		     "reaches ferryd, to measure)", rate, FLOOD_SAMPLE);
+		return;
+	}
+	flood_refused += rate;
+	flood_quiet_s = rate < FLOOD_PER_SEC ? flood_quiet_s + 1 : 0;
+	if (flood_quiet_s < FLOOD_QUIET_S)
+		return;
+	rc = synfilter_detach(listen_fd);
+	if (rc)
+		flog(FLOG_PEER, LOG_ERR, "migration port: cannot remove the SYN filter: %s",
+		     strerror(-rc));
+	filtering = false;
+	flog(FLOG_PEER, LOG_NOTICE, "migration port: the flood from non-members is over (about "
+	     "%llu connections refused in %llu s); SYN filter removed",
+	     (unsigned long long)flood_refused, (unsigned long long)((now - flood_since_ms) / 1000));
 }
 
 void admit_stop(struct ferryd *d)
@@ -298,4 +388,5 @@ void admit_stop(struct ferryd *d)
 	free(nets);
 	nets = NULL;
 	nnets = 0;
+	listen_fd = -1;
 }

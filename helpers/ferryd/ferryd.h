@@ -120,8 +120,9 @@ void supervise_stop(struct ferryd *d);
 int supervise_inventory(struct ferryd *d, char ***names, size_t *n);
 
 /* admit.c: who may connect to the migration port */
-/** Load the members' addresses and the allowed networks; refresh timers. @return 0 or -errno */
-int admit_start(struct ferryd *d);
+/** Load the members' addresses and the allowed networks for listening
+ * socket @p fd; refresh timers. @return 0 or -errno */
+int admit_start(struct ferryd *d, int fd, bool ipv4);
 void admit_stop(struct ferryd *d);
 /**
  * May a connection from @p ip reach a peer server at all? Cluster members
@@ -130,8 +131,11 @@ void admit_stop(struct ferryd *d);
  *         network), -EPERM
  */
 int admit_address(const struct in6_addr *ip, uint32_t *nodeid);
-/** Log a refused connection, rate-limited (see admit.c). */
-void admit_refused(const struct in6_addr *ip, const char *who, const char *why);
+/** Log a refused connection, rate-limited; @p stranger: not a member (see admit.c). */
+void admit_refused(const struct in6_addr *ip, const char *who, const char *why, bool stranger);
+/** Once a second: measure refusals of non-members, move them into the
+ * kernel (a SYN filter on the listening socket) during a flood, and back. */
+void admit_tick(void);
 
 /* listener.c: the migration port */
 /** Listen for other nodes' ferry; each connection is served by `ferryctl serve`. */

@@ -38,8 +38,8 @@
 #include "peer_proto.h"
 #include "storage_serve.h"
 
-#define LISTEN_BACKLOG     64
-#define ACCEPT_BATCH       32   /* per wake-up, so a flood cannot starve the loop */
+#define LISTEN_BACKLOG     1024 /* room for members' SYNs while a flood is refused */
+#define ACCEPT_BATCH       64   /* per wake-up, so a flood cannot starve the loop */
 #define PREAUTH_MAX        16   /* servers still authenticating */
 #define PREAUTH_PER_SOURCE 4
 #define PREAUTH_MS         10000
@@ -179,6 +179,7 @@ static void on_sweep(void *data)
 			s->killed = true;
 		}
 	}
+	admit_tick();
 	qb_loop_timer_add(d->loop, QB_LOOP_LOW, SWEEP_MS * QB_TIME_NS_IN_MSEC, d, on_sweep,
 			  &sweep_timer);
 }
@@ -210,7 +211,8 @@ static void serve_connection(struct ferryd *d, int c, const struct sockaddr_stor
 
 	peer_name(sa, sl, who, sizeof(who), &ip);
 	if (admit_address(&ip, &nodeid)) {
-		admit_refused(&ip, who, "not a cluster member's address (nor an --allow-peer network)");
+		admit_refused(&ip, who, "not a cluster member's address (nor an --allow-peer network)",
+			      true);
 		return;
 	}
 	count(&ip, NULL, &preauth, &from_src, &authed, &of_node);
@@ -218,14 +220,14 @@ static void serve_connection(struct ferryd *d, int c, const struct sockaddr_stor
 		snprintf(why, sizeof(why), "%d connections %s are still authenticating",
 			 from_src >= PREAUTH_PER_SOURCE ? from_src : preauth,
 			 from_src >= PREAUTH_PER_SOURCE ? "from it" : "in all");
-		admit_refused(&ip, who, why);
+		admit_refused(&ip, who, why, false);
 		return;
 	}
 	for (int i = 0; i < NSERVERS && !s; i++)
 		if (!servers[i].pid)
 			s = &servers[i];
 	if (!s) { /* cannot happen: the counts above bound the slots */
-		admit_refused(&ip, who, "no free server slot");
+		admit_refused(&ip, who, "no free server slot", false);
 		return;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -346,8 +348,8 @@ int listener_start(struct ferryd *d)
 		listen_fd = -1;
 		return rc;
 	}
+	rc = admit_start(d, listen_fd, res->ai_family == AF_INET);
 	freeaddrinfo(res);
-	rc = admit_start(d);
 	if (!rc)
 		rc = qb_loop_poll_add(d->loop, QB_LOOP_MED, listen_fd, POLLIN, d, on_accept);
 	if (rc) {

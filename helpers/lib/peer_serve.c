@@ -22,6 +22,13 @@ int peer_serve_reply(struct peer_server *s, uint16_t type, uint32_t id, int rc, 
 	return s->send ? s->send(s, type, buf, n) : transport_send_msg(s->t, type, buf, n);
 }
 
+int peer_serve_recv(struct peer_server *s, uint16_t *type, void *buf, size_t cap, size_t *len,
+		    int timeout_ms)
+{
+	return s->recv ? s->recv(s, type, buf, cap, len, timeout_ms) :
+			 transport_recv_msg(s->t, type, buf, cap, len, timeout_ms);
+}
+
 static int send_msg(struct peer_server *s, uint16_t type, const void *buf, size_t len)
 {
 	return s->send ? s->send(s, type, buf, len) : transport_send_msg(s->t, type, buf, len);
@@ -31,7 +38,7 @@ static int send_msg(struct peer_server *s, uint16_t type, const void *buf, size_
 static int refuse(struct peer_server *s, uint32_t id, int rc, const char *why)
 {
 	flog(FLOG_PEER, LOG_ERR, "peer %s (%s): %s; ending the conversation",
-	     s->peer_node[0] ? s->peer_node : "?", s->t ? transport_peer(s->t) : "-", why);
+	     s->peer_node[0] ? s->peer_node : "?", transport_peer(s->t), why);
 	peer_serve_reply(s, PEER_MSG_REPLY, id, rc, why);
 	return rc;
 }
@@ -136,8 +143,7 @@ int peer_serve_run(struct peer_server *s, int idle_ms)
 		uint16_t type;
 		size_t got;
 
-		rc = transport_recv_msg(s->t, &type, buf, TRANSPORT_MSG_MAX, &got,
-					s->greeted ? idle_ms : -1);
+		rc = peer_serve_recv(s, &type, buf, TRANSPORT_MSG_MAX, &got, s->greeted ? idle_ms : -1);
 		if (rc)
 			break;
 		rc = peer_serve_msg(s, type, buf, got);

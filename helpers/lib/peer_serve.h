@@ -34,9 +34,11 @@ struct peer_server {
 	char peer_node[PEER_NAME_MAX]; /**< the authenticated peer */
 	const struct peer_serve_ops *ops;
 	void *arg;
-	/** Where replies go: NULL for the transport (the fuzz harness
-	 * captures them instead). */
+	/** Where replies go and messages come from: NULL for the transport
+	 * (the fuzz harness feeds and captures them instead). */
 	int (*send)(struct peer_server *s, uint16_t type, const void *buf, size_t len);
+	int (*recv)(struct peer_server *s, uint16_t *type, void *buf, size_t cap, size_t *len,
+		    int timeout_ms);
 	bool greeted;   /**< HELLO exchanged */
 	bool offered;   /**< a migration was offered in this conversation */
 	bool runs_here; /**< ... and the domain it offered runs here now */
@@ -44,6 +46,10 @@ struct peer_server {
 	 * 0 to go on, or -EBUSY with the reason (ferryd's admission). */
 	int (*admitted)(struct peer_server *s, char *why, size_t len);
 };
+
+/** The next message from the peer (transport_recv_msg's contract). */
+int peer_serve_recv(struct peer_server *s, uint16_t *type, void *buf, size_t cap, size_t *len,
+		    int timeout_ms);
 
 /** Sends a reply-shaped message (REPLY, MIG_READY, MIG_RECEIVED,
  * MIG_RESULT) echoing request @id. */
