@@ -36,13 +36,18 @@ int identity_format(const struct identity *id, char *buf, size_t len)
 	return 0;
 }
 
-/* Copies the next space-delimited field (1..cap-1 bytes) out of buf. */
+/* Copies the next space-delimited field (1..cap-1 printable bytes) out of
+ * buf. Every byte is checked, not the C string it makes: a NUL inside a
+ * field would otherwise cut it short, and two identities would mean one. */
 static int field_take(const uint8_t **p, const uint8_t *end, char *out, size_t cap, bool last)
 {
 	size_t n = 0;
 
-	while (*p + n < end && (*p)[n] != ' ')
+	while (*p + n < end && (*p)[n] != ' ') {
+		if ((*p)[n] < '!' || (*p)[n] > '~')
+			return -EPROTO;
 		n++;
+	}
 	if (n == 0 || n >= cap)
 		return -EPROTO;
 	memcpy(out, *p, n);

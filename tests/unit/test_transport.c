@@ -711,6 +711,24 @@ static void test_identity_psk(void **state)
 			 -EPROTO);
 }
 
+/* Regression (fuzz_psk_identity): a NUL inside a name field parsed as the
+ * name before it, so "nn...?\0\0...nn" and "nn...?" were one identity. */
+static void test_identity_nul_in_name(void **state)
+{
+	static const uint8_t crash[] = "ferry2 fedcba9876543209 nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn?"
+				       "\0\0\0\0\0\0\0nn mmmmmmmmmmmmmmmmmmm";
+	static const uint8_t in_server[] = "ferry2 fedcba9876543209 alpha be\0ta";
+	static const uint8_t del[] = "ferry2 fedcba9876543209 al\x7fpha beta";
+	struct identity id;
+
+	(void)state;
+	assert_int_equal(identity_parse(crash, sizeof(crash) - 1, &id), -EPROTO);
+	assert_int_equal(identity_parse(in_server, sizeof(in_server) - 1, &id), -EPROTO);
+	assert_int_equal(identity_parse(del, sizeof(del) - 1, &id), -EPROTO);
+	assert_int_equal(identity_parse((const uint8_t *)"ferry2 fedcba9876543209 alpha beta", 34,
+					&id), 0);
+}
+
 /* ---- a relay between client and server that records (and may alter)
  * what the client sends ---- */
 
@@ -1209,6 +1227,7 @@ int main(void)
 		VARIANT(test_admit, "plain", .enc = false),
 		cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_identity_psk),
+		cmocka_unit_test(test_identity_nul_in_name),
 		VARIANT(test_replay, "tls", .enc = true),
 		VARIANT(test_replay, "plain", .enc = false),
 		VARIANT(test_refusal_before_data, "tls", .enc = true),
