@@ -6,6 +6,7 @@
  * up. */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +99,14 @@ static int ask_ferryd(struct peer_server *s, char *why, size_t len)
 		snprintf(why, len, "ferryd did not take our notification: %s", strerror(errno));
 		return -EBUSY;
 	}
-	while (got < sizeof(answer) - 1 && (n = read(notify_fd, answer + got, sizeof(answer) - 1 - got)) > 0) {
+	/* ferryd answers from its loop at once; the bound is for a ferryd
+	 * that is going away. */
+	while (got < sizeof(answer) - 1) {
+		struct pollfd p = { .fd = notify_fd, .events = POLLIN };
+
+		if (poll(&p, 1, SERVE_AUTH_MS) != 1 ||
+		    (n = read(notify_fd, answer + got, sizeof(answer) - 1 - got)) <= 0)
+			break;
 		got += (size_t)n;
 		if (memchr(answer, '\n', got))
 			break;

@@ -18,9 +18,11 @@
  * refusal into the kernel: a SYN filter on the listening socket
  * (synfilter.c) drops non-members' SYNs before any handshake, letting one
  * in FLOOD_SAMPLE through so the rate can still be measured and logged.
- * When the measured rate stays below the threshold for FLOOD_QUIET_S
- * seconds, the filter goes and every stranger is refused (and logged) at
- * accept again.
+ * When not one sampled stranger arrives for FLOOD_QUIET_S seconds (a rate
+ * below about FLOOD_SAMPLE / FLOOD_QUIET_S a second: a flood held off by
+ * the filter retransmits its SYNs ever more slowly, but not that slowly),
+ * the filter goes and every stranger is refused (and logged) at accept
+ * again.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,7 +41,7 @@
 #define RECENT_SOURCES      64
 #define FLOOD_PER_SEC       20
 #define FLOOD_SAMPLE        64
-#define FLOOD_QUIET_S       15
+#define FLOOD_QUIET_S       30
 
 /* prefix length on the IPv6 (IPv4-mapped) form */
 #define net synfilter_rule
@@ -363,7 +365,7 @@ void admit_tick(void)
 		return;
 	}
 	flood_refused += rate;
-	flood_quiet_s = rate < FLOOD_PER_SEC ? flood_quiet_s + 1 : 0;
+	flood_quiet_s = rate == 0 ? flood_quiet_s + 1 : 0;
 	if (flood_quiet_s < FLOOD_QUIET_S)
 		return;
 	rc = synfilter_detach(listen_fd);

@@ -17,6 +17,8 @@
 
 #include "ferry_time.h"
 #include "ferryd.h"
+#include "peer_proto.h"
+#include "transport.h"
 #include "wire.h"
 
 #define DEFAULT_RUN_DIR "/run/ferry"
@@ -178,8 +180,9 @@ static int parse(struct ferryd *d, int argc, char **argv)
 			usage(stdout);
 			exit(0);
 		case 'V':
-			printf("ferryd: wire protocol v%d.%d, IPC v%d\n", WIRE_VERSION_MAJOR,
-			       WIRE_VERSION_MINOR, FERRY_IPC_VERSION);
+			printf("ferryd: wire protocol v%d.%d, IPC v%d, transport v%d, peer protocol v%d\n",
+			       WIRE_VERSION_MAJOR, WIRE_VERSION_MINOR, FERRY_IPC_VERSION,
+			       TRANSPORT_VERSION, PEER_PROTO_VERSION);
 			exit(0);
 		default:
 			usage(stderr);
