@@ -6,7 +6,6 @@
  * target's copy and aborts the ledger's migration. The ledger's agreed order
  * decides between the target's COMMIT and our ABORT: exactly one wins, so
  * the domain never runs on both nodes. */
-#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,5 @@
 /* Client side of the peer protocol (see peer.h and peer_proto.h). */
 #include <arpa/inet.h>
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>

@@ -1,6 +1,5 @@
 /* Storage requests served for a peer (see storage_serve.h), and the
  * journal that lets ferryd undo them when the serving process dies. */
-#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
