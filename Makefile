@@ -33,7 +33,7 @@ FENCE_CFLAGS = $(shell pkg-config --cflags pacemaker-fencing)
 
 FERRY_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ihelpers/lib \
 	       $(PKG_CFLAGS) $(CFLAGS)
-FERRY_LIBS   = $(PKG_LIBS) -ldl -lpthread
+FERRY_LIBS   = $(PKG_LIBS) -ldl -lpthread -lm
 
 LIB_SRC      := $(sort $(wildcard helpers/lib/*.c))
 FERRYD_SRC   := $(sort $(wildcard helpers/ferryd/*.c))
@@ -68,7 +68,14 @@ DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_LAB)
 	bench-migrate bench-monitor cts fuzz fuzz-build
 .DEFAULT_GOAL := all
 
-all: $(PROGS) $(UNIT_BIN)
+# A bounded connection flood for the cluster tier and the lab's ferry-flood.
+FLOOD_BIN := $(BUILD)/tests/cluster/peer_flood
+
+all: $(PROGS) $(UNIT_BIN) $(FLOOD_BIN)
+
+$(FLOOD_BIN): tests/cluster/peer_flood.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(CFLAGS) -o $@ $<
 
 $(BUILD)/libferry.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -110,7 +117,7 @@ bench-transport: $(BUILD)/tests/unit/bench_transport
 # corpus tests/fuzz/corpus/<target>/.
 FUZZ_CC     ?= clang
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ihelpers/lib -Ihelpers/ferryd -g -O1 \
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ihelpers/lib -Ihelpers/ferryd -Itests/fuzz -g -O1 \
 	-fno-omit-frame-pointer $(FUZZ_SAN)
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)

@@ -403,7 +403,9 @@ static const char migrate_usage[] =
 	"  The ledger hands the domain over (MIGRATE_BEGIN, COMMIT or ABORT).\n"
 	"  --suspend        non-live: suspend, copy, resume there (for PV guests on a\n"
 	"                   Xen without shadow paging)\n"
-	"  --no-encryption  authenticated but not encrypted (trusted migration network)\n"
+	"  --no-encryption  not encrypted, every record still authenticated (TLS 1.2\n"
+	"                   NULL cipher; trusted migration network, target --allow-plain)\n"
+	"  --keyfile FILE   the cluster key (default /etc/ferry/authkey)\n"
 	"  --address ADDR   reach NODE at ADDR (a dedicated migration network)\n"
 	"  exit codes: 0 migrated, 3 no such domain here, 20 refused (nothing changed),\n"
 	"  21 failed before go (runs here), 22 failed after go (check both nodes)\n";

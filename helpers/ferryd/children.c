@@ -53,9 +53,9 @@ void children_stop(struct ferryd *d)
 	/* Children in flight finish on their own. */
 }
 
-/* fork+exec with @keep_fd as fd 3 and @out_fd (unless -1) as stdout. */
-static int spawn(char *const argv[], int keep_fd, int out_fd, children_done_fn done, void *arg,
-		 pid_t *out)
+/* fork+exec with keep[i] as fd 3 + i and @out_fd (unless -1) as stdout. */
+static int spawn(char *const argv[], const int *keep, int nkeep, int out_fd,
+		 children_done_fn done, void *arg, pid_t *out)
 {
 	int slot = -1;
 	pid_t pid;
@@ -72,9 +72,18 @@ static int spawn(char *const argv[], int keep_fd, int out_fd, children_done_fn d
 		return -errno;
 	if (pid == 0) {
 		sigset_t none;
-		/* keep_fd becomes fd 3; everything else is close-on-exec. */
-		if (keep_fd >= 0 && dup2(keep_fd, 3) < 0)
+		int moved[8];
+
+		/* keep[i] becomes fd 3 + i; everything else is close-on-exec.
+		 * First out of the way (above the targets), then into place. */
+		if (nkeep > 8)
 			_exit(127);
+		for (int i = 0; i < nkeep; i++)
+			if ((moved[i] = fcntl(keep[i], F_DUPFD, 3 + nkeep)) < 0)
+				_exit(127);
+		for (int i = 0; i < nkeep; i++)
+			if (dup2(moved[i], 3 + i) < 0)
+				_exit(127);
 		if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0)
 			_exit(127);
 		sigemptyset(&none);
@@ -94,7 +103,13 @@ static int spawn(char *const argv[], int keep_fd, int out_fd, children_done_fn d
 
 int children_spawn(char *const argv[], int keep_fd, children_done_fn done, void *arg, pid_t *out)
 {
-	return spawn(argv, keep_fd, -1, done, arg, out);
+	return spawn(argv, &keep_fd, keep_fd >= 0 ? 1 : 0, -1, done, arg, out);
+}
+
+int children_spawn_fds(char *const argv[], const int *keep, int nkeep, children_done_fn done,
+		       void *arg, pid_t *out)
+{
+	return spawn(argv, keep, nkeep, -1, done, arg, out);
 }
 
 int children_spawn_reader(char *const argv[], int *read_fd, children_done_fn done, void *arg,
@@ -104,7 +119,7 @@ int children_spawn_reader(char *const argv[], int *read_fd, children_done_fn don
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	rc = spawn(argv, -1, p[1], done, arg, out);
+	rc = spawn(argv, NULL, 0, p[1], done, arg, out);
 	close(p[1]);
 	if (rc < 0) {
 		close(p[0]);

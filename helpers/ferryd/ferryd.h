@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/types.h>
 
 #include <qb/qbipcs.h>
@@ -45,6 +46,9 @@ struct ferryd {
 	const char *mig_address;   /**< migration listener address (NULL: ring0) */
 	int mig_port;              /**< 0: default, -1: no listener */
 	bool allow_plain;          /**< accept peers that do not encrypt */
+	const char *keyfile;       /**< cluster key for the peer servers (NULL: default) */
+	char **allow_peer;         /**< --allow-peer networks (CIDR), besides members */
+	int nallow_peer;
 	const char *ferryctl;      /**< ferryctl to serve peers (NULL: next to us) */
 	bool destroy_conflicts;    /**< destroy a local copy the ledger gives elsewhere */
 	/* identity and the replicated ledger */
@@ -102,6 +106,9 @@ int children_spawn(char *const argv[], int keep_fd, children_done_fn done, void 
  */
 int children_spawn_reader(char *const argv[], int *read_fd, children_done_fn done, void *arg,
 			  pid_t *out);
+/** As children_spawn, with @p keep[i] as fd 3 + i of the child (at most 8). */
+int children_spawn_fds(char *const argv[], const int *keep, int nkeep, children_done_fn done,
+		       void *arg, pid_t *out);
 /** Path of the ferryctl to run: @p opt, the one next to ferryd, or "ferryctl". */
 int children_ferryctl(const char *opt, char *buf, size_t len);
 
@@ -141,6 +148,24 @@ int drbdwatch_get(const char *name, struct drbd_resource *out);
 /* monitor.c: the XenDomain monitor's question, answered from memory */
 /** Answer a FERRY_IPC_MONITOR request at once. */
 void monitor_answer(struct ferryd *d, qb_ipcs_connection_t *c, const struct ferry_ipc_req *req);
+
+/* admit.c: who may connect to the migration port */
+/** Load the members' addresses and the allowed networks for listening
+ * socket @p fd; refresh timers. @return 0 or -errno */
+int admit_start(struct ferryd *d, int fd, bool ipv4);
+void admit_stop(struct ferryd *d);
+/**
+ * May a connection from @p ip reach a peer server at all? Cluster members
+ * (every ring address of corosync's nodelist) and --allow-peer networks.
+ * @return 0 (*nodeid: the member the address belongs to, 0 for an allowed
+ *         network), -EPERM
+ */
+int admit_address(const struct in6_addr *ip, uint32_t *nodeid);
+/** Log a refused connection, rate-limited; @p stranger: not a member (see admit.c). */
+void admit_refused(const struct in6_addr *ip, const char *who, const char *why, bool stranger);
+/** Once a second: measure refusals of non-members, move them into the
+ * kernel (a SYN filter on the listening socket) during a flood, and back. */
+void admit_tick(void);
 
 /* listener.c: the migration port */
 /** Listen for other nodes' ferry; each connection is served by `ferryctl serve`. */

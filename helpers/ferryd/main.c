@@ -17,6 +17,8 @@
 
 #include "ferry_time.h"
 #include "ferryd.h"
+#include "peer_proto.h"
+#include "transport.h"
 #include "wire.h"
 
 #define DEFAULT_RUN_DIR "/run/ferry"
@@ -78,6 +80,14 @@ static void usage(FILE *f)
 		"      --no-migration       no migration listener\n"
 		"      --allow-plain        accept peers that authenticate but do not encrypt\n"
 		"                           (a trusted, dedicated migration network only)\n"
+		"      --allow-peer NET     also serve peers connecting from NET (ADDRESS or\n"
+		"                           ADDRESS/BITS; repeatable), e.g. a dedicated migration\n"
+		"                           network. Default: cluster members only (every ring\n"
+		"                           address of corosync's nodelist), plus the subnet of\n"
+		"                           --migration-address when that is not a ring address\n"
+		"      --keyfile FILE       cluster key the peer servers authenticate with\n"
+		"                           (default /etc/ferry/authkey; FILE.next and FILE.prev\n"
+		"                           are accepted too during a key rollover)\n"
 		"      --ferryctl PATH      ferryctl that serves peers and handles guest\n"
 		"                           reboots (default: the one next to this ferryd)\n"
 		"      --destroy-conflicts  destroy a ferry-managed domain running here that\n"
@@ -94,7 +104,7 @@ static void usage(FILE *f)
 static int parse(struct ferryd *d, int argc, char **argv)
 {
 	enum { OPT_INVENTORY = 256, OPT_RUN_DIR, OPT_MIG_ADDR, OPT_MIG_PORT, OPT_NO_MIG,
-	       OPT_ALLOW_PLAIN, OPT_FERRYCTL, OPT_DESTROY_CONFLICTS };
+	       OPT_ALLOW_PLAIN, OPT_FERRYCTL, OPT_DESTROY_CONFLICTS, OPT_ALLOW_PEER, OPT_KEYFILE };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
@@ -105,6 +115,8 @@ static int parse(struct ferryd *d, int argc, char **argv)
 		{ "migration-port", required_argument, NULL, OPT_MIG_PORT },
 		{ "no-migration", no_argument, NULL, OPT_NO_MIG },
 		{ "allow-plain", no_argument, NULL, OPT_ALLOW_PLAIN },
+		{ "allow-peer", required_argument, NULL, OPT_ALLOW_PEER },
+		{ "keyfile", required_argument, NULL, OPT_KEYFILE },
 		{ "ferryctl", required_argument, NULL, OPT_FERRYCTL },
 		{ "destroy-conflicts", no_argument, NULL, OPT_DESTROY_CONFLICTS },
 		{ "help", no_argument, NULL, 'h' },
@@ -147,6 +159,18 @@ static int parse(struct ferryd *d, int argc, char **argv)
 		case OPT_ALLOW_PLAIN:
 			d->allow_plain = true;
 			break;
+		case OPT_ALLOW_PEER: {
+			char **v = realloc(d->allow_peer, (size_t)(d->nallow_peer + 1) * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			d->allow_peer = v;
+			d->allow_peer[d->nallow_peer++] = optarg;
+			break;
+		}
+		case OPT_KEYFILE:
+			d->keyfile = optarg;
+			break;
 		case OPT_FERRYCTL:
 			d->ferryctl = optarg;
 			break;
@@ -157,8 +181,9 @@ static int parse(struct ferryd *d, int argc, char **argv)
 			usage(stdout);
 			exit(0);
 		case 'V':
-			printf("ferryd: wire protocol v%d.%d, IPC v%d\n", WIRE_VERSION_MAJOR,
-			       WIRE_VERSION_MINOR, FERRY_IPC_VERSION);
+			printf("ferryd: wire protocol v%d.%d, IPC v%d, transport v%d, peer protocol v%d\n",
+			       WIRE_VERSION_MAJOR, WIRE_VERSION_MINOR, FERRY_IPC_VERSION,
+			       TRANSPORT_VERSION, PEER_PROTO_VERSION);
 			exit(0);
 		default:
 			usage(stderr);

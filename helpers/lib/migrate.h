@@ -59,14 +59,16 @@ const char *migrate_result_name(enum migrate_result r);
 enum migrate_result migrate_send(struct xen *x, struct peer *p, const char *name,
 				 const struct migrate_opts *o, struct migrate_metrics *m);
 
+struct peer_server;
+
 /**
- * Target side of one migration, after an OFFER arrived on @t (its payload
- * in @offer, @len bytes). Runs the conversation to its end; on any failure
- * before "go" nothing is left here. @self is this node's name.
- * Returns 0 when the domain runs here.
+ * Target side of one migration, after @offer arrived in the conversation
+ * @srv serves. Runs the migration to its end (READY, the storage requests,
+ * the stream, RECEIVED, then GO and RESULT or ABORT and its REPLY, each
+ * echoing its request's id); on any failure before "go" nothing is left
+ * here. Returns 0 when the domain runs here.
  */
-int migrate_receive(struct xen *x, struct transport *t, const void *offer, size_t len,
-		    const char *self, const char *peer_node);
+int migrate_receive(struct xen *x, struct peer_server *srv, const struct peer_offer *offer);
 
 /**
  * Preflight on either side: can this hypervisor migrate a domain of @type

@@ -6,7 +6,6 @@
  * target's copy and aborts the ledger's migration. The ledger's agreed order
  * decides between the target's COMMIT and our ABORT: exactly one wins, so
  * the domain never runs on both nodes. */
-#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "clock.h"
 #include "ledger_client.h"
 #include "migrate.h"
+#include "migrate_conv.h"
 #include "priority.h"
 #include "nodemap.h"
 
@@ -73,11 +73,11 @@ static int ledger_ok(int rc, const struct ferry_ipc_reply *r, const char *what, 
 struct send_state {
 	struct xen *x;
 	struct peer *p;
+	struct migrate_source c; /* the conversation with the target */
 	struct migrate_metrics *m;
 	uint32_t domid;
 	uint64_t epoch;
 	bool begun;      /* ledger MIGRATE_BEGIN granted */
-	bool streamed;   /* the target may hold a copy */
 	bool renamed;    /* our copy is NAME--migratedaway */
 	int64_t suspended_at;
 };
@@ -89,9 +89,12 @@ static void send_rollback(struct send_state *s)
 	struct ferry_ipc_reply r;
 	struct xen_status st;
 	struct xen_ao ao;
+	char tmp[PEER_WHY_MAX];
 
-	if (s->streamed)
-		transport_send_msg(s->p->t, PEER_MSG_MIG_ABORT, NULL, 0);
+	/* The target hears ABORT only if it still holds a copy waiting for
+	 * go; either way the conversation stays in step for the storage
+	 * requests that follow, or is closed. */
+	migrate_source_abort(&s->c, s->p->timeout_ms * 4, tmp, sizeof(tmp));
 	if (s->renamed) {
 		char away[PEER_NAME_MAX + sizeof(XEN_MIGRATED_SUFFIX)];
 		snprintf(away, sizeof(away), "%s%s", s->m->domain, XEN_MIGRATED_SUFFIX);
@@ -171,9 +174,7 @@ static int send_stream(struct send_state *s, bool live)
 
 static int send_offer(struct send_state *s, bool live)
 {
-	struct peer_offer *off;
 	char *json = NULL;
-	size_t jl, total;
 	int rc;
 
 	rc = xen_config_to_json(s->x, s->domid, &json);
@@ -182,23 +183,8 @@ static int send_offer(struct send_state *s, bool live)
 			 s->m->domain);
 		return rc;
 	}
-	jl = strlen(json) + 1;
-	total = sizeof(*off) + jl;
-	off = calloc(1, total);
-	if (!off) {
-		free(json);
-		return -ENOMEM;
-	}
-	off->flags = htobe32(live ? PEER_MIG_LIVE : 0);
-	snprintf(off->name, sizeof(off->name), "%s", s->m->domain);
-	off->json_len = htobe32((uint32_t)jl);
-	memcpy(off + 1, json, jl);
+	rc = migrate_source_offer(&s->c, s->m->domain, live, json, s->m->why, sizeof(s->m->why));
 	free(json);
-	rc = transport_send_msg(s->p->t, PEER_MSG_MIG_OFFER, off, total);
-	free(off);
-	if (rc == 0)
-		rc = peer_recv_reply(s->p, PEER_MSG_MIG_READY, s->p->timeout_ms * 4, s->m->why,
-				     sizeof(s->m->why));
 	return rc;
 }
 
@@ -229,7 +215,6 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 {
 	struct migrate_metrics *m = s->m;
 	struct ferry_ipc_reply r;
-	struct peer_go go;
 	struct xen_status st;
 	char away[sizeof(m->domain) + sizeof(XEN_MIGRATED_SUFFIX)];
 	uint32_t target;
@@ -274,9 +259,7 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	s->epoch = r.entry.epoch;
 
 	/* 4. The stream. */
-	go.epoch = htobe64(s->epoch);
-	rc = transport_send_msg(s->p->t, PEER_MSG_MIG_STREAM, &go, sizeof(go));
-	s->streamed = true;
+	rc = migrate_source_stream(&s->c, s->epoch, m->why, sizeof(m->why));
 	if (rc == 0)
 		rc = send_stream(s, o->live);
 	if (rc) {
@@ -287,8 +270,7 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	flog(FLOG_MIGRATE, LOG_INFO, "migration of %s: stream sent (%llu MiB), +%lld ms after the "
 				     "suspend; waiting for the target",
 	     m->domain, (unsigned long long)(m->bytes >> 20), (long long)(clock_ms() - s->suspended_at));
-	rc = peer_recv_reply(s->p, PEER_MSG_MIG_RECEIVED, RECEIVED_TIMEOUT_MS, m->why,
-			     sizeof(m->why));
+	rc = migrate_source_received(&s->c, RECEIVED_TIMEOUT_MS, m->why, sizeof(m->why));
 	if (rc)
 		return send_fail(s, MIGRATE_ROLLED_BACK);
 
@@ -302,10 +284,7 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	else
 		flog(FLOG_MIGRATE, LOG_WARNING, "migration of %s: could not rename our copy to %s",
 		     m->domain, away);
-	rc = transport_send_msg(s->p->t, PEER_MSG_MIG_GO, &go, sizeof(go));
-	if (rc == 0)
-		rc = peer_recv_reply(s->p, PEER_MSG_MIG_RESULT, RESULT_TIMEOUT_MS, m->why,
-				     sizeof(m->why));
+	rc = migrate_source_go(&s->c, s->epoch, RESULT_TIMEOUT_MS, m->why, sizeof(m->why));
 	if (rc && send_settle(s) == 0)
 		return send_fail(s, MIGRATE_ROLLED_BACK);
 	if (rc) {
@@ -324,7 +303,7 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 enum migrate_result migrate_send(struct xen *x, struct peer *p, const char *name,
 				 const struct migrate_opts *o, struct migrate_metrics *m)
 {
-	struct send_state s = {.x = x, .p = p, .m = m};
+	struct send_state s = {.x = x, .p = p, .c = {.p = p}, .m = m};
 	int64_t start = clock_ms();
 
 	memset(m, 0, sizeof(*m));

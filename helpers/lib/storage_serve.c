@@ -1,6 +1,5 @@
 /* Storage requests served for a peer (see storage_serve.h), and the
  * journal that lets ferryd undo them when the serving process dies. */
-#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,21 +99,18 @@ static int serve_op(enum peer_op op, const char *res, char *why, size_t len)
 	return -EOPNOTSUPP;
 }
 
-int storage_serve_request(struct transport *t, const struct peer_request *req)
+int storage_serve_request(enum peer_op op, const char *res, char *why, size_t len)
 {
-	char res[PEER_NAME_MAX], why[PEER_WHY_MAX] = "";
-	enum peer_op op = be32toh(req->op);
 	int rc;
 
-	snprintf(res, sizeof(res), "%.*s", (int)sizeof(req->res) - 1, req->res);
 	if (!res[0] || strchr(res, '/')) {
 		rc = -EINVAL;
-		snprintf(why, sizeof(why), "bad resource name");
+		snprintf(why, len, "bad resource name");
 	} else {
-		rc = serve_op(op, res, why, sizeof(why));
+		rc = serve_op(op, res, why, len);
 	}
 	flog(FLOG_PEER, rc ? LOG_WARNING : LOG_INFO, "peer request %s %s: %s%s%s", op_name(op), res,
-	       rc ? "refused" : "done", why[0] ? ": " : "", why);
+	     rc ? "refused" : "done", why[0] ? ": " : "", why);
 	if (rc == 0 && nundo < UNDO_MAX &&
 	    (op == PEER_OP_WINDOW_OPEN || op == PEER_OP_PROMOTE || op == PEER_OP_VG_ACTIVATE)) {
 		undo[nundo].op = op;
@@ -124,7 +120,7 @@ int storage_serve_request(struct transport *t, const struct peer_request *req)
 		snprintf(what, sizeof(what), "op%u", op);
 		serve_journal_note(what, res);
 	}
-	return peer_send_reply(t, PEER_MSG_REPLY, rc, why[0] ? why : rc ? strerror(-rc) : "");
+	return rc;
 }
 
 void storage_serve_undo(bool domain_runs_here)

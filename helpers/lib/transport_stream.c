@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The libxl stream. Plain mode hands libxl the socket. TLS mode hands it
- * one end of a socketpair and runs a pump thread that carries the other
- * end as STREAM_DATA frames inside TLS, then a STREAM_END frame, so that
- * control messages can follow on the same session.
+/* The libxl stream. libxl gets one end of a socketpair; a pump thread
+ * carries the other end as STREAM_DATA frames inside TLS records
+ * (encrypted, or integrity-only in plain mode), then a STREAM_END frame, so
+ * that control messages can follow on the same session and no byte reaches
+ * libxl that the peer did not send.
  *
  * The pump never waits without a way out: network steps are bounded by
  * timeout_ms; waits on libxl end when stream_end() says libxl is done
@@ -108,12 +109,14 @@ static void *pump_recv(void *arg)
 				    io_deadline(t->timeout_ms));
 		if (rc)
 			break;
-		if (type == FRAME_STREAM_END && len == 0)
+		rc = frame_check_stream(type, len);
+		if (rc == 1) {
+			rc = 0;
 			break;
-		if (type != FRAME_STREAM_DATA || len == 0 || len > STREAM_CHUNK) {
+		}
+		if (rc) {
 			tlog(LOG_ERR, "transport %s: bad frame in stream (type %#x, %u bytes)",
 			     t->peer, type, len);
-			rc = -EPROTO;
 			break;
 		}
 		rc = frame_recv_body(t, t->chunk, len, t->stop_fd);
@@ -188,42 +191,6 @@ void stream_stop(struct transport *t)
 	t->chunk = NULL;
 }
 
-/* Application bytes through the socket in the stream's direction. */
-static uint64_t tcp_count(const struct transport *t)
-{
-	uint64_t tx = 0, rx = 0;
-
-	io_tcp_bytes(t->fd, &tx, &rx);
-	return t->server ? rx : tx;
-}
-
-/* Plain mode: libxl's blocking reads and writes on the socket give up
- * after timeout_ms of silence (EAGAIN), the same bound the pump keeps in
- * TLS mode; 0 lifts it. Our own I/O polls and is not affected. */
-static void plain_timeouts(struct transport *t, int ms)
-{
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-
-	setsockopt(t->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(t->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-}
-
-/* Plain mode: libxl did the I/O, so only the socket can tell whether the
- * peer went away during the stream (a live peer keeps it open and waits
- * for the next control message). */
-static int plain_health(struct transport *t)
-{
-	struct pollfd p = { .fd = t->fd, .events = POLLRDHUP };
-
-	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP | POLLRDHUP))) {
-		tlog(LOG_ERR, "transport %s: peer closed the connection during the stream",
-		     t->peer);
-		t->broken = -ECONNRESET;
-		return -ECONNRESET;
-	}
-	return 0;
-}
-
 int transport_stream_begin(struct transport *t, int *fd)
 {
 	int rc;
@@ -232,13 +199,6 @@ int transport_stream_begin(struct transport *t, int *fd)
 		return -EINVAL;
 	if (t->broken)
 		return t->broken;
-	if (!t->tls_up) {
-		t->tcp_base = tcp_count(t);
-		plain_timeouts(t, t->timeout_ms);
-		t->stream = STREAM_ACTIVE;
-		*fd = t->fd;
-		return 0;
-	}
 	rc = pump_start(t);
 	if (rc) {
 		tlog(LOG_ERR, "transport %s: cannot start the stream pump: %s", t->peer,
@@ -258,11 +218,6 @@ int transport_stream_end(struct transport *t)
 	if (!t || t->stream != STREAM_ACTIVE)
 		return -EINVAL;
 	t->stream = STREAM_DONE;
-	if (!t->tls_up) {
-		t->stream_bytes = tcp_count(t) - t->tcp_base;
-		plain_timeouts(t, 0);
-		return plain_health(t);
-	}
 	/* Source: EOF tells the pump libxl is done. Target: libxl has
 	 * returned, so anything the pump still wants to give it is an error
 	 * rather than a wait. */
