@@ -19,8 +19,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <libxlutil.h>
-
 #include "drbd.h"
 #include "ferry_time.h"
 #include "ferryd.h"
@@ -53,44 +51,6 @@ static bool same_file(const struct cached_name *c, const char *path, const struc
 	       c->mtime.tv_nsec == st->st_mtim.tv_nsec;
 }
 
-/* The "name" of an xl config file, through libxlutil's own parser. */
-static int parse_name(const char *path, char *name, size_t len, char *why, size_t wlen)
-{
-	char *report = NULL;
-	size_t rlen = 0;
-	FILE *rf = open_memstream(&report, &rlen);
-	XLU_Config *cfg = xlu_cfg_init(rf ? rf : stderr, path);
-	const char *v = NULL;
-	int rc = -EINVAL;
-
-	if (!cfg) {
-		snprintf(why, wlen, "cannot parse %s: out of memory", path);
-		rc = -ENOMEM;
-	} else if (xlu_cfg_readfile(cfg, path)) {
-		if (rf)
-			fflush(rf);
-		snprintf(why, wlen, "%s is not a valid xl config%s%.160s", path,
-			 report && report[0] ? ": " : "", report ? report : "");
-	} else if (xlu_cfg_get_string(cfg, "name", &v, 0) || !v || !v[0]) {
-		snprintf(why, wlen, "%s has no domain name", path);
-	} else if (strlen(v) >= len || !ledger_name_valid(v)) {
-		snprintf(why, wlen, "%s: '%.64s' is not a valid domain name", path, v);
-	} else {
-		snprintf(name, len, "%s", v);
-		rc = 0;
-	}
-	if (cfg)
-		xlu_cfg_destroy(cfg);
-	if (rf)
-		fclose(rf);
-	free(report);
-	/* libxlutil's report ends in a newline: keep the reason one line */
-	for (char *p = why; *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	return rc;
-}
-
 static int config_name(const char *path, char *name, size_t len, char *why, size_t wlen)
 {
 	struct cached_name *slot = &names[0];
@@ -110,7 +70,7 @@ static int config_name(const char *path, char *name, size_t len, char *why, size
 		if (names[i].used < slot->used)
 			slot = &names[i];
 	}
-	rc = parse_name(path, name, len, why, wlen);
+	rc = xen_config_name(path, name, len, why, wlen);
 	if (rc < 0)
 		return rc;
 	snprintf(slot->path, sizeof(slot->path), "%s", path);

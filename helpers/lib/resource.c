@@ -182,7 +182,16 @@ int resource_validate(struct resource *r, bool deep, struct resource_result *res
 							     "moves a domain between two",
 				    r->drbd[i], dc.nhosts);
 	}
-	if (deep || !r->name[0]) {
+	if (!deep && !r->name[0]) {
+		/* The name only: libxlutil's parser, no `xl -N create` (the
+		 * dry run costs seconds on a busy dom0, on every action). */
+		char why[256];
+
+		if (xen_config_name(r->config, r->name, sizeof(r->name), why, sizeof(why)))
+			return fail(res, OCF_ERR_CONFIGURED, "%s", why);
+		return ok(res);
+	}
+	if (deep) {
 		struct xen *x;
 		libxl_domain_config cfg;
 		int rc;

@@ -121,6 +121,14 @@ int xen_disk_users(struct xen *x, const char *dev, char *buf, size_t len);
 int xen_config_load(struct xen *x, const char *path, libxl_domain_config *cfg);
 
 /**
+ * The domain name of xl config file @p path, read with libxlutil's own
+ * parser: no `xl` process, no libxl context (what a monitor or a
+ * migrate_from needs, where xen_config_load's dry run would be too slow).
+ * @return 0, -EINVAL with the reason in @p why, -ENOMEM
+ */
+int xen_config_name(const char *path, char *name, size_t len, char *why, size_t wlen);
+
+/**
  * Gives @cfg's phy: disks (block devices) ferry's own hotplug script,
  * ferry-block, instead of Xen's generic one: one small exec per disk
  * (helpers/hotplug/block.c). An administrator's own script is kept.

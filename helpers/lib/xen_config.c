@@ -3,12 +3,16 @@
  * and applies xl.conf's defaults exactly as xl create would. This is the only
  * xl subprocess ferry runs. */
 #include <errno.h>
+#include <libxlutil.h>
+#include <stdlib.h>
+#include <stdio.h>
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "flog.h"
 
+#include "ledger.h"
 #include "proc.h"
 #include "xen.h"
 
@@ -83,4 +87,41 @@ void xen_disks_fast_hotplug(libxl_domain_config *cfg)
 		free(d->script);
 		d->script = strdup(script);
 	}
+}
+
+int xen_config_name(const char *path, char *name, size_t len, char *why, size_t wlen)
+{
+	char *report = NULL;
+	size_t rlen = 0;
+	FILE *rf = open_memstream(&report, &rlen);
+	XLU_Config *cfg = xlu_cfg_init(rf ? rf : stderr, path);
+	const char *v = NULL;
+	int rc = -EINVAL;
+
+	if (!cfg) {
+		snprintf(why, wlen, "cannot parse %s: out of memory", path);
+		rc = -ENOMEM;
+	} else if (xlu_cfg_readfile(cfg, path)) {
+		if (rf)
+			fflush(rf);
+		snprintf(why, wlen, "%s is not a valid xl config%s%.160s", path,
+			 report && report[0] ? ": " : "", report ? report : "");
+	} else if (xlu_cfg_get_string(cfg, "name", &v, 0) || !v || !v[0]) {
+		snprintf(why, wlen, "%s has no domain name", path);
+	} else if (strlen(v) >= len || !ledger_name_valid(v)) {
+		snprintf(why, wlen, "%s: '%.64s' is not a valid domain name", path, v);
+	} else {
+		snprintf(name, len, "%s", v);
+		rc = 0;
+	}
+	if (cfg)
+		xlu_cfg_destroy(cfg);
+	if (rf)
+		fclose(rf);
+	free(report);
+	/* libxlutil's report ends in a newline: keep the reason one line */
+	for (char *p = why; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return rc;
 }
