@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The token bucket of the stream's speed cap (see ratelimit.h). */
+/* The token bucket of the stream's speed cap (see ratelimit.h). Tokens are
+ * kept in millionths of a byte (bytes x microseconds / second), so that
+ * refilling dt microseconds at any rate is exact and small writes lose
+ * nothing to rounding. */
 #include "ratelimit.h"
 
 #define CHUNK_MIN (16 * 1024)
+#define SCALE     1000000 /* microseconds per second */
 
 void ratelimit_init(struct ratelimit *r, uint64_t rate, int64_t now_us)
 {
@@ -26,6 +30,7 @@ uint64_t ratelimit_chunk(const struct ratelimit *r, uint64_t max)
 
 int64_t ratelimit_take(struct ratelimit *r, uint64_t n, int64_t now_us)
 {
+	__int128 full = (__int128)r->burst * SCALE, t = r->tokens;
 	int64_t dt = now_us - r->last_us;
 
 	if (!r->rate)
@@ -33,16 +38,15 @@ int64_t ratelimit_take(struct ratelimit *r, uint64_t n, int64_t now_us)
 	/* Refill for the time since the last call (a clock that went back
 	 * refills nothing), never above one burst. */
 	if (dt > 0) {
-		unsigned __int128 add = (unsigned __int128)dt * r->rate / 1000000;
-		int64_t room = (int64_t)r->burst - r->tokens; /* tokens <= burst */
-
-		r->tokens = add >= (unsigned __int128)room ? (int64_t)r->burst
-							    : r->tokens + (int64_t)add;
+		t += (__int128)dt * r->rate;
+		if (t > full)
+			t = full;
 		r->last_us = now_us;
 	}
-	r->tokens -= (int64_t)n;
-	if (r->tokens >= 0)
+	t -= (__int128)n * SCALE;
+	r->tokens = (int64_t)t;
+	if (t >= 0)
 		return 0;
-	/* The debt, in the time the rate needs to pay it off. */
-	return (int64_t)(((unsigned __int128)(-r->tokens) * 1000000 + r->rate - 1) / r->rate);
+	/* The debt, in the microseconds the rate needs to pay it off. */
+	return (int64_t)((-t + (__int128)r->rate - 1) / (__int128)r->rate);
 }

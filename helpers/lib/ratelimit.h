@@ -10,7 +10,7 @@
 struct ratelimit {
 	uint64_t rate;   /**< bytes per second; 0: no cap */
 	uint64_t burst;  /**< most bytes sent back to back (the bucket's size) */
-	int64_t tokens;  /**< bytes that may go now; negative: a debt to wait off */
+	int64_t tokens;  /**< millionths of bytes that may go now; negative: a debt */
 	int64_t last_us; /**< when tokens were last refilled */
 };
 

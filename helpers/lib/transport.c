@@ -227,6 +227,7 @@ int transport_stats(const struct transport *t, struct transport_stats *s)
 	s->ktls = t->ktls_tx && t->ktls_rx;
 	s->ktls_tx = t->ktls_tx;
 	s->ktls_rx = t->ktls_rx;
+	s->stream_rate = t->rate.rate;
 	s->cipher = t->tls_up ? gnutls_cipher_get_name(gnutls_cipher_get(t->sess)) : "none";
 	s->mac = t->tls_up ? gnutls_mac_get_name(gnutls_mac_get(t->sess)) : "none";
 	snprintf(s->key_id, sizeof(s->key_id), "%s", t->key_id);

@@ -127,6 +127,7 @@ struct transport_stats {
 	bool encrypted;        /**< TLS 1.3 with an AEAD; false: integrity only */
 	bool ktls;             /**< the kernel does the record layer (both ways) */
 	bool ktls_tx, ktls_rx; /**< ... for sending, for receiving */
+	uint64_t stream_rate;  /**< the cap on the stream sent, bytes/s (0: none) */
 	const char *cipher;    /**< AEAD name, "NULL" in plain mode */
 	const char *mac;       /**< "AEAD", or "SHA256" in plain mode */
 	char key_id[AUTHKEY_ID_LEN + 1]; /**< the cluster key in use */
