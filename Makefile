@@ -7,8 +7,10 @@
 #   make demo       deps + build + the lab demo
 #   make bench-ledger  ledger latency, throughput, 10k state transfer, RSS
 #   make install DESTDIR=... PREFIX=...
-#   make bench-transport   migration transport throughput per mode (prints only)
-#   make bench-migrate     lab migrations: xl vs ferry with and without TLS
+#   make bench-transport [BENCH_MIB=N]  migration transport throughput per mode,
+#                          kTLS or GnuTLS records (loopback; prints only)
+#   make bench-migrate [BENCH_RUNS=N]   lab migrations: xl vs ferry with and
+#                          without TLS: downtime, total, MiB/s, phases, ratios
 #   make fuzz [FUZZ_S=N]   every libFuzzer harness of tests/fuzz for N s each
 #   make bench-monitor     lab: XenDomain's monitor against heartbeat:Xen's
 #   make cts [STEPS=N] [SEED=S]  lab: a seeded random fault run on 3 hosts

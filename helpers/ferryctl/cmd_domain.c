@@ -424,10 +424,11 @@ static void metrics_print(const struct migrate_metrics *m, bool json)
 		json_string(stdout, m->target);
 		printf(", \"result\": \"%s\", \"live\": %s, \"total_ms\": %lld, "
 		       "\"downtime_ms\": %lld, \"bytes\": %llu, \"mib_per_s\": %.1f, "
-		       "\"encrypted\": %s, \"cipher\": ",
+		       "\"encrypted\": %s, \"ktls\": %s, \"speed_mib_s\": %u, \"cipher\": ",
 		       migrate_result_name(m->result), m->live ? "true" : "false",
 		       (long long)m->total_ms, (long long)m->downtime_ms, (unsigned long long)m->bytes,
-		       m->mib_per_s, m->encrypted ? "true" : "false");
+		       m->mib_per_s, m->encrypted ? "true" : "false", m->ktls ? "true" : "false",
+		       m->speed_mib_s);
 		json_string(stdout, m->cipher);
 		printf(", \"why\": ");
 		json_string(stdout, m->why);
@@ -436,10 +437,10 @@ static void metrics_print(const struct migrate_metrics *m, bool json)
 	}
 	if (m->result == MIGRATE_OK)
 		printf("%s: migrated to %s (%s): total %lld ms, downtime %lld ms, %.1f MiB at "
-		       "%.1f MiB/s, %s\n",
+		       "%.1f MiB/s, %s%s\n",
 		       m->domain, m->target, m->live ? "live" : "non-live", (long long)m->total_ms,
 		       (long long)m->downtime_ms, (double)m->bytes / 1048576.0, m->mib_per_s,
-		       m->encrypted ? m->cipher : "not encrypted");
+		       m->encrypted ? m->cipher : "not encrypted", m->ktls ? " (kTLS)" : "");
 }
 
 static int domain_migrate(int argc, char **argv)
