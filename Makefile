@@ -7,8 +7,10 @@
 #   make demo       deps + build + the lab demo
 #   make bench-ledger  ledger latency, throughput, 10k state transfer, RSS
 #   make install DESTDIR=... PREFIX=...
-#   make bench-transport   migration transport throughput per mode (prints only)
-#   make bench-migrate     lab migrations: xl vs ferry with and without TLS
+#   make bench-transport [BENCH_MIB=N]  migration transport throughput per mode,
+#                          kTLS or GnuTLS records (loopback; prints only)
+#   make bench-migrate [BENCH_RUNS=N]   lab migrations: xl vs ferry with and
+#                          without TLS: downtime, total, MiB/s, phases, ratios
 #   make fuzz [FUZZ_S=N]   every libFuzzer harness of tests/fuzz for N s each
 #   make bench-monitor     lab: XenDomain's monitor against heartbeat:Xen's
 #   make cts [STEPS=N] [SEED=S]  lab: a seeded random fault run on 3 hosts
@@ -22,7 +24,7 @@ BUILD     ?= build
 
 CC        ?= gcc
 CFLAGS    ?= -O2 -g
-PKGS      := xenlight xlutil libqb libcpg libquorum libcmap libcorosync_common gnutls libxml-2.0
+PKGS      := xenlight xlutil libqb libcpg libquorum libcmap libcorosync_common gnutls libxml-2.0 yajl
 # Recursive on purpose: pkg-config runs only when something is compiled, so
 # `make deps` works on a machine that has none of these yet.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -55,7 +57,7 @@ PROGS := $(BUILD)/ferryd $(BUILD)/ferryctl $(BUILD)/ferryctl-full $(BUILD)/ferry
 # machine's userspace, so everything dom0 runs is installed here too).
 DEB_BUILD := gcc make pkg-config libxen-dev libqb-dev libcpg-dev libquorum-dev \
 	libcmap-dev libcorosync-common-dev pacemaker-dev libgnutls28-dev \
-	libxml2-dev libcmocka-dev clang libclang-rt-14-dev
+	libxml2-dev libyajl-dev libcmocka-dev clang libclang-rt-14-dev
 DEB_TEST  := shunit2 shellcheck libxml2-utils resource-agents corosync \
 	pacemaker pacemaker-cli-utils crmsh fence-agents iproute2 procps psmisc \
 	util-linux

@@ -9,7 +9,9 @@
 
 #include "ferryctl.h"
 #include "ledger_lookup.h"
+#include "clock.h"
 #include "migrate.h"
+#include "migrate_slots.h"
 #include "nodemap.h"
 #include "peer.h"
 #include "xen.h"
@@ -397,7 +399,7 @@ static int domain_supervise(int argc, char **argv)
 
 static const char migrate_usage[] =
 	"migrate DOMAIN NODE [--suspend] [--no-encryption] [--address ADDR] [--port N]\n"
-	"          [--keyfile FILE] [--json]\n"
+	"          [--keyfile FILE] [--speed MIB_S] [--slot-wait S] [--json]\n"
 	"  Live-migrates DOMAIN to NODE's ferryd (default: its corosync ring0 address,\n"
 	"  port 7780), authenticated with the cluster key and encrypted with TLS 1.3.\n"
 	"  The ledger hands the domain over (MIGRATE_BEGIN, COMMIT or ABORT).\n"
@@ -407,6 +409,9 @@ static const char migrate_usage[] =
 	"                   NULL cipher; trusted migration network, target --allow-plain)\n"
 	"  --keyfile FILE   the cluster key (default /etc/ferry/authkey)\n"
 	"  --address ADDR   reach NODE at ADDR (a dedicated migration network)\n"
+	"  --speed MIB_S    cap the stream at MIB_S MiB/s (default 0: no cap)\n"
+	"  --slot-wait S    wait at most S seconds (default 600) for one of this node's\n"
+	"                   outbound migration slots (ferryd --max-outbound-migrations)\n"
 	"  exit codes: 0 migrated, 3 no such domain here, 20 refused (nothing changed),\n"
 	"  21 failed before go (runs here), 22 failed after go (check both nodes)\n";
 
@@ -419,10 +424,11 @@ static void metrics_print(const struct migrate_metrics *m, bool json)
 		json_string(stdout, m->target);
 		printf(", \"result\": \"%s\", \"live\": %s, \"total_ms\": %lld, "
 		       "\"downtime_ms\": %lld, \"bytes\": %llu, \"mib_per_s\": %.1f, "
-		       "\"encrypted\": %s, \"cipher\": ",
+		       "\"encrypted\": %s, \"ktls\": %s, \"speed_mib_s\": %u, \"cipher\": ",
 		       migrate_result_name(m->result), m->live ? "true" : "false",
 		       (long long)m->total_ms, (long long)m->downtime_ms, (unsigned long long)m->bytes,
-		       m->mib_per_s, m->encrypted ? "true" : "false");
+		       m->mib_per_s, m->encrypted ? "true" : "false", m->ktls ? "true" : "false",
+		       m->speed_mib_s);
 		json_string(stdout, m->cipher);
 		printf(", \"why\": ");
 		json_string(stdout, m->why);
@@ -431,10 +437,10 @@ static void metrics_print(const struct migrate_metrics *m, bool json)
 	}
 	if (m->result == MIGRATE_OK)
 		printf("%s: migrated to %s (%s): total %lld ms, downtime %lld ms, %.1f MiB at "
-		       "%.1f MiB/s, %s\n",
+		       "%.1f MiB/s, %s%s\n",
 		       m->domain, m->target, m->live ? "live" : "non-live", (long long)m->total_ms,
 		       (long long)m->downtime_ms, (double)m->bytes / 1048576.0, m->mib_per_s,
-		       m->encrypted ? m->cipher : "not encrypted");
+		       m->encrypted ? m->cipher : "not encrypted", m->ktls ? " (kTLS)" : "");
 }
 
 static int domain_migrate(int argc, char **argv)
@@ -443,10 +449,14 @@ static int domain_migrate(int argc, char **argv)
 		{"suspend", no_argument, NULL, 's'},   {"no-encryption", no_argument, NULL, 'n'},
 		{"address", required_argument, NULL, 'a'}, {"port", required_argument, NULL, 'p'},
 		{"keyfile", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'},
+		{"speed", required_argument, NULL, 'S'},   {"slot-wait", required_argument, NULL, 'W'},
 		{"help", no_argument, NULL, 'h'},          {0}};
 	struct migrate_opts mo = {.live = true};
 	struct migrate_metrics m;
+	struct migrate_slot slot;
 	struct peer_opts po;
+	long speed = 0, slot_wait = 600;
+	char *end;
 	struct peer *p;
 	struct xen *x;
 	char why[PEER_WHY_MAX];
@@ -475,6 +485,16 @@ static int domain_migrate(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'S':
+			speed = strtol(optarg, &end, 10);
+			if (*end || end == optarg || speed < 0 || speed > 1000000)
+				speed = -1;
+			break;
+		case 'W':
+			slot_wait = strtol(optarg, &end, 10);
+			if (*end || end == optarg || slot_wait < 0 || slot_wait > 86400)
+				slot_wait = -1;
+			break;
 		case 'h':
 			printf("usage: ferryctl domain %s", migrate_usage);
 			return 0;
@@ -483,10 +503,11 @@ static int domain_migrate(int argc, char **argv)
 			return FERRYCTL_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 2 || po.port < 0 || po.port > 65535) {
+	if (argc - optind != 2 || po.port < 0 || po.port > 65535 || speed < 0 || slot_wait < 0) {
 		fprintf(stderr, "usage: ferryctl domain %s", migrate_usage);
 		return FERRYCTL_EXIT_USAGE;
 	}
+	po.speed_mib_s = (unsigned)speed;
 	if (open_xen(&x))
 		return FERRYCTL_EXIT_ERROR;
 	struct xen_status st;
@@ -495,14 +516,32 @@ static int domain_migrate(int argc, char **argv)
 		xen_close(x);
 		return rc;
 	}
-	rc = peer_connect(argv[optind + 1], &po, &p, why, sizeof(why));
+	/* Every outbound migration of this node takes a slot, however it
+	 * was started. */
+	if (migrate_slot_take(argv[optind], 0, &slot, why, sizeof(why)) == -ETIMEDOUT &&
+	    slot_wait > 0) {
+		fprintf(stderr, "ferryctl: migrate %s: waiting up to %ld s for an outbound migration "
+			"slot: %s\n", argv[optind], slot_wait, why);
+		rc = migrate_slot_take(argv[optind], clock_ms() + slot_wait * 1000, &slot, why,
+				       sizeof(why));
+	} else {
+		rc = slot.fd >= 0 ? 0 : -ETIMEDOUT;
+	}
 	if (rc) {
 		fprintf(stderr, "ferryctl: migrate %s refused: %s\n", argv[optind], why);
 		xen_close(x);
 		return 20;
 	}
+	rc = peer_connect(argv[optind + 1], &po, &p, why, sizeof(why));
+	if (rc) {
+		fprintf(stderr, "ferryctl: migrate %s refused: %s\n", argv[optind], why);
+		migrate_slot_release(&slot);
+		xen_close(x);
+		return 20;
+	}
 	enum migrate_result res = migrate_send(x, p, argv[optind], &mo, &m);
 	peer_close(p);
+	migrate_slot_release(&slot);
 	xen_close(x);
 	metrics_print(&m, json);
 	if (res != MIGRATE_OK)

@@ -13,13 +13,16 @@ const char resource_usage[] =
 	"         [--storage drbd|shared] [--lvm-stack none|below|above] [--vg VG] [--lv LV]\n"
 	"         [--shutdown-timeout S] [--migration live|suspend] [--encryption on|off]\n"
 	"         [--address ADDR] [--port N] [--target NODE] [--source NODE] [--probe]\n"
-	"         [--op-timeout MS]\n"
+	"         [--op-timeout MS] [--migration-speed MIB_S]\n"
 	"ACTION: start, stop, monitor, migrate-to (--target), migrate-from, validate.\n"
 	"These are the steps the XenDomain agent runs; the exit code is an OCF code\n"
 	"(0 ok, 1 generic error, 2 bad arguments, 5 not installed, 6 not configured,\n"
 	"7 not running) and the last stderr line of a failure is its reason.\n"
 	"--op-timeout: Pacemaker's timeout of the action; start, stop and migrate-to\n"
-	"end (and undo their work) before it.\n";
+	"end (and undo their work) before it. migrate-to waits for one of this node's\n"
+	"outbound migration slots (ferryd --max-outbound-migrations) for at most half\n"
+	"of it.\n"
+	"--migration-speed: cap on migrate-to's stream in MiB/s (0, the default: none).\n";
 
 int resource_args_parse(int argc, char **argv, struct resource *r, const char **target,
 			const char **source)
@@ -42,6 +45,7 @@ int resource_args_parse(int argc, char **argv, struct resource *r, const char **
 		{"source", required_argument, NULL, 'S'},
 		{"probe", no_argument, NULL, 'P'},
 		{"op-timeout", required_argument, NULL, 'O'},
+		{"migration-speed", required_argument, NULL, 'B'},
 		{"help", no_argument, NULL, 'h'},
 		{0}};
 	int c;
@@ -126,6 +130,14 @@ int resource_args_parse(int argc, char **argv, struct resource *r, const char **
 			if (*end || end == optarg || v < 0 || v > 86400000)
 				return -1;
 			r->op_timeout_ms = (int)v;
+			break;
+		}
+		case 'B': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 0 || v > 1000000)
+				return -1;
+			r->peer.speed_mib_s = (unsigned)v;
 			break;
 		}
 		case 'h':

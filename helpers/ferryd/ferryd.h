@@ -43,6 +43,7 @@ struct ferryd {
 	const char *pid_file;
 	const char *inventory_dir; /**< test seam standing in for libxl */
 	const char *run_dir;
+	unsigned max_outbound;    /* --max-outbound-migrations, published for ferryctl */
 	const char *mig_address;   /**< migration listener address (NULL: ring0) */
 	int mig_port;              /**< 0: default, -1: no listener */
 	bool allow_plain;          /**< accept peers that do not encrypt */

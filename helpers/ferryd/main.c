@@ -17,6 +17,7 @@
 
 #include "ferry_time.h"
 #include "ferryd.h"
+#include "migrate_slots.h"
 #include "peer_proto.h"
 #include "transport.h"
 #include "wire.h"
@@ -90,6 +91,10 @@ static void usage(FILE *f)
 		"                           are accepted too during a key rollover)\n"
 		"      --ferryctl PATH      ferryctl that serves peers and handles guest\n"
 		"                           reboots (default: the one next to this ferryd)\n"
+		"      --max-outbound-migrations N  at most N migrations leave this node at\n"
+		"                           once (default 1; 1..64), whoever starts them: each\n"
+		"                           takes a slot in /run/ferry/migrate-out, later ones\n"
+		"                           wait (within their operation's timeout)\n"
 		"      --destroy-conflicts  destroy a ferry-managed domain running here that\n"
 		"                           the ledger gives to another node (default: report\n"
 		"                           the CONFLICT and leave it alone)\n"
@@ -104,7 +109,8 @@ static void usage(FILE *f)
 static int parse(struct ferryd *d, int argc, char **argv)
 {
 	enum { OPT_INVENTORY = 256, OPT_RUN_DIR, OPT_MIG_ADDR, OPT_MIG_PORT, OPT_NO_MIG,
-	       OPT_ALLOW_PLAIN, OPT_FERRYCTL, OPT_DESTROY_CONFLICTS, OPT_ALLOW_PEER, OPT_KEYFILE };
+	       OPT_ALLOW_PLAIN, OPT_FERRYCTL, OPT_DESTROY_CONFLICTS, OPT_ALLOW_PEER, OPT_KEYFILE,
+	       OPT_MAX_OUT };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
@@ -119,6 +125,7 @@ static int parse(struct ferryd *d, int argc, char **argv)
 		{ "keyfile", required_argument, NULL, OPT_KEYFILE },
 		{ "ferryctl", required_argument, NULL, OPT_FERRYCTL },
 		{ "destroy-conflicts", no_argument, NULL, OPT_DESTROY_CONFLICTS },
+		{ "max-outbound-migrations", required_argument, NULL, OPT_MAX_OUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -126,6 +133,7 @@ static int parse(struct ferryd *d, int argc, char **argv)
 	int c;
 
 	d->run_dir = DEFAULT_RUN_DIR;
+	d->max_outbound = MIGRATE_SLOTS_DEFAULT;
 	while ((c = getopt_long(argc, argv, "fdp:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -177,6 +185,18 @@ static int parse(struct ferryd *d, int argc, char **argv)
 		case OPT_DESTROY_CONFLICTS:
 			d->destroy_conflicts = true;
 			break;
+		case OPT_MAX_OUT: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || v < 1 || v > MIGRATE_SLOTS_MAX) {
+				fprintf(stderr, "ferryd: bad --max-outbound-migrations '%s' (1..%d)\n",
+					optarg, MIGRATE_SLOTS_MAX);
+				return -EINVAL;
+			}
+			d->max_outbound = (unsigned)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -283,6 +303,12 @@ int main(int argc, char **argv)
 	d.started_mono_ms = ferry_mono_ms();
 	if (mkdir(d.run_dir, 0700) < 0 && errno != EEXIST)
 		flog(FLOG_MAIN, LOG_WARNING, "cannot create %s: %s", d.run_dir, strerror(errno));
+	/* Every ferryctl of this node reads it when it migrates a domain out. */
+	rc = migrate_slots_publish(d.max_outbound);
+	if (rc)
+		flog(FLOG_MAIN, LOG_WARNING, "cannot publish --max-outbound-migrations in %s: %s "
+		     "(migrations take %d at a time)", migrate_slot_dir(), strerror(-rc),
+		     MIGRATE_SLOTS_DEFAULT);
 	if (d.pid_file) {
 		pid_fd = pid_file_take(d.pid_file);
 		if (pid_fd < 0) {

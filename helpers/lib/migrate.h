@@ -32,7 +32,14 @@ struct migrate_metrics {
 	double mib_per_s;      /**< stream bytes / stream time */
 	bool live;
 	bool encrypted;
+	bool ktls;             /**< the kernel sealed the stream's records */
+	unsigned speed_mib_s;  /**< the stream's cap (0: none) */
 	char cipher[32];
+	/* Phases, clock_ms() (0: not reached): the source saw its domain
+	 * suspended, sent the stream's last byte, read RECEIVED (the target
+	 * restored it), sent GO, read the unpause RESULT. The history keeps
+	 * the durations between them. */
+	int64_t t_suspended, t_sent, t_received, t_go, t_unpaused;
 	enum migrate_result result;
 	char why[PEER_WHY_MAX];
 };
@@ -47,6 +54,11 @@ struct migrate_opts {
 	bool live;                /**< false: suspend, copy, resume there (non-live) */
 	migrate_hook before_stream; /**< may be NULL */
 	void *hook_arg;
+	/** The domain's xl config file, for the target's pre-flight (NULL:
+	 * the path ferry recorded when it created the domain here). */
+	const char *config;
+	/** A VG above DRBD that before_stream activates on the target. */
+	const char *late_vg;
 };
 
 /** Names of results, for logs and JSON ("ok", "refused", ...). */

@@ -27,6 +27,10 @@
 
 struct migrate_source {
 	struct peer *p;
+	/** What the offer tells the target's pre-flight (NULL: nothing, and
+	 * the offer goes without PEER_MIG_PLACE). */
+	const char *config;  /**< the domain's xl config file */
+	const char *late_vg; /**< a VG the storage requests activate there */
 	uint32_t stream_id;  /**< MIG_STREAM whose RECEIVED is still unread (0: none) */
 	bool target_holds;   /**< RECEIVED ok: the target holds a paused copy, waits for GO */
 };

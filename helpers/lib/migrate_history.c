@@ -44,21 +44,37 @@ static void json_escape(char *dst, size_t len, const char *s)
 	dst[o] = '\0';
 }
 
+/* Milliseconds from phase @a to phase @b, -1 when either was not reached. */
+static long long phase_ms(int64_t a, int64_t b)
+{
+	return a && b && b >= a ? (long long)(b - a) : -1;
+}
+
 int migrate_history_append(const struct migrate_metrics *m)
 {
 	char why[2 * PEER_WHY_MAX], line[4096];
 	int fd, n, rc = 0;
 
 	json_escape(why, sizeof(why), m->why);
+	/* The phases of the downtime: suspend -> the stream's last byte sent
+	 * (suspend_sent), -> the target's RECEIVED (restore: the rest of the
+	 * stream in flight, libxl's restore, the disks attached), -> GO sent
+	 * (received_go: renaming our copy), -> the unpause RESULT (go_unpause:
+	 * the ledger's commit and the unpause there). */
 	n = snprintf(line, sizeof(line),
 		     "{\"time_ms\": %lld, \"domain\": \"%s\", \"source\": \"%s\", \"target\": \"%s\", "
 		     "\"result\": \"%s\", \"live\": %s, \"total_ms\": %lld, \"downtime_ms\": %lld, "
 		     "\"bytes\": %llu, \"mib_per_s\": %.1f, \"encrypted\": %s, \"cipher\": \"%s\", "
+		     "\"ktls\": %s, \"speed_mib_s\": %u, \"suspend_sent_ms\": %lld, "
+		     "\"restore_ms\": %lld, \"received_go_ms\": %lld, \"go_unpause_ms\": %lld, "
 		     "\"why\": \"%s\"}\n",
 		     (long long)m->started, m->domain, m->source, m->target,
 		     migrate_result_name(m->result), m->live ? "true" : "false",
 		     (long long)m->total_ms, (long long)m->downtime_ms, (unsigned long long)m->bytes,
-		     m->mib_per_s, m->encrypted ? "true" : "false", m->cipher, why);
+		     m->mib_per_s, m->encrypted ? "true" : "false", m->cipher,
+		     m->ktls ? "true" : "false", m->speed_mib_s,
+		     phase_ms(m->t_suspended, m->t_sent), phase_ms(m->t_sent, m->t_received),
+		     phase_ms(m->t_received, m->t_go), phase_ms(m->t_go, m->t_unpaused), why);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -ENOSPC;
 	mkdir(HISTORY_DIR, 0700);

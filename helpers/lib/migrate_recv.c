@@ -15,6 +15,7 @@
 #include "ledger_client.h"
 #include "migrate.h"
 #include "migrate_conv.h"
+#include "migrate_preflight.h"
 #include "priority.h"
 #include "storage_serve.h"
 
@@ -27,13 +28,16 @@ struct recv_state {
 	char name[PEER_NAME_MAX];
 	char incoming[PEER_NAME_MAX + sizeof(XEN_INCOMING_SUFFIX)];
 	const char *peer_node;
+	const char *self;
+	char config[PEER_PATH_MAX]; /* the xl config file the source named */
 	uint32_t domid;
 	bool live;
 	bool committed; /* the ledger gives the domain to this node */
 };
 
 /* Checks the (decoded) offer: the name is free here, the guest type can
- * be migrated this way, and the memory is there. */
+ * be migrated this way, what it needs is here (config file, bridges,
+ * disks: migrate_preflight.c), and the memory is there. */
 static int recv_preflight(void *arg, const struct peer_offer *off, char *why, size_t wlen)
 {
 	struct recv_state *s = arg;
@@ -54,6 +58,10 @@ static int recv_preflight(void *arg, const struct peer_offer *off, char *why, si
 	}
 	if (s->live && migrate_check_live(s->x, s->cfg.c_info.type, why, wlen))
 		return -EOPNOTSUPP;
+	if (off->flags & PEER_MIG_PLACE)
+		snprintf(s->config, sizeof(s->config), "%s", off->config);
+	if (migrate_preflight_place(off->json, s->config, off->late_vg, "", s->self, why, wlen))
+		return -ENOENT;
 	if (libxl_domain_need_memory(xen_ctx(s->x), &s->cfg, XEN_NO_DOMID, &need) == 0 &&
 	    libxl_get_free_memory(xen_ctx(s->x), &have) == 0 && have < need) {
 		snprintf(why, wlen, "not enough free memory for %s: need %llu MiB, %llu MiB free",
@@ -130,7 +138,9 @@ static int recv_commit(struct recv_state *s, uint64_t epoch, char *why, size_t w
 		snprintf(why, wlen, "renaming %s to %s failed", s->incoming, s->name);
 		return -EIO;
 	}
-	xen_tag(s->x, s->domid, NULL);
+	/* ferry's tag, with the config file the source named, so that stop
+	 * finds the domain here by its config path too. */
+	xen_tag(s->x, s->domid, s->config[0] ? s->config : NULL);
 	rc = xen_unpause(s->x, s->domid);
 	if (rc)
 		snprintf(why, wlen, "unpausing %s failed: %s", s->name, strerror(-rc));
@@ -170,7 +180,8 @@ static const struct migrate_target_ops xen_target = {
 
 int migrate_receive(struct xen *x, struct peer_server *srv, const struct peer_offer *offer)
 {
-	struct recv_state s = {.x = x, .peer_node = srv->peer_node, .domid = XEN_NO_DOMID};
+	struct recv_state s = {.x = x, .peer_node = srv->peer_node, .self = srv->self,
+			       .domid = XEN_NO_DOMID};
 	int rc;
 
 	priority_background("the migration stream (target)");

@@ -80,6 +80,7 @@ struct send_state {
 	bool begun;      /* ledger MIGRATE_BEGIN granted */
 	bool renamed;    /* our copy is NAME--migratedaway */
 	int64_t suspended_at;
+	char config[4096];
 };
 
 /* Undo everything before "go": resume here, drop the target's copy, abort
@@ -161,14 +162,18 @@ static int send_stream(struct send_state *s, bool live)
 	int end = transport_stream_end(s->p->t);
 	if (rc == 0)
 		rc = end;
+	s->m->t_sent = clock_ms();
 	transport_stats(s->p->t, &ts);
 	s->m->bytes = ts.stream_bytes;
 	s->m->encrypted = ts.encrypted;
+	s->m->ktls = ts.ktls_tx;
+	s->m->speed_mib_s = (unsigned)(ts.stream_rate >> 20);
 	snprintf(s->m->cipher, sizeof(s->m->cipher), "%s", ts.cipher ? ts.cipher : "");
 	int64_t took = clock_ms() - start;
 	s->m->mib_per_s = took > 0 ? (double)ts.stream_bytes / 1048576.0 / ((double)took / 1000) : 0;
 	if (!s->suspended_at)
 		s->suspended_at = clock_ms();
+	s->m->t_suspended = s->suspended_at;
 	return rc;
 }
 
@@ -182,6 +187,12 @@ static int send_offer(struct send_state *s, bool live)
 		snprintf(s->m->why, sizeof(s->m->why), "cannot read the configuration of %s",
 			 s->m->domain);
 		return rc;
+	}
+	/* For the target's pre-flight: the config file (as the agent has it,
+	 * or as ferry recorded it when it created the domain here). */
+	if (!s->c.config) {
+		xen_tag_config(s->x, s->domid, s->config, sizeof(s->config));
+		s->c.config = s->config;
 	}
 	rc = migrate_source_offer(&s->c, s->m->domain, live, json, s->m->why, sizeof(s->m->why));
 	free(json);
@@ -273,6 +284,7 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	rc = migrate_source_received(&s->c, RECEIVED_TIMEOUT_MS, m->why, sizeof(m->why));
 	if (rc)
 		return send_fail(s, MIGRATE_ROLLED_BACK);
+	m->t_received = clock_ms();
 
 	flog(FLOG_MIGRATE, LOG_INFO, "migration of %s: received by the target, +%lld ms", m->domain,
 	     (long long)(clock_ms() - s->suspended_at));
@@ -284,6 +296,7 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	else
 		flog(FLOG_MIGRATE, LOG_WARNING, "migration of %s: could not rename our copy to %s",
 		     m->domain, away);
+	m->t_go = clock_ms();
 	rc = migrate_source_go(&s->c, s->epoch, RESULT_TIMEOUT_MS, m->why, sizeof(m->why));
 	if (rc && send_settle(s) == 0)
 		return send_fail(s, MIGRATE_ROLLED_BACK);
@@ -295,7 +308,8 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 		     m->domain, m->why, m->domain, m->target, away, s->domid, m->target, m->domain);
 		return MIGRATE_UNCERTAIN;
 	}
-	m->downtime_ms = clock_ms() - s->suspended_at;
+	m->t_unpaused = clock_ms();
+	m->downtime_ms = m->t_unpaused - s->suspended_at;
 	xen_destroy(s->x, s->domid);
 	return MIGRATE_OK;
 }
@@ -303,7 +317,8 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 enum migrate_result migrate_send(struct xen *x, struct peer *p, const char *name,
 				 const struct migrate_opts *o, struct migrate_metrics *m)
 {
-	struct send_state s = {.x = x, .p = p, .c = {.p = p}, .m = m};
+	struct send_state s = {.x = x, .p = p, .c = {.p = p, .config = o->config,
+						       .late_vg = o->late_vg}, .m = m};
 	int64_t start = clock_ms();
 
 	memset(m, 0, sizeof(*m));

@@ -18,12 +18,22 @@ int migrate_source_offer(struct migrate_source *c, const char *name, bool live, 
 	uint8_t *buf;
 	int rc;
 
-	if (jl > TRANSPORT_MSG_MAX - PEER_OFFER_HDR) {
+	if (c->config || c->late_vg) {
+		o.flags |= PEER_MIG_PLACE;
+		if (snprintf(o.config, sizeof(o.config), "%s", c->config ? c->config : "") >=
+		    (int)sizeof(o.config)) {
+			snprintf(why, len, "the config path of %s is longer than %d bytes", name,
+				 PEER_PATH_MAX - 1);
+			return -ENAMETOOLONG;
+		}
+		snprintf(o.late_vg, sizeof(o.late_vg), "%s", c->late_vg ? c->late_vg : "");
+	}
+	if (jl > TRANSPORT_MSG_MAX - PEER_OFFER_HDR - PEER_OFFER_PLACE) {
 		snprintf(why, len, "the configuration of %s is too large to offer (%zu bytes)", name,
 			 jl);
 		return -EMSGSIZE;
 	}
-	buf = malloc(PEER_OFFER_HDR + jl);
+	buf = malloc(PEER_OFFER_HDR + jl + PEER_OFFER_PLACE);
 	if (!buf)
 		return -ENOMEM;
 	o.id = peer_next_id(c->p);

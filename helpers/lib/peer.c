@@ -18,6 +18,7 @@
 #include "drbd.h"
 #include "nodemap.h"
 #include "peer.h"
+#include "ratelimit.h"
 
 #define PEER_TIMEOUT_DEFAULT 30000
 
@@ -240,6 +241,7 @@ int peer_connect(const char *node, const struct peer_opts *o, struct peer **out,
 	to.peer = p->node;
 	to.encrypt = o->encrypt;
 	to.timeout_ms = p->timeout_ms;
+	to.stream_rate = ratelimit_mib(o->speed_mib_s);
 	rc = transport_client(fd, &to, &p->t);
 	authkey_clear(&key);
 	if (rc) {

@@ -22,6 +22,7 @@ struct peer_opts {
 	 * key verify --next` checks that every node accepts the next one). */
 	enum authkey_slot key;
 	int timeout_ms;       /**< each blocking step; 0: 30 s */
+	unsigned speed_mib_s; /**< cap on the migration stream we send, MiB/s (0: none) */
 };
 
 struct peer {

@@ -123,11 +123,16 @@ size_t peer_encode_offer(uint8_t *buf, const struct peer_offer *m)
 	put_str(buf + 8, PEER_NAME_MAX, m->name);
 	put32(buf + 8 + PEER_NAME_MAX, m->json_len);
 	memcpy(buf + PEER_OFFER_HDR, m->json, m->json_len);
-	return PEER_OFFER_HDR + m->json_len;
+	if (!(m->flags & PEER_MIG_PLACE))
+		return PEER_OFFER_HDR + m->json_len;
+	put_str(buf + PEER_OFFER_HDR + m->json_len, PEER_PATH_MAX, m->config);
+	put_str(buf + PEER_OFFER_HDR + m->json_len + PEER_PATH_MAX, PEER_NAME_MAX, m->late_vg);
+	return PEER_OFFER_HDR + m->json_len + PEER_OFFER_PLACE;
 }
 
 int peer_decode_offer(const uint8_t *buf, size_t len, struct peer_offer *m)
 {
+	size_t extra;
 	uint32_t jl;
 
 	memset(m, 0, sizeof(*m));
@@ -137,11 +142,16 @@ int peer_decode_offer(const uint8_t *buf, size_t len, struct peer_offer *m)
 	m->flags = get32(buf + 4);
 	if (get_str(buf + 8, PEER_NAME_MAX, m->name, 1))
 		return -EPROTO;
+	extra = m->flags & PEER_MIG_PLACE ? PEER_OFFER_PLACE : 0;
 	jl = get32(buf + 8 + PEER_NAME_MAX);
-	/* The JSON fills the rest exactly, ends with its only NUL, and holds
-	 * at least "{}". */
-	if (jl < 3 || jl != len - PEER_OFFER_HDR || buf[len - 1] != '\0' ||
-	    memchr(buf + PEER_OFFER_HDR, '\0', jl - 1))
+	/* The JSON fills the rest exactly (but for the place block), ends
+	 * with its only NUL, and holds at least "{}". */
+	if (len < PEER_OFFER_HDR + extra || jl < 3 || jl != len - PEER_OFFER_HDR - extra ||
+	    buf[PEER_OFFER_HDR + jl - 1] != '\0' || memchr(buf + PEER_OFFER_HDR, '\0', jl - 1))
+		return -EPROTO;
+	if (extra && (get_str(buf + PEER_OFFER_HDR + jl, PEER_PATH_MAX, m->config, 0) ||
+		      get_str(buf + PEER_OFFER_HDR + jl + PEER_PATH_MAX, PEER_NAME_MAX, m->late_vg,
+			      0)))
 		return -EPROTO;
 	m->json = (const char *)buf + PEER_OFFER_HDR;
 	m->json_len = jl;

@@ -19,7 +19,11 @@
  *   PING     id u32                                      C->S -> REPLY
  *   REPLY    id u32, rc i32 (0 or -errno), why[512]      S->C (also READY,
  *                                                        RECEIVED, RESULT)
- *   MIG_OFFER  id u32, flags u32, name[64], json_len u32, JSON (NUL incl.)
+ *   MIG_OFFER  id u32, flags u32, name[64], json_len u32, JSON (NUL incl.),
+ *              and with flag MIG_PLACE: config[256], late_vg[64] (either
+ *              may be empty): the domain's xl config file as the source
+ *              knows it, and a VG above DRBD that the migration's own
+ *              storage requests activate (not there at the offer yet)
  *                                                        C->S -> MIG_READY
  *   MIG_STREAM id u32, epoch u64; libxl's stream follows C->S -> MIG_RECEIVED
  *   MIG_GO     id u32, epoch u64: "the domain is yours"; the target commits
@@ -90,7 +94,14 @@ struct peer_reply {
 };
 
 /** Migration flags. */
-#define PEER_MIG_LIVE 1u
+#define PEER_MIG_LIVE  1u
+/** The offer carries the config path and late VG (the target's
+ * pre-flight). A target of an earlier build refuses such an offer as
+ * malformed, before anything changed; an offer without it is still
+ * accepted (the pre-flight then skips the config file). */
+#define PEER_MIG_PLACE 2u
+
+#define PEER_PATH_MAX 256
 
 struct peer_offer {
 	uint32_t id;
@@ -99,6 +110,9 @@ struct peer_offer {
 	const char *json;         /**< the domain's libxl config, NUL-terminated,
 				       pointing into the decoded buffer */
 	uint32_t json_len;        /**< bytes of JSON, NUL included */
+	char config[PEER_PATH_MAX];  /**< PEER_MIG_PLACE: xl config file ("": unknown) */
+	char late_vg[PEER_NAME_MAX]; /**< PEER_MIG_PLACE: VG activated during the
+					  migration ("": none) */
 };
 
 /** MIG_STREAM and MIG_GO: the ledger epoch of the domain at MIGRATE_BEGIN;
@@ -114,6 +128,7 @@ struct peer_go {
 #define PEER_REPLY_LEN   (8 + PEER_WHY_MAX)
 #define PEER_ID_LEN      4                    /* PING, MIG_ABORT */
 #define PEER_OFFER_HDR   (12 + PEER_NAME_MAX) /* then the JSON */
+#define PEER_OFFER_PLACE (PEER_PATH_MAX + PEER_NAME_MAX) /* after it, with PEER_MIG_PLACE */
 #define PEER_GO_LEN      12
 
 /* peer_codec.c: encoders write into a buffer of the size above and return
@@ -127,7 +142,8 @@ size_t peer_encode_reply(uint8_t *buf, const struct peer_reply *m);
 int peer_decode_reply(const uint8_t *buf, size_t len, struct peer_reply *m);
 size_t peer_encode_id(uint8_t *buf, uint32_t id);
 int peer_decode_id(const uint8_t *buf, size_t len, uint32_t *id);
-/** @buf must have room for PEER_OFFER_HDR + m->json_len. */
+/** @buf must have room for PEER_OFFER_HDR + m->json_len (+ PEER_OFFER_PLACE
+ * with PEER_MIG_PLACE). */
 size_t peer_encode_offer(uint8_t *buf, const struct peer_offer *m);
 int peer_decode_offer(const uint8_t *buf, size_t len, struct peer_offer *m);
 size_t peer_encode_go(uint8_t *buf, const struct peer_go *m);

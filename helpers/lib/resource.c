@@ -17,6 +17,7 @@
 #include "ledger_lookup.h"
 #include "lvm.h"
 #include "migrate.h"
+#include "migrate_slots.h"
 #include "nodemap.h"
 #include "resource.h"
 #include "xen.h"
@@ -24,6 +25,7 @@
 #define LEDGER_TIMEOUT_MS 30000
 #define CLAIM_WAIT_MS     60000 /* for the fencing of an orphan's owner to be seen */
 #define START_DEFAULT_MS  300000 /* without Pacemaker's timeout (by hand) */
+#define MIGRATE_DEFAULT_MS 600000 /* migrate_to's, as the agent's meta-data has it */
 #define UNDO_MARGIN_MS    15000  /* time kept to undo a start that runs out */
 #define RELEASE_WAIT_MS   30000  /* for a restarting ferryd, at the end of a stop */
 #define RELEASE_DIR       "/run/ferry/release" /* releases left to ferryd */
@@ -651,7 +653,8 @@ static void window_close(struct peer *p, struct window *w, bool migrated, char *
 int resource_migrate_to(struct resource *r, const char *target, struct resource_result *res)
 {
 	struct window w = {.r = r};
-	struct migrate_opts mo = {.live = r->live};
+	struct migrate_opts mo = {.live = r->live, .config = r->config};
+	struct migrate_slot slot;
 	struct migrate_metrics m;
 	struct ledger_entry e;
 	struct peer *p;
@@ -676,11 +679,22 @@ int resource_migrate_to(struct resource *r, const char *target, struct resource_
 		if (!drbd_healthy(&d, why, sizeof(why)))
 			return fail(res, OCF_ERR_GENERIC, "migrate_to %s refused: %s", r->name, why);
 	}
-	if (xen_open(&x))
+	/* One of this node's outbound migration slots, for at most half the
+	 * operation's timeout: a migration that starts later would likely be
+	 * cut short by Pacemaker. The kernel frees it if we die. */
+	rc = migrate_slot_take(r->name, clock_ms() + (r->op_timeout_ms > 0 ? r->op_timeout_ms :
+						      MIGRATE_DEFAULT_MS) / 2,
+			       &slot, why, sizeof(why));
+	if (rc)
+		return fail(res, OCF_ERR_GENERIC, "migrate_to %s refused: %s", r->name, why);
+	if (xen_open(&x)) {
+		migrate_slot_release(&slot);
 		return fail(res, OCF_ERR_GENERIC, "libxl is not available");
+	}
 	rc = peer_connect(target, &r->peer, &p, why, sizeof(why));
 	if (rc) {
 		xen_close(x);
+		migrate_slot_release(&slot);
 		return fail(res, OCF_ERR_GENERIC, "migrate_to %s: %s", r->name, why);
 	}
 
@@ -688,6 +702,8 @@ int resource_migrate_to(struct resource *r, const char *target, struct resource_
 	if (!r->shared) {
 		mo.before_stream = window_open;
 		mo.hook_arg = &w;
+		if (r->stack == LVM_ABOVE)
+			mo.late_vg = r->vg; /* window_open activates it on the target */
 	}
 	enum migrate_result mr = migrate_send(x, p, r->name, &mo, &m);
 	xen_close(x);
@@ -696,13 +712,16 @@ int resource_migrate_to(struct resource *r, const char *target, struct resource_
 	if (!r->shared && mr != MIGRATE_UNCERTAIN)
 		window_close(p, &w, mr == MIGRATE_OK, tail, sizeof(tail));
 	peer_close(p);
+	migrate_slot_release(&slot);
 	if (mr != MIGRATE_OK)
 		return fail(res, OCF_ERR_GENERIC, "migrate_to %s -> %s %s: %s%s", r->name, target,
-			    mr == MIGRATE_UNCERTAIN ? "FAILED AFTER GO" : "failed", m.why, tail);
+			    mr == MIGRATE_UNCERTAIN ? "FAILED AFTER GO" :
+			    mr == MIGRATE_REFUSED   ? "refused, nothing changed" : "failed",
+			    m.why, tail);
 	snprintf(res->info, sizeof(res->info),
-		 "downtime_ms=%lld total_ms=%lld bytes=%llu mib_per_s=%.1f encrypted=%s",
+		 "downtime_ms=%lld total_ms=%lld bytes=%llu mib_per_s=%.1f encrypted=%s ktls=%s",
 		 (long long)m.downtime_ms, (long long)m.total_ms, (unsigned long long)m.bytes,
-		 m.mib_per_s, m.encrypted ? "yes" : "no");
+		 m.mib_per_s, m.encrypted ? "yes" : "no", m.ktls ? "yes" : "no");
 	return ok(res);
 }
 

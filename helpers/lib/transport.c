@@ -98,6 +98,7 @@ static int transport_open(int fd, const struct transport_opts *o, bool server,
 	t->timeout_ms = o->timeout_ms;
 	t->app_fd = t->pump_fd = t->stop_fd = t->done_fd = -1;
 	t->o = o;
+	t->rate.rate = server ? 0 : o->stream_rate;
 	snprintf(t->self, sizeof(t->self), "%s", o->self);
 	peer_name(t);
 	socket_tune(fd, o->timeout_ms);
@@ -223,7 +224,10 @@ int transport_stats(const struct transport *t, struct transport_stats *s)
 		s->wire_rx = t->wire_rx;
 	}
 	s->encrypted = t->tls_up && !t->plain;
-	s->ktls = t->ktls;
+	s->ktls = t->ktls_tx && t->ktls_rx;
+	s->ktls_tx = t->ktls_tx;
+	s->ktls_rx = t->ktls_rx;
+	s->stream_rate = t->rate.rate;
 	s->cipher = t->tls_up ? gnutls_cipher_get_name(gnutls_cipher_get(t->sess)) : "none";
 	s->mac = t->tls_up ? gnutls_mac_get_name(gnutls_mac_get(t->sess)) : "none";
 	snprintf(s->key_id, sizeof(s->key_id), "%s", t->key_id);

@@ -48,8 +48,12 @@
  *   -EBUSY            a control message while the stream is open
  *   -EINVAL           bad arguments or calls out of order
  *
- * GnuTLS's own kTLS (ktls = true in its system config) never engages on
- * these sessions: the transport uses its own push/pull callbacks.
+ * kTLS: after the handshake of a TLS 1.3 session, the transport hands the
+ * record layer to the kernel (transport_ktls.c) when it has the "tls"
+ * module, and logs which path each connection takes. The wire is the same
+ * either way, so an end with kTLS talks to one without. GnuTLS's own kTLS
+ * (ktls = true in its system config) never engages: the transport has its
+ * own push/pull callbacks.
  *
  * Threads and signals: one thread uses a transport; the transport runs its
  * own pump thread between transport_stream_begin() and
@@ -109,6 +113,10 @@ struct transport_opts {
 	 * unauthenticated peer holds a connection at most this long
 	 * (0: timeout_ms). */
 	int auth_timeout_ms;
+	/** Keep the record layer in GnuTLS even where the kernel has kTLS. */
+	bool no_ktls;
+	/** Client: cap on the stream it sends, bytes per second (0: none). */
+	uint64_t stream_rate;
 };
 
 struct transport_stats {
@@ -117,7 +125,9 @@ struct transport_stats {
 				    included) */
 	uint64_t wire_rx;      /**< bytes read from the socket */
 	bool encrypted;        /**< TLS 1.3 with an AEAD; false: integrity only */
-	bool ktls;             /**< the kernel does the record layer */
+	bool ktls;             /**< the kernel does the record layer (both ways) */
+	bool ktls_tx, ktls_rx; /**< ... for sending, for receiving */
+	uint64_t stream_rate;  /**< the cap on the stream sent, bytes/s (0: none) */
 	const char *cipher;    /**< AEAD name, "NULL" in plain mode */
 	const char *mac;       /**< "AEAD", or "SHA256" in plain mode */
 	char key_id[AUTHKEY_ID_LEN + 1]; /**< the cluster key in use */

@@ -428,6 +428,28 @@ static int session_check(struct transport *t)
 	return 0;
 }
 
+/* Who seals and opens the records from here on, the kernel (kTLS) or
+ * GnuTLS, and the one line that says so. */
+static void record_layer(struct transport *t)
+{
+	const char *cipher = gnutls_cipher_get_name(gnutls_cipher_get(t->sess));
+	char why[160] = "";
+
+	if (t->o->no_ktls)
+		snprintf(why, sizeof(why), "switched off");
+	else if (ktls_start(t, why, sizeof(why)) == 0 && !why[0]) {
+		tlog(LOG_INFO, "transport %s: records by the kernel (kTLS, %s)", t->peer, cipher);
+		return;
+	}
+	if (t->ktls_tx || t->ktls_rx)
+		tlog(LOG_INFO, "transport %s: records by the kernel (kTLS, %s) for %s, by GnuTLS "
+		     "for %s: %s", t->peer, cipher, t->ktls_tx ? "sending" : "receiving",
+		     t->ktls_tx ? "receiving" : "sending", why);
+	else
+		tlog(LOG_INFO, "transport %s: records by GnuTLS (%s; no kTLS: %s)", t->peer, cipher,
+		     why);
+}
+
 static int tls_handshake(struct transport *t)
 {
 	int rc, err;
@@ -463,6 +485,7 @@ static int tls_handshake(struct transport *t)
 	     gnutls_cipher_get_name(gnutls_cipher_get(t->sess)),
 	     t->plain ? " (integrity only)" : "", t->server ? "client" : "target", t->peer_node,
 	     t->key_id);
+	record_layer(t);
 	return 0;
 }
 

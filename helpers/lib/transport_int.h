@@ -9,7 +9,9 @@
 #include <stdint.h>
 
 #include <gnutls/gnutls.h>
+#include <linux/tls.h>
 
+#include "ratelimit.h"
 #include "transport.h"
 #include "transport_log.h"
 
@@ -60,7 +62,7 @@ struct transport {
 	gnutls_psk_client_credentials_t ccred;
 	gnutls_psk_server_credentials_t scred;
 	bool tls_up;             /* handshake done: I/O goes through TLS */
-	bool ktls;
+	bool ktls_tx, ktls_rx;   /* the kernel seals / opens the records */
 
 	/* Counters the pump updates while the caller may read stats. */
 	_Atomic uint64_t wire_tx, wire_rx;
@@ -78,6 +80,7 @@ struct transport {
 	int pump_rc;
 	_Atomic uint64_t stream_bytes;
 	uint8_t *chunk;          /* pump buffer: header + STREAM_CHUNK */
+	struct ratelimit rate;   /* the source's speed cap (rate 0: none) */
 };
 
 /* transport_io.c: bounded-time I/O on the socket, through TLS once it is up. */
@@ -133,6 +136,24 @@ extern const char *auth_tls_priority;
 const char *auth_priority(bool plain);
 int auth_client(struct transport *t);
 int auth_server(struct transport *t);
+
+/* transport_ktls.c: the kernel's record layer after the handshake. */
+union ktls_info {
+	struct tls12_crypto_info_aes_gcm_128 aes128;
+	struct tls12_crypto_info_aes_gcm_256 aes256;
+	struct tls12_crypto_info_chacha20_poly1305 chacha;
+};
+/* The kernel's crypto info for a TLS 1.3 direction: key, static IV and
+ * sequence number as gnutls_record_get_state() gives them. 0 and *size,
+ * -EOPNOTSUPP for a cipher the kernel has no kTLS for, -EINVAL for sizes
+ * that do not fit it. Pure. */
+int ktls_info(gnutls_cipher_algorithm_t cipher, const gnutls_datum_t *iv,
+	      const gnutls_datum_t *key, const uint8_t seq[8], union ktls_info *info,
+	      size_t *size);
+/* Hands the session's records to the kernel right after the handshake:
+ * 0 when at least one direction is the kernel's (t->ktls_tx, t->ktls_rx;
+ * @why says if only one), else -errno and why not. */
+int ktls_start(struct transport *t, char *why, size_t len);
 
 /* transport_stream.c */
 void stream_stop(struct transport *t);

@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "transport_int.h"
@@ -35,16 +36,46 @@ static void pump_finish(struct transport *t, int rc, const char *what)
 	t->pump_rc = rc;
 }
 
-/* Source side: libxl -> socketpair -> DATA frames -> TLS. */
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The speed cap: waits until @n more bytes may go (0), or until the
+ * stream is stopped (-ECANCELED). */
+static int rate_wait(struct transport *t, size_t n)
+{
+	int64_t wait = ratelimit_take(&t->rate, n, now_us()), until = now_us() + wait;
+
+	while (wait > 0) {
+		struct pollfd p = { .fd = t->stop_fd, .events = POLLIN };
+		int r = poll(&p, 1, (int)((wait + 999) / 1000));
+
+		if (r > 0)
+			return -ECANCELED;
+		wait = until - now_us();
+	}
+	return 0;
+}
+
+/* Source side: libxl -> socketpair -> DATA frames -> TLS. Header and data
+ * go out in one call: with kTLS one send() per frame, the kernel cutting
+ * it into records; with GnuTLS one record per call. */
 static void *pump_send(void *arg)
 {
 	struct transport *t = arg;
 	uint8_t *data = t->chunk + FRAME_HDR;
+	size_t want = ratelimit_chunk(&t->rate, STREAM_CHUNK);
 	int rc;
 
 	for (;;) {
-		ssize_t n = read(t->pump_fd, data, STREAM_CHUNK);
+		ssize_t n = read(t->pump_fd, data, want);
 
+		if (n > 0 && (rc = rate_wait(t, (size_t)n)))
+			break;
 		if (n > 0) {
 			frame_hdr_put(t->chunk, FRAME_STREAM_DATA, (uint32_t)n);
 			rc = io_send(t, t->chunk, FRAME_HDR + (size_t)n, t->stop_fd,
@@ -136,6 +167,19 @@ static void *pump_recv(void *arg)
 	return NULL;
 }
 
+/* Room for a few frames in the socketpair, so that libxl's writer and the
+ * pump each move a frame or more per wakeup (the default is ~200 KiB).
+ * Root may go past net.core.wmem_max. */
+static void pair_buffers(int fd)
+{
+	int size = 4 * STREAM_CHUNK;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
 static int pump_start(struct transport *t)
 {
 	sigset_t all, old;
@@ -148,6 +192,10 @@ static int pump_start(struct transport *t)
 		return -errno;
 	t->app_fd = sv[0];
 	t->pump_fd = sv[1];
+	pair_buffers(sv[0]);
+	pair_buffers(sv[1]);
+	/* The cap counts from the stream's start, not the connection's. */
+	ratelimit_init(&t->rate, t->rate.rate, now_us());
 	t->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	t->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (t->stop_fd < 0 || t->done_fd < 0)
@@ -237,7 +285,9 @@ int transport_stream_end(struct transport *t)
 	if (rc)
 		t->broken = rc;
 	else
-		tlog(LOG_INFO, "transport %s: stream done, %llu bytes", t->peer,
-		     (unsigned long long)t->stream_bytes);
+		tlog(LOG_INFO, "transport %s: stream done, %llu bytes, records by %s%s", t->peer,
+		     (unsigned long long)t->stream_bytes,
+		     (t->server ? t->ktls_rx : t->ktls_tx) ? "the kernel (kTLS)" : "GnuTLS",
+		     t->rate.rate ? ", speed capped" : "");
 	return rc;
 }

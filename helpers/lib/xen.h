@@ -146,6 +146,8 @@ int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bo
 
 /** Tags @domid as ferry-managed, recording @cfg_path (may be NULL). */
 int xen_tag(struct xen *x, uint32_t domid, const char *cfg_path);
+/** The config path xen_tag() recorded for @domid ("" if none). */
+void xen_tag_config(struct xen *x, uint32_t domid, char *buf, size_t len);
 
 /**
  * Clean shutdown within @timeout_ms: a PV shutdown request, or the ACPI

@@ -78,6 +78,23 @@ int xen_tag(struct xen *x, uint32_t domid, const char *cfg_path)
 					      (const uint8_t *)data, n));
 }
 
+void xen_tag_config(struct xen *x, uint32_t domid, char *buf, size_t len)
+{
+	uint8_t *data = NULL;
+	int n = 0;
+	char *p;
+
+	buf[0] = '\0';
+	if (libxl_userdata_retrieve(xen_ctx(x), domid, XEN_USERDATA_KEY, &data, &n) || !data)
+		return;
+	p = memmem(data, (size_t)n, "config=", 7);
+	if (p) {
+		size_t l = strcspn(p + 7, "\n");
+		snprintf(buf, len, "%.*s", (int)(l < len - 1 ? l : len - 1), p + 7);
+	}
+	free(data);
+}
+
 int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bool paused,
 	       int timeout_ms, uint32_t *domid)
 {

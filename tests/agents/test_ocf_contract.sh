@@ -59,7 +59,7 @@ test_metadata_actions() {
 test_metadata_defaults_match_the_code() {
 	agent XenDomain meta-data
 	for p in storage:drbd lvm_stack:none shutdown_timeout:60 migration:live encryption:on \
-		migration_port:7780; do
+		migration_port:7780 migration_speed:0; do
 		name=${p%%:*}
 		want=${p#*:}
 		got=$(xmllint --xpath "string(//parameter[@name='$name']/content/@default)" "$TMP/out")
@@ -75,7 +75,8 @@ test_validate_needs_config() {
 
 test_validate_rejects_bad_values() {
 	for bad in storage=nfs lvm_stack=sideways migration=teleport encryption=maybe \
-		shutdown_timeout=soon shutdown_timeout=0 migration_port=http; do
+		shutdown_timeout=soon shutdown_timeout=0 migration_port=http migration_speed=fast \
+		migration_speed=-5; do
 		agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0 \
 			"OCF_RESKEY_$bad"
 		assertEquals "$bad: not configured" 6 $?

@@ -22,7 +22,7 @@ static void same(const uint8_t *a, const uint8_t *b, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t out[PEER_OFFER_HDR + 65536];
+	static uint8_t out[PEER_OFFER_HDR + 65536 + PEER_OFFER_PLACE];
 	struct peer_hello h;
 	struct peer_request q;
 	struct peer_reply r;
@@ -59,9 +59,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		if (strlen(o.json) + 1 != o.json_len)
 			abort();
-		peer_encode_offer(out, &o);
+		if (peer_encode_offer(out, &o) != size)
+			abort();
 		same(out, data, 8 + strlen(o.name));
 		same(out + PEER_OFFER_HDR - 4, data + PEER_OFFER_HDR - 4, 4 + o.json_len);
+		if (o.flags & PEER_MIG_PLACE) {
+			same(out + PEER_OFFER_HDR + o.json_len, data + PEER_OFFER_HDR + o.json_len,
+			     strlen(o.config) + 1);
+			same(out + PEER_OFFER_HDR + o.json_len + PEER_PATH_MAX,
+			     data + PEER_OFFER_HDR + o.json_len + PEER_PATH_MAX,
+			     strlen(o.late_vg) + 1);
+		}
 	}
 	(void)peer_msg_id(data, size);
 	return 0;

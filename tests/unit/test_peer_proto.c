@@ -48,6 +48,8 @@ struct stub {
 	int drops, gos;
 	uint64_t go_epoch;
 	int aborts_seen;         /* MIG_ABORTs that found no migration to abort */
+	uint32_t offer_flags;    /* what the last offer carried */
+	char config[PEER_PATH_MAX], late_vg[PEER_NAME_MAX];
 };
 
 static int stub_storage(void *arg, enum peer_op op, const char *res, char *why, size_t len)
@@ -75,7 +77,16 @@ static int stub_storage(void *arg, enum peer_op op, const char *res, char *why, 
 
 static int stub_preflight(void *arg, const struct peer_offer *o, char *why, size_t len)
 {
-	(void)arg;
+	struct stub *st = arg;
+
+	st->offer_flags = o->flags;
+	snprintf(st->config, sizeof(st->config), "%s", o->config);
+	snprintf(st->late_vg, sizeof(st->late_vg), "%s", o->late_vg);
+	/* As the real pre-flight says it (migrate_preflight.c). */
+	if ((o->flags & PEER_MIG_PLACE) && !strcmp(o->config, "/etc/xen/missing.cfg")) {
+		snprintf(why, len, "the domain's config file %s is missing on beta", o->config);
+		return -ENOENT;
+	}
 	if (!strcmp(o->name, "refuse-me")) {
 		snprintf(why, len, "a domain %s already exists here", o->name);
 		return -EEXIST;
@@ -382,6 +393,35 @@ static void test_offer_refused(void **state)
 	conv_close(&c);
 }
 
+/* The target's pre-flight refuses: its reason is the source's, at the
+ * offer, before any storage request (no window opened). The config path
+ * and the late VG reach the target as the source gave them. */
+static void test_offer_refused_by_preflight(void **state)
+{
+	struct migrate_source src;
+	struct conv c;
+	char why[PEER_WHY_MAX] = "";
+
+	(void)state;
+	conv_open(&c);
+	src = (struct migrate_source){ .p = c.p, .config = "/etc/xen/missing.cfg",
+				       .late_vg = "vgabove" };
+	assert_int_equal(migrate_source_offer(&src, "d1", true, "{}", why, sizeof(why)), -ENOENT);
+	assert_non_null(strstr(why, "config file /etc/xen/missing.cfg is missing on beta"));
+	assert_int_equal(c.st.offer_flags, PEER_MIG_LIVE | PEER_MIG_PLACE);
+	assert_string_equal(c.st.late_vg, "vgabove");
+	assert_int_equal(c.st.storage_calls, 0);
+	assert_int_equal(migrate_source_abort(&src, TIMEOUT, why, sizeof(why)), 0);
+	expect_in_step(&c);
+	/* Without a place (an older source): no flag, nothing checked. */
+	src = (struct migrate_source){ .p = c.p };
+	assert_int_equal(migrate_source_offer(&src, "refuse-me", false, "{}", why, sizeof(why)),
+			 -EEXIST);
+	assert_int_equal(c.st.offer_flags, 0);
+	assert_string_equal(c.st.config, "");
+	conv_close(&c);
+}
+
 /* An ABORT the target does not expect (an older source, or a race) is
  * answered with its id, and the conversation stays in step. */
 static void test_stray_abort(void **state)
@@ -496,7 +536,7 @@ static void test_reply_out_of_step(void **state)
 /* The codec: round trips, and what decoders refuse. */
 static void test_codec(void **state)
 {
-	uint8_t buf[PEER_REPLY_LEN + PEER_OFFER_HDR];
+	uint8_t buf[PEER_REPLY_LEN + PEER_OFFER_HDR], place[PEER_OFFER_HDR + 8 + PEER_OFFER_PLACE];
 	struct peer_request q = { .id = 5, .op = PEER_OP_PROMOTE, .res = "r1" }, q2;
 	struct peer_reply r = { .id = 6, .rc = -EBUSY, .why = "busy" }, r2;
 	struct peer_offer o = { .id = 7, .flags = 1, .name = "d", .json = "{\"a\":1}",
@@ -530,6 +570,23 @@ static void test_codec(void **state)
 	buf[PEER_OFFER_HDR + 2] = '\0'; /* a NUL inside the JSON */
 	assert_int_equal(peer_decode_offer(buf, n, &o2), -EPROTO);
 
+	/* With the place block: config path and late VG after the JSON. */
+	o.flags = PEER_MIG_LIVE | PEER_MIG_PLACE;
+	snprintf(o.config, sizeof(o.config), "/etc/xen/d.cfg");
+	n = peer_encode_offer(place, &o);
+	assert_int_equal(n, PEER_OFFER_HDR + 8 + PEER_OFFER_PLACE);
+	assert_int_equal(peer_decode_offer(place, n, &o2), 0);
+	assert_string_equal(o2.json, "{\"a\":1}");
+	assert_string_equal(o2.config, "/etc/xen/d.cfg");
+	assert_string_equal(o2.late_vg, "");
+	assert_int_equal(peer_decode_offer(place, n - 1, &o2), -EPROTO);
+	place[1] = 0;
+	place[7] = PEER_MIG_LIVE; /* the block without the flag: the JSON must end */
+	assert_int_equal(peer_decode_offer(place, n, &o2), -EPROTO);
+	place[7] = PEER_MIG_LIVE | PEER_MIG_PLACE;
+	memset(place + PEER_OFFER_HDR + 8, 'x', PEER_PATH_MAX); /* unterminated path */
+	assert_int_equal(peer_decode_offer(place, n, &o2), -EPROTO);
+
 	n = peer_encode_hello(buf, &h);
 	assert_int_equal(peer_decode_hello(buf, n, &h2), 0);
 	assert_string_equal(h2.node, "n1");
@@ -549,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_abort_while_target_holds),
 		cmocka_unit_test(test_go),
 		cmocka_unit_test(test_offer_refused),
+		cmocka_unit_test(test_offer_refused_by_preflight),
 		cmocka_unit_test(test_stray_abort),
 		cmocka_unit_test(test_unexpected_message),
 		cmocka_unit_test(test_hello_must_match_identity),

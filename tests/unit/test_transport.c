@@ -18,6 +18,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <time.h>
+
+#include <netinet/tcp.h>
 
 #include <cmocka.h>
 #include <qb/qblog.h>
@@ -44,7 +47,23 @@ struct variant {
 	bool enc;        /* the source encrypts (and usually the target requires it) */
 	bool srv_enc;    /* the target requires encryption */
 	bool source;     /* the source (not the target) is the side that misbehaves */
+	bool cli_no_ktls, srv_no_ktls; /* that end keeps the records in GnuTLS */
 };
+
+/* Does this kernel have the TLS upper layer protocol (tls.ko)? Where it
+ * does, every TLS test runs with kTLS on both ends unless it says not. */
+static bool ktls_available(void)
+{
+	int c, s;
+	bool ok = false;
+
+	if (tcp_pair(&c, &s) == 0) {
+		ok = setsockopt(c, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")) == 0;
+		close(c);
+		close(s);
+	}
+	return ok;
+}
 
 #define VARIANT(fn, name, ...) \
 	{ #fn "_" name, fn, NULL, NULL, &(struct variant){ __VA_ARGS__ } }
@@ -994,13 +1013,24 @@ static int xl_target(struct side *s, struct transport *t)
 	return rc;
 }
 
+/* The stream with xl's phases, both modes; TLS also with kTLS on one end
+ * only (the other's records in GnuTLS): the wire is the same, so the keys
+ * the kernel got must be exactly GnuTLS's. */
 static void test_stream(void **state)
 {
-	bool enc = ((const struct variant *)*state)->enc;
+	const struct variant *v = *state;
+	bool enc = v->enc, ktls = enc && ktls_available();
 	struct xl_run src = { .fs.len = STREAM_LEN }, dst = { .stop_after = UINT64_MAX };
 	struct pair p;
 
+	/* (cmocka's skip() reads as "not ok" in TAP: run, and say what was not
+	 * exercised.) */
+	if ((v->cli_no_ktls || v->srv_no_ktls) && !ktls)
+		printf("# no kTLS in this kernel (tls.ko): GnuTLS on both ends, kTLS against "
+		       "GnuTLS not exercised\n");
 	pair_init(&p, enc, enc, &key_a, &key_a, TIMEOUT);
+	p.cli.o.no_ktls = v->cli_no_ktls;
+	p.srv.o.no_ktls = v->srv_no_ktls;
 	p.cli.script = xl_source;
 	p.cli.arg = &src;
 	p.srv.script = xl_target;
@@ -1019,6 +1049,128 @@ static void test_stream(void **state)
 	assert_int_equal(p.cli.stats.encrypted, enc);
 	assert_true(p.cli.stats.wire_tx >= STREAM_LEN);
 	assert_true(p.srv.stats.wire_rx >= STREAM_LEN);
+	/* kTLS wherever the kernel has it and the end did not refuse it. */
+	assert_int_equal(p.cli.stats.ktls, ktls && !v->cli_no_ktls);
+	assert_int_equal(p.srv.stats.ktls, ktls && !v->srv_no_ktls);
+}
+
+/* The kernel's view of TLS 1.3 keys: the static IV split as salt and IV
+ * for AES-GCM, whole for ChaCha20; the sequence number as is. */
+static void test_ktls_info(void **state)
+{
+	uint8_t k[32], iv[12], seq[8] = { 0, 0, 0, 0, 0, 0, 1, 2 };
+	gnutls_datum_t key = { k, 16 }, ivd = { iv, 12 };
+	union ktls_info info;
+	size_t size;
+
+	(void)state;
+	for (int i = 0; i < 32; i++)
+		k[i] = (uint8_t)(0x40 + i);
+	for (int i = 0; i < 12; i++)
+		iv[i] = (uint8_t)(0x10 + i);
+	assert_int_equal(ktls_info(GNUTLS_CIPHER_AES_128_GCM, &ivd, &key, seq, &info, &size), 0);
+	assert_int_equal(size, sizeof(info.aes128));
+	assert_int_equal(info.aes128.info.version, TLS_1_3_VERSION);
+	assert_int_equal(info.aes128.info.cipher_type, TLS_CIPHER_AES_GCM_128);
+	assert_memory_equal(info.aes128.salt, iv, 4);
+	assert_memory_equal(info.aes128.iv, iv + 4, 8);
+	assert_memory_equal(info.aes128.key, k, 16);
+	assert_memory_equal(info.aes128.rec_seq, seq, 8);
+
+	key.size = 32;
+	assert_int_equal(ktls_info(GNUTLS_CIPHER_AES_256_GCM, &ivd, &key, seq, &info, &size), 0);
+	assert_int_equal(info.aes256.info.cipher_type, TLS_CIPHER_AES_GCM_256);
+	assert_memory_equal(info.aes256.salt, iv, 4);
+	assert_memory_equal(info.aes256.iv, iv + 4, 8);
+	assert_memory_equal(info.aes256.key, k, 32);
+
+	assert_int_equal(ktls_info(GNUTLS_CIPHER_CHACHA20_POLY1305, &ivd, &key, seq, &info, &size),
+			 0);
+	assert_int_equal(size, sizeof(info.chacha));
+	assert_int_equal(info.chacha.info.cipher_type, TLS_CIPHER_CHACHA20_POLY1305);
+	assert_memory_equal(info.chacha.iv, iv, 12);
+	assert_memory_equal(info.chacha.key, k, 32);
+	assert_memory_equal(info.chacha.rec_seq, seq, 8);
+
+	/* Sizes that do not fit, and what the kernel cannot do. */
+	assert_int_equal(ktls_info(GNUTLS_CIPHER_AES_128_GCM, &ivd, &key, seq, &info, &size),
+			 -EINVAL);
+	assert_int_equal(ktls_info(GNUTLS_CIPHER_NULL, &ivd, &key, seq, &info, &size),
+			 -EOPNOTSUPP);
+}
+
+/* ---- the speed cap ---- */
+
+#define CAP_RATE (8ull << 20)
+#define CAP_LEN  (8ull << 20)
+
+struct capped {
+	struct fake_stream fs;
+	double seconds;
+	int end_rc;
+};
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int capped_source(struct side *s, struct transport *t)
+{
+	struct capped *c = s->arg;
+	double t0 = mono_s();
+	int fd, rc = transport_stream_begin(t, &fd);
+
+	if (rc)
+		return rc;
+	stream_write(fd, &c->fs, UINT64_MAX);
+	c->end_rc = transport_stream_end(t);
+	c->seconds = mono_s() - t0;
+	return c->fs.err ? c->fs.err : c->end_rc;
+}
+
+static int capped_target(struct side *s, struct transport *t)
+{
+	struct capped *c = s->arg;
+	int fd, rc = transport_stream_begin(t, &fd);
+
+	if (rc)
+		return rc;
+	stream_read(fd, &c->fs, UINT64_MAX);
+	c->end_rc = transport_stream_end(t);
+	return c->fs.err ? c->fs.err : c->end_rc;
+}
+
+/* A source capped at 8 MiB/s over real sockets: everything arrives, and
+ * never faster than the cap (plus 10 % for the clocks' and the last
+ * chunk's rounding). Only that upper bound is asserted. */
+static void test_stream_capped(void **state)
+{
+	const struct variant *v = *state;
+	struct capped src = { .fs.len = CAP_LEN }, dst = { .fs.len = 0 };
+	struct pair p;
+	double rate;
+
+	pair_init(&p, v->enc, v->enc, &key_a, &key_a, TIMEOUT);
+	p.cli.o.stream_rate = CAP_RATE;
+	p.cli.script = capped_source;
+	p.cli.arg = &src;
+	p.srv.script = capped_target;
+	p.srv.arg = &dst;
+	pair_run(&p);
+	assert_int_equal(p.cli.rc, 0);
+	assert_int_equal(p.srv.rc, 0);
+	assert_int_equal(p.cli.script_rc, 0);
+	assert_int_equal(p.srv.script_rc, 0);
+	assert_int_equal(dst.fs.done, CAP_LEN);
+	assert_memory_equal(src.fs.digest, dst.fs.digest, 32);
+	rate = (double)(CAP_LEN + 8) / src.seconds;
+	printf("# capped stream (%s): %.2f MiB/s for a cap of %llu MiB/s\n",
+	       v->enc ? "tls" : "plain", rate / (1 << 20), CAP_RATE >> 20);
+	assert_true(rate <= 1.10 * (double)CAP_RATE);
 }
 
 /* libxl on the target stops reading half way: stream_end says so. */
@@ -1249,6 +1401,11 @@ int main(void)
 		cmocka_unit_test(test_bad_frames),
 		VARIANT(test_stream, "tls", .enc = true),
 		VARIANT(test_stream, "plain", .enc = false),
+		VARIANT(test_stream, "tls_ktls_source_only", .enc = true, .srv_no_ktls = true),
+		VARIANT(test_stream, "tls_ktls_target_only", .enc = true, .cli_no_ktls = true),
+		cmocka_unit_test(test_ktls_info),
+		VARIANT(test_stream_capped, "plain", .enc = false),
+		VARIANT(test_stream_capped, "tls", .enc = true),
 		cmocka_unit_test(test_stream_left_unread),
 		VARIANT(test_peer_dies, "source_tls", .enc = true, .source = true),
 		VARIANT(test_peer_dies, "source_plain", .enc = false, .source = true),

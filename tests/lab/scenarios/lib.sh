@@ -418,3 +418,67 @@ pcmk_remove() {
 	pcmk_settle
 	drbd_destroy "$1"
 }
+
+# --- the target's pre-flight ---------------------------------------------------
+
+# preflight_refused NAME FROM TO PATTERN: `ferryctl domain migrate` of NAME
+# from FROM to TO is refused (exit 20) with a reason matching PATTERN
+# (grep -E), and changed nothing: NAME runs on FROM, the ledger still gives
+# it to FROM, no incoming copy on TO.
+preflight_refused() {
+	local g=$1 from=$2 to=$3 pat=$4 out rc owner
+	out=$(on "$from" "$FERRYCTL" domain migrate "$g" "$to" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" >>"$SC_DIR/preflight.log"
+	[ "$rc" = 20 ] || fail "pre-flight: migrate of $g to $to: exit $rc, expected 20 (refused): $out"
+	grep -q -E -- "$pat" <<<"$out" || fail "pre-flight: the refusal does not say '$pat': $out"
+	runs_on "$from" "$g" || fail "pre-flight: the refused migration disturbed $g on $from"
+	read -r owner _ <<<"$(ledger_owner "$g")"
+	[ "$owner" = "$from" ] || fail "pre-flight: after the refusal the ledger gives $g to '$owner'"
+	! on "$to" xl list "$g--incoming" >/dev/null 2>&1 ||
+		fail "pre-flight: an incoming copy of $g was left on $to"
+}
+
+# preflight_checks NAME FROM TO: the target's pre-flight (migrate_preflight.c)
+# on real hosts. NAME runs on FROM with a disk on an LV and a NIC on a
+# bridge that exist on FROM only; TO lacks, in turn, the config file, the
+# bridge and the LV, and each migration is refused with that reason before
+# anything changed; with everything in place it goes through. Leaves NAME
+# running on TO. Needs ferryd up (ferryd_up).
+preflight_checks() {
+	local g=$1 from=$2 to=$3 lv=pf-$1 br=fpbr0 n out
+	for n in "$from" "$to"; do
+		at_exit on "$n" sh -c "ip link del $br; lvremove -q -y vg0/$lv"
+		at_exit on "$n" "$FERRYCTL" ledger release "$g"
+		at_exit on "$n" "$FERRYCTL" domain destroy "$g"
+	done
+	on "$from" sh -c "lvcreate -q -y -L 16M -n $lv vg0 && ip link add $br type bridge &&
+		ip link set $br up" >>"$SC_DIR/preflight.log" 2>&1 ||
+		fail "pre-flight: LV $lv and bridge $br on $from"
+	guest_config "$g" "/dev/vg0/$lv"
+	for n in $("$LAB" nodes); do
+		on "$n" sh -c "echo 'vif = [ \"bridge=$br\" ]' >>/etc/xen/$g.cfg" ||
+			fail "pre-flight: the NIC in $g's config on $n"
+	done
+	on "$from" "$FERRYCTL" ledger claim "$g" >/dev/null || fail "pre-flight: ledger claim of $g"
+	on "$from" "$FERRYCTL" domain create "/etc/xen/$g.cfg" >>"$SC_DIR/preflight.log" 2>&1 ||
+		fail "pre-flight: create of $g on $from (see preflight.log)"
+	wait_until 120 "$g's heartbeat" ticks_after "$g" 10
+
+	on "$to" mv "/etc/xen/$g.cfg" "/etc/xen/$g.cfg.away" || fail "pre-flight: moving the config away"
+	preflight_refused "$g" "$from" "$to" "config file /etc/xen/$g.cfg is missing on $to"
+	on "$to" mv "/etc/xen/$g.cfg.away" "/etc/xen/$g.cfg" || fail "pre-flight: config back"
+
+	preflight_refused "$g" "$from" "$to" "bridge $br of NIC 0 is absent on $to"
+	on "$to" sh -c "ip link add $br type bridge && ip link set $br up" ||
+		fail "pre-flight: bridge $br on $to"
+
+	preflight_refused "$g" "$from" "$to" \
+		"(logical volume /dev/vg0/$lv|volume group vg0 of /dev/vg0/$lv) is absent or not active on $to"
+	on "$to" lvcreate -q -y -L 16M -n "$lv" vg0 >>"$SC_DIR/preflight.log" 2>&1 ||
+		fail "pre-flight: LV $lv on $to"
+
+	out=$(on "$from" "$FERRYCTL" domain migrate "$g" "$to" 2>&1) ||
+		fail "pre-flight: with everything in place the migration failed: $out"
+	runs_on "$to" "$g" || fail "pre-flight: $g does not run on $to after the migration"
+}
