@@ -286,7 +286,6 @@ disk_check() {
 
 # --- Pacemaker ----------------------------------------------------------------
 
-CRM_EXAMPLE=$top/cib-examples/cluster.crm
 DRBD_EXAMPLE=$top/cib-examples/drbd.res.example
 
 # pcmk_storage VM N [HOST_A HOST_B]: the example's DRBD resource for VM
@@ -342,33 +341,94 @@ pcmk_ops_since() {
 }
 other_node() { [ "$1" = node1 ] && echo node2 || echo node1; }
 
-# pcmk_base: the cluster of cib-examples/cluster.crm (fencing, the ferryd
+# --- the CIB, with Pacemaker's own C tools ------------------------------------
+# The scenarios configure the cluster from cib-examples/cluster.xml with
+# cibadmin and crm_attribute, not crmsh: crmsh is Python, and one `crm
+# configure load` costs an emulated dom0 about a minute of its CPU, enough to
+# make pacemakerd kill its own unresponsive subdaemons. The administrator's
+# commands under test (`crm resource move`, `crm node standby`) stay crmsh.
+# The agents tier checks that cluster.crm and cluster.xml hold the same
+# cluster.
+CIB_EXAMPLE=$top/cib-examples/cluster.xml
+
+# cib_xpath XPATH [FILE]: the XML of what XPATH selects in FILE (cluster.xml).
+cib_xpath() { sed '/^<!--/,/-->$/d' "${2:-$CIB_EXAMPLE}" | xmllint --xpath "$1" - 2>/dev/null; }
+
+# cib_nvpairs SECTION TYPE: crm_config or rsc_defaults values of the example
+# set with crm_attribute (TYPE crm_config or rsc_defaults).
+cib_nvpairs() {
+	local name value
+	cib_xpath "//$1//nvpair" | grep -o 'name="[^"]*" value="[^"]*"' |
+		while read -r name value; do
+			name=${name#name=\"}; name=${name%\"}
+			value=${value#value=\"}; value=${value%\"}
+			on node1 crm_attribute --type "$2" --name "$name" --update "$value" >/dev/null 2>&1 ||
+				echo "crm_attribute $2 $name=$value failed"
+		done
+}
+
+# cib_create SECTION XML: add one resource or constraint (kept if its id
+# exists already).
+cib_create() {
+	on node1 cibadmin --create --scope "$1" --xml-text "$2" >>"$SC_DIR/cib.log" 2>&1 ||
+		on node1 cibadmin --replace --scope "$1" --xml-text "$2" >>"$SC_DIR/cib.log" 2>&1
+}
+
+# cib_load: the example's properties, defaults, resources and constraints.
+cib_load() {
+	local sec i n x out
+	out=$(cib_nvpairs crm_config crm_config; cib_nvpairs rsc_defaults rsc_defaults)
+	[ -z "$out" ] || fail "$out"
+	for sec in resources constraints; do
+		n=$(cib_xpath "count(//$sec/*)")
+		for ((i = 1; i <= n; i++)); do
+			x=$(cib_xpath "(//$sec/*)[$i]")
+			[ -n "$x" ] || continue
+			cib_create "$sec" "$x" || fail "cibadmin: $(tail -n1 "$SC_DIR/cib.log")"
+		done
+	done
+}
+
+# cib_primitive VM [DRBD]: the example's vm1 primitive renamed VM (config
+# /etc/xen/VM.cfg, DRBD resources DRBD, default VM), configured stopped.
+cib_primitive() {
+	cib_xpath "//primitive[@id='vm1']" | sed -e "s/vm1/$1/g" \
+		-e "s|name=\"drbd_resource\" value=\"$1\"|name=\"drbd_resource\" value=\"${2:-$1}\"|" \
+		-e "s|<meta_attributes id=\"$1-meta\">|&<nvpair id=\"$1-target-role\" name=\"target-role\" value=\"Stopped\"/>|"
+}
+
+# pcmk_base: the cluster of cib-examples/cluster.xml (fencing, the storage
 # clone, vm1 with its DRBD storage), vm1 started somewhere. Reused when it
 # is there already.
 pcmk_base() {
 	pcmk_storage vm1 1
 	if ! on node1 crm_resource --resource vm1 --query-xml >/dev/null 2>&1; then
-		on node1 crm configure load update "$CRM_EXAMPLE" >"$SC_DIR/crm-load.log" 2>&1 ||
-			fail "crm configure load update cib-examples/cluster.crm: $(tail -n1 "$SC_DIR/crm-load.log")"
+		cib_load
 	fi
 	on node1 crm_resource --resource vm1 --cleanup >/dev/null 2>&1
 	wait_until 600 "vm1 started" pcmk_started vm1
 	pcmk_settle
-	at_exit on node1 crm resource clear vm1
+	at_exit on node1 crm_resource --resource vm1 --clear
 }
 
-# pcmk_add VM N NODE: another domain like vm1 (from the example's vm1 lines)
-# on DRBD minor N, started on NODE without a migration: configured stopped,
-# pinned to NODE, started, unpinned. Its DRBD resource joins the storage
-# clone's list, as an administrator adding a domain would do.
+# pcmk_add VM N NODE [DRBD]: another domain like vm1 (the example's vm1
+# primitive) on DRBD minor N, started on NODE without a migration:
+# configured stopped, pinned to NODE, started, unpinned. Its DRBD resource
+# joins the storage clone's list, as an administrator adding a domain would
+# do.
 pcmk_add() {
 	local vm=$1 node=$3
 	pcmk_storage "$vm" "$2"
-	sed -n '/^primitive vm1 /,/^$/p' "$CRM_EXAMPLE" | sed "s/vm1/$vm/g" |
-		sed "s/meta allow-migrate=true/meta allow-migrate=true target-role=Stopped/" |
-		on node1 crm configure load update - >>"$SC_DIR/crm-load.log" 2>&1 || fail "configuring $vm"
+	pcmk_configure "$vm" "$node"
 	at_exit pcmk_remove "$vm"
-	storage_list_add "$vm"
+}
+
+# pcmk_configure VM NODE [DRBD]: VM's primitive (DRBD resources DRBD,
+# default VM) created stopped, pinned to NODE, started there, unpinned.
+pcmk_configure() {
+	local vm=$1 node=$2 drbd=${3:-$1} r
+	cib_create resources "$(cib_primitive "$vm" "$drbd")" || fail "configuring $vm"
+	for r in $drbd; do storage_list_add "$r"; done
 	on node1 crm_resource --resource "$vm" --move --node "$node" >/dev/null 2>&1 || fail "pinning $vm to $node"
 	on node1 crm_resource --resource "$vm" --meta --set-parameter target-role --parameter-value Started \
 		>/dev/null 2>&1 || fail "starting $vm"
@@ -399,9 +459,9 @@ storage_list_del() {
 # pcmk_remove_only VM: stop it and delete it from the CIB (its storage is
 # the caller's).
 pcmk_remove_only() {
-	on node1 crm resource stop "$1"
+	on node1 crm_resource --resource "$1" --meta --set-parameter target-role --parameter-value Stopped
 	pcmk_settle
-	on node1 crm configure delete "$1"
+	on node1 cibadmin --delete --scope resources --xml-text "<primitive id=\"$1\"/>"
 	local r
 	for r in $(storage_list); do
 		case $r in "$1"*) storage_list_del "$r" ;; esac
@@ -411,11 +471,7 @@ pcmk_remove_only() {
 
 # pcmk_remove VM: stop it, delete it from the CIB, and its storage.
 pcmk_remove() {
-	on node1 crm resource stop "$1"
-	pcmk_settle
-	on node1 crm configure delete "$1"
-	storage_list_del "$1"
-	pcmk_settle
+	pcmk_remove_only "$1"
 	drbd_destroy "$1"
 }
 
