@@ -164,7 +164,8 @@ fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-build
 	@FUZZ_S=$${FUZZ_S:-60} tests/fuzz/run
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files only (not make deb's copy of the tree under $(BUILD)/deb).
+-include $(shell find $(BUILD) -path $(BUILD)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 .PHONY: progs unit-tests deps-deb man completion deb
 # What a node runs (make install), and the unit tier's binaries alone.
