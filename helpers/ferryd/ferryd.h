@@ -7,6 +7,7 @@
  *   group.c     the CPG group "ferry": join, deliveries, send queue
  *   quorum.c    libquorum tracking
  *   sync.c      the replica's callbacks: state transfer, reports, logging
+ *   persist.c   ledger.state: the ledger saved after every change, loaded at start
  *   requests.c  client and internal requests waiting for their delivery
  *   ipc.c       the libqb IPC server for local clients (root only)
  *   fence.c     fence history of lost nodes, queried off the loop
@@ -81,6 +82,17 @@ int sync_start(struct ferryd *d);
 void sync_stop(struct ferryd *d);
 /** Something that may unblock waiting requests changed (ring, quorum). */
 void sync_changed(struct ferryd *d);
+
+/* persist.c: <run_dir>/ledger.state */
+/**
+ * Offer the ledger.state of this node and boot, if any, to the replica as a
+ * restored ledger (before the first confchg). A corrupt file, one of
+ * another node or of another boot is ignored, with a log line saying why.
+ * @return 0 or -errno (of the replica)
+ */
+int persist_load(struct ferryd *d);
+/** Save the replica's ledger (temp file + rename). Errors are logged. */
+void persist_save(struct ferryd *d);
 
 /* children.c: child processes, reaped by pid */
 /** Called when a child exits, with its waitpid() status. */

@@ -235,7 +235,7 @@ static int encode(struct ferryd *d, struct pending *p, uint32_t flags, uint64_t 
 
 	switch (p->kind) {
 	case K_REPORT:
-		wire_list_begin(&wb, WIRE_REPORT, p->id, 0, 0, 0);
+		wire_list_begin(&wb, WIRE_REPORT, p->id, 0, 0);
 		for (size_t i = 0; i < p->nnames; i++)
 			wire_add_name(&wb, p->names[i]);
 		return wire_end(&wb);
