@@ -80,6 +80,19 @@ $(BUILD)/ferryctl: $(FERRYCTL_OBJ) $(BUILD)/libferry.a
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libferry.a
 	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS) -lcmocka
 
+# Unit tests of ferryd's own modules (test_ferryd_*.c): linked with them,
+# less main.c; what a test process cannot have is in tests/unit/fake_ferryd.h.
+$(BUILD)/libferryd.a: $(filter-out %/main.o,$(FERRYD_OBJ))
+	ar rcs $@ $^
+
+$(BUILD)/tests/unit/test_ferryd_%: $(BUILD)/tests/unit/test_ferryd_%.o $(BUILD)/libferryd.a \
+		$(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS) -lcmocka
+
+$(BUILD)/tests/unit/test_ferryd_%.o: tests/unit/test_ferryd_%.c
+	@mkdir -p $(@D)
+	$(CC) $(FERRY_CFLAGS) -Ihelpers/ferryd -MMD -MP -c $< -o $@
+
 # Benchmarks: built on demand, never run by the tiers (not named test_*).
 $(BUILD)/tests/unit/bench_transport: $(BUILD)/tests/unit/bench_transport.o $(BUILD)/libferry.a
 	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)

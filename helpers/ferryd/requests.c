@@ -17,6 +17,10 @@
 
 /* How often deadlines are checked. */
 #define TICK_MS 100
+/* Requests one client may have waiting, and all clients together: a client
+ * that sends and never reads cannot make ferryd grow without bound. */
+#define MAX_PER_CLIENT 64
+#define MAX_PENDING 4096
 
 enum kind {
 	K_CLIENT,
@@ -308,6 +312,15 @@ void requests_kick(struct ferryd *d)
 	}
 }
 
+static size_t client_pending(qb_ipcs_connection_t *c)
+{
+	size_t n = 0;
+
+	for (struct pending *p = head.next; p != &head; p = p->next)
+		n += p->kind == K_CLIENT && p->conn == c;
+	return n;
+}
+
 void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct ferry_ipc_req *req)
 {
 	struct ferry_ipc_reply r;
@@ -341,6 +354,15 @@ void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct fer
 	     (memchr(req->name, '\0', sizeof(req->name)) == NULL || !ledger_name_valid(req->name)))) {
 		reply_init(&r, req, FERRY_E_INVAL);
 		snprintf(r.reason, sizeof(r.reason), "invalid domain name or node");
+		ipc_reply(c, &r, sizeof(r));
+		return;
+	}
+	if (npending >= MAX_PENDING || client_pending(c) >= MAX_PER_CLIENT) {
+		reply_init(&r, req, FERRY_E_INTERNAL);
+		snprintf(r.reason, sizeof(r.reason),
+			 "too many requests waiting (%s): try again when they are answered",
+			 npending >= MAX_PENDING ? "all clients" : "this client");
+		flog(FLOG_REQ, LOG_WARNING, "refusing a request: %s", r.reason);
 		ipc_reply(c, &r, sizeof(r));
 		return;
 	}
