@@ -166,6 +166,9 @@ static void answer_status(struct ferryd *d, qb_ipcs_connection_t *c,
 	nodes = ledger_nodes(replica_ledger(d->rep), &n);
 	for (size_t i = 0; i < n && i < FERRY_IPC_MAX_NODES; i++)
 		s->nodes[s->nnodes++] = nodes[i];
+	s->version = info.version;
+	s->start = (uint8_t)info.start;
+	s->restored = info.restored;
 	ipc_reply(c, s, sizeof(*s));
 	free(s);
 }

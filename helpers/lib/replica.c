@@ -353,8 +353,40 @@ static const char *start_name(enum replica_start s)
 	}
 }
 
+/* Whatever came in, nothing may run on a node that takes no part: a node
+ * that owns RUNNING or MIGRATING records and is not here is lost now. A
+ * live source never sends such records; a damaged ledger.state could. */
+static void drop_absent_owners(struct replica *r, uint64_t now_ms)
+{
+	const struct ledger_entry *const *v;
+	size_t n;
+
+	if (ledger_sorted(r->l, &v, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t who[2] = { 0, 0 };
+
+		if (v[i]->state == LEDGER_RUNNING || v[i]->state == LEDGER_MIGRATING)
+			who[0] = v[i]->owner;
+		if (v[i]->state == LEDGER_MIGRATING)
+			who[1] = v[i]->peer;
+		for (int k = 0; k < 2; k++) {
+			if (!who[k] || node_in_list(r->members, r->nmembers, who[k]))
+				continue;
+			note(r, LOG_WARNING, "node %u owns %s but takes no part: lost now", who[k],
+			     v[i]->name);
+			ledger_node_lost(r->l, who[k], now_ms);
+			if (ledger_sorted(r->l, &v, &n) < 0) /* records changed: look again */
+				return;
+			i = (size_t)-1;
+			break;
+		}
+	}
+}
+
 static void finish_sync(struct replica *r, enum replica_start how, uint64_t now_ms)
 {
+	drop_absent_owners(r, now_ms);
 	r->phase = PH_SYNCED;
 	r->has_state = true;
 	r->restored = false;
@@ -425,6 +457,8 @@ static void mark_unseen(struct replica *r, uint64_t now_ms, const char *when)
  * absentee is unseen, as at a cold start. Epochs, the fence facts of the
  * nodes here, CONFLICT records stay.
  */
+static void drop_absent_owners(struct replica *r, uint64_t now_ms);
+
 static void warm_start(struct replica *r, uint64_t now_ms)
 {
 	const struct ledger_node *nodes;
@@ -459,6 +493,7 @@ static void warm_start(struct replica *r, uint64_t now_ms)
 			ledger_node_put(r->l, &copy);
 		}
 	}
+	drop_absent_owners(r, now_ms); /* before unseen: a loss clears it */
 	mark_unseen(r, now_ms, "warm start");
 }
 
