@@ -10,6 +10,7 @@
 #   make bench-transport   migration transport throughput per mode (prints only)
 #   make bench-migrate     lab migrations: xl vs ferry with and without TLS
 #   make fuzz [FUZZ_S=N]   every libFuzzer harness of tests/fuzz for N s each
+#   make fuzz-seeds        rewrite the harnesses' seed corpora (tests/fuzz/corpus)
 
 PREFIX    ?= /usr
 SBINDIR   ?= $(PREFIX)/sbin
@@ -58,7 +59,7 @@ DEB_LAB   := qemu-system-x86 qemu-utils xen-utils-4.17 drbd-utils lvm2 socat \
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_LAB)
 
 .PHONY: all deps install check check-tiers demo clean lab-down bench-transport bench-ledger \
-	bench-migrate fuzz fuzz-build
+	bench-migrate fuzz fuzz-build fuzz-seeds
 .DEFAULT_GOAL := all
 
 all: $(PROGS) $(UNIT_BIN)
@@ -129,6 +130,13 @@ $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(BUILD)/fuzz/libferryd.a $(BU
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(FERRY_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
+
+# The seed corpora, written by a small program (committed, rerun on change).
+$(BUILD)/tests/fuzz/make_seeds: $(BUILD)/tests/fuzz/make_seeds.o $(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
+
+fuzz-seeds: $(BUILD)/tests/fuzz/make_seeds
+	$(BUILD)/tests/fuzz/make_seeds
 
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-build

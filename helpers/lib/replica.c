@@ -896,6 +896,12 @@ void replica_deliver(struct replica *r, uint32_t nodeid, uint32_t pid, const voi
 
 	if (r->refused_self || is_refused(r, nodeid, pid))
 		return;
+	if (!in_list(r->cpg, r->ncpg, nodeid, pid)) {
+		/* CPG delivers from members only; anything else is no member's */
+		note(r, LOG_WARNING, "dropping a message from node %u (pid %u): not a member",
+		     nodeid, pid);
+		return;
+	}
 	rc = wire_decode(buf, len, &m);
 	if (rc == -EPROTONOSUPPORT) {
 		char why[96];

@@ -68,12 +68,12 @@ static int reencode(const struct wire_msg *m, struct wbuf *b)
 	case WIRE_STATE:
 		return wire_encode_state(b, m->boot_id, m->node, m->version, m->authority);
 	case WIRE_REPORT:
-		wire_list_begin(b, WIRE_REPORT, m->hdr.req_id, 0, 0, 0);
+		wire_list_begin(b, WIRE_REPORT, m->hdr.req_id, 0, 0);
 		while (wire_next_name(&it, name))
 			wire_add_name(b, name);
 		return wire_end(b);
 	case WIRE_SYNC_CHUNK:
-		wire_list_begin(b, WIRE_SYNC_CHUNK, m->hdr.req_id, m->round, m->seq, 0);
+		wire_list_begin(b, WIRE_SYNC_CHUNK, m->hdr.req_id, m->round, m->seq);
 		while (wire_next_domain(&it, &e))
 			wire_add_domain(b, &e);
 		return wire_end(b);
