@@ -62,7 +62,25 @@ DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_LAB)
 	bench-migrate fuzz fuzz-build fuzz-seeds
 .DEFAULT_GOAL := all
 
-all: $(PROGS) $(UNIT_BIN)
+# The cluster tier's own programs: a misbehaving IPC client, and ferryd
+# built with another protocol major (a rolling upgrade's older node; it
+# must differ from wire.h's WIRE_VERSION_MAJOR).
+OTHER_MAJOR  ?= 1
+CLUSTER_BIN  := $(BUILD)/tests/cluster/ipc_abuse $(BUILD)/tests/cluster/ferryd-othermajor
+OM_OBJ       := $(patsubst %.c,$(BUILD)/othermajor/%.o,$(LIB_SRC) $(FERRYD_SRC))
+
+all: $(PROGS) $(UNIT_BIN) $(CLUSTER_BIN)
+
+$(BUILD)/othermajor/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(FERRY_CFLAGS) -DWIRE_VERSION_MAJOR=$(OTHER_MAJOR) \
+		$(if $(findstring fence,$<),$(FENCE_CFLAGS)) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/cluster/ferryd-othermajor: $(OM_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
+
+$(BUILD)/tests/cluster/ipc_abuse: $(BUILD)/tests/cluster/ipc_abuse.o $(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
 
 $(BUILD)/libferry.a: $(LIB_OBJ)
 	@mkdir -p $(@D)

@@ -169,6 +169,7 @@ static void answer_status(struct ferryd *d, qb_ipcs_connection_t *c,
 	s->version = info.version;
 	s->start = (uint8_t)info.start;
 	s->restored = info.restored;
+	s->origin = (uint8_t)info.origin;
 	ipc_reply(c, s, sizeof(*s));
 	free(s);
 }

@@ -89,7 +89,9 @@ struct ferry_ipc_status {
 	uint64_t version;   /**< the ledger's version (applied changes) */
 	uint8_t start;      /**< enum replica_start: how the last sync installed it */
 	uint8_t restored;   /**< this ferryd started from its ledger.state */
-	uint8_t pad2[6];
+	uint8_t origin;     /**< enum replica_start: how the ledger's history began
+			         (cold or warm start) */
+	uint8_t pad2[5];
 };
 
 /** Reply to SHOW: entries sorted by name, after req.name. */

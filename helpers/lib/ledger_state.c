@@ -5,7 +5,7 @@
 #include "ledger_state.h"
 
 int ledger_state_emit(struct ledger *l, struct wbuf *wb, uint64_t round, uint64_t version,
-		      bool restored, ledger_state_emit_fn fn, void *ctx)
+		      bool restored, uint8_t origin, ledger_state_emit_fn fn, void *ctx)
 {
 	const struct ledger_entry *const *v;
 	const struct ledger_node *nodes;
@@ -31,7 +31,7 @@ int ledger_state_emit(struct ledger *l, struct wbuf *wb, uint64_t round, uint64_
 			return rc;
 		seq++;
 	}
-	wire_done_begin(wb, round, seq, (uint32_t)n, version, restored);
+	wire_done_begin(wb, round, seq, (uint32_t)n, version, restored, origin);
 	nodes = ledger_nodes(l, &nodes_n);
 	for (size_t i = 0; i < nodes_n; i++)
 		wire_add_node(wb, &nodes[i]);
@@ -49,7 +49,7 @@ int ledger_state_write(struct ledger *l, const struct ledger_state_meta *m, stru
 	if (rc == 0)
 		rc = fn(ctx, wb->p, wb->len);
 	if (rc == 0)
-		rc = ledger_state_emit(l, wb, 0, m->version, false, fn, ctx);
+		rc = ledger_state_emit(l, wb, 0, m->version, false, m->origin, fn, ctx);
 	return rc < 0 ? rc : 0;
 }
 
@@ -128,6 +128,7 @@ int ledger_state_read(const void *buf, size_t len, struct ledger_state_meta *m,
 			rc = fail(why, "its totals do not match its records");
 			break;
 		}
+		m->origin = msg.origin;
 		while (rc == 0 && wire_next_node(&msg.items, &n))
 			rc = ledger_node_get(l, n.nodeid) ? fail(why, "a node appears twice")
 							  : ledger_node_put(l, &n);

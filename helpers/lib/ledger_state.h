@@ -22,6 +22,7 @@ struct ledger_state_meta {
 	uint32_t nodeid;                   /**< the node that wrote it */
 	uint64_t version;                  /**< ledger version */
 	uint64_t authority;                /**< last ring in which it was quorate */
+	uint8_t origin;                    /**< how its history began (SYNC_DONE) */
 };
 
 /** Where encoded messages go (a multicast, a file). @return 0 or -errno */
@@ -29,12 +30,12 @@ typedef int (*ledger_state_emit_fn)(void *ctx, const void *buf, size_t len);
 
 /**
  * Emit @p l as SYNC_CHUNKs of at most about WIRE_CHUNK_TARGET bytes and a
- * SYNC_DONE carrying the node table, @p version and @p restored.
+ * SYNC_DONE carrying the node table, @p version, @p restored and @p origin.
  * @param wb scratch buffer
  * @return the number of chunks, or -errno (the encoder's or the emitter's)
  */
 int ledger_state_emit(struct ledger *l, struct wbuf *wb, uint64_t round, uint64_t version,
-		      bool restored, ledger_state_emit_fn fn, void *ctx);
+		      bool restored, uint8_t origin, ledger_state_emit_fn fn, void *ctx);
 
 /**
  * Emit the ledger.state file of @p l: the STATE record of @p m, then the

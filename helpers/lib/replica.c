@@ -55,6 +55,7 @@ struct replica {
 	bool restored_at_start; /* for status displays */
 	uint64_t version;
 	enum replica_start start;
+	enum replica_start origin;
 
 	enum phase phase;
 	uint64_t round;
@@ -339,6 +340,17 @@ static void update_authority(struct replica *r)
 		changed(r);
 }
 
+/* A ledger's origin on the wire (SYNC_DONE): 1 cold, 2 warm, 0 unknown. */
+static uint8_t origin_to_wire(enum replica_start o)
+{
+	return o == REPLICA_START_COLD ? 1 : o == REPLICA_START_WARM ? 2 : 0;
+}
+
+static enum replica_start origin_from_wire(uint8_t o)
+{
+	return o == 1 ? REPLICA_START_COLD : o == 2 ? REPLICA_START_WARM : REPLICA_START_NONE;
+}
+
 static const char *start_name(enum replica_start s)
 {
 	switch (s) {
@@ -392,6 +404,8 @@ static void finish_sync(struct replica *r, enum replica_start how, uint64_t now_
 	r->restored = false;
 	r->chosen = false;
 	r->start = how;
+	if (how != REPLICA_START_LIVE)
+		r->origin = how;
 	ledger_members_sync(r);
 	r->last_sync_ms = now_ms >= r->round_start_ms ? now_ms - r->round_start_ms : 0;
 	if (!r->ever_synced) {
@@ -420,7 +434,8 @@ static int send_item(void *ctx, const void *buf, size_t len)
 
 static void send_snapshot(struct replica *r)
 {
-	int rc = ledger_state_emit(r->l, &r->wb, r->round, r->version, r->restored, send_item, r);
+	int rc = ledger_state_emit(r->l, &r->wb, r->round, r->version, r->restored,
+				   origin_to_wire(r->origin), send_item, r);
 
 	if (rc < 0)
 		note(r, LOG_ERR, "cannot send the ledger: %s", strerror(-rc));
@@ -782,6 +797,7 @@ static void on_chunk(struct replica *r, const struct replica_member *from,
 	ledger_swap(r->l, r->stage);
 	ledger_clear(r->stage);
 	r->version = m->version + 1;
+	r->origin = origin_from_wire(m->origin);
 	if (m->restored)
 		warm_start(r, now_ms);
 	finish_sync(r, m->restored ? REPLICA_START_WARM : REPLICA_START_LIVE, now_ms);
@@ -964,6 +980,7 @@ int replica_save(struct replica *r, const uint8_t boot_id[WIRE_BOOT_ID_LEN],
 		.nodeid = r->nodeid,
 		.version = r->version,
 		.authority = r->authority,
+		.origin = origin_to_wire(r->origin),
 	};
 	struct wbuf wb = { 0 };
 	int rc;
@@ -1007,6 +1024,7 @@ void replica_info_get(const struct replica *r, struct replica_info *info)
 	info->sync_source = r->sync_source;
 	info->version = r->version;
 	info->start = r->start;
+	info->origin = r->origin;
 	info->restored = r->restored_at_start;
 	info->refused_self = r->refused_self;
 }

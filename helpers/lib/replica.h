@@ -84,6 +84,8 @@ struct replica_info {
 	uint32_t sync_source;   /**< nodeid that sent the last state (0: cold) */
 	uint64_t version;       /**< applied changes */
 	enum replica_start start; /**< how the last sync installed the ledger */
+	enum replica_start origin; /**< how this ledger's history began: COLD or WARM
+				        (a live transfer passes the source's on) */
 	bool restored;          /**< this replica started from its ledger.state */
 	bool refused_self;      /**< the group refused this member: restart */
 };

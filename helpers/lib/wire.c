@@ -199,7 +199,7 @@ int wire_list_begin(struct wbuf *b, enum wire_type type, uint64_t req_id, uint64
 }
 
 int wire_done_begin(struct wbuf *b, uint64_t round, uint32_t seq, uint32_t total,
-		    uint64_t version, uint8_t restored)
+		    uint64_t version, uint8_t restored, uint8_t origin)
 {
 	wire_begin(b, WIRE_SYNC_DONE, 0, 0, 0);
 	put(b, round, 8);
@@ -207,6 +207,9 @@ int wire_done_begin(struct wbuf *b, uint64_t round, uint32_t seq, uint32_t total
 	put(b, total, 4);
 	put(b, version, 8);
 	put(b, restored ? 1 : 0, 1);
+	if (origin > WIRE_ORIGIN_MAX && !b->err)
+		b->err = -EINVAL;
+	put(b, origin, 1);
 	b->count_off = b->len;
 	put(b, 0, 4);
 	return b->err;
@@ -454,7 +457,8 @@ int wire_decode(const void *buf, size_t len, struct wire_msg *m)
 		m->total = (uint32_t)take(&r, 4);
 		m->version = take(&r, 8);
 		m->restored = (uint8_t)take(&r, 1);
-		if (!r.err && m->restored > 1)
+		m->origin = (uint8_t)take(&r, 1);
+		if (!r.err && (m->restored > 1 || m->origin > WIRE_ORIGIN_MAX))
 			r.err = -EBADMSG;
 		take_list(&r, IT_NODE, &m->items);
 		break;

@@ -72,6 +72,9 @@ struct wire_member {
 	uint32_t pid;
 };
 
+/** Largest origin of a SYNC_DONE (see wire_done_begin). */
+#define WIRE_ORIGIN_MAX 2
+
 /** Length of a boot id (the 16 bytes of /proc/sys/kernel/random/boot_id). */
 #define WIRE_BOOT_ID_LEN 16
 
@@ -106,6 +109,7 @@ struct wire_msg {
 	uint64_t round;                 /**< SYNC_*: round key */
 	uint8_t has_state;              /**< OFFER */
 	uint8_t restored;               /**< OFFER, DONE: the ledger came from ledger.state */
+	uint8_t origin;                 /**< DONE: how the ledger's history began */
 	uint64_t authority;             /**< OFFER, STATE: last quorate ring seq */
 	uint64_t version;               /**< OFFER, DONE, STATE: ledger version */
 	uint32_t seq;                   /**< CHUNK: index; DONE: chunk count */
@@ -180,12 +184,13 @@ int wire_list_begin(struct wbuf *b, enum wire_type type, uint64_t req_id, uint64
 
 /**
  * Start a SYNC_DONE: round, seq = chunk count, total = domain count, the
- * ledger's version, whether it was restored from ledger.state. Add node
- * records with wire_add_node, then wire_end().
+ * ledger's version, whether it was restored from ledger.state, and how its
+ * history began (origin: 0 unknown, 1 cold start, 2 warm start; at most
+ * WIRE_ORIGIN_MAX). Add node records with wire_add_node, then wire_end().
  * @return 0 or -errno
  */
 int wire_done_begin(struct wbuf *b, uint64_t round, uint32_t seq, uint32_t total,
-		    uint64_t version, uint8_t restored);
+		    uint64_t version, uint8_t restored, uint8_t origin);
 
 /** Append a name to a REPORT. @return 0 or -errno */
 int wire_add_name(struct wbuf *b, const char *name);

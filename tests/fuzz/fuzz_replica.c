@@ -323,7 +323,7 @@ static void forge(struct in *in)
 
 		wire_done_begin(&b, m.round, m.seq + ((what & 1) ? 1 : 0),
 				m.total + ((what & 2) ? 1 : 0), m.version + ((what & 4) ? sel : 0),
-				(what & 8) ? !m.restored : m.restored);
+				(what & 8) ? !m.restored : m.restored, (uint8_t)(sel % 3));
 		while (wire_next_node(&m.items, &n)) {
 			if (what & 16)
 				n.member ^= 1;

@@ -78,7 +78,7 @@ static int reencode(const struct wire_msg *m, struct wbuf *b)
 			wire_add_domain(b, &e);
 		return wire_end(b);
 	case WIRE_SYNC_DONE:
-		wire_done_begin(b, m->round, m->seq, m->total, m->version, m->restored);
+		wire_done_begin(b, m->round, m->seq, m->total, m->version, m->restored, m->origin);
 		while (wire_next_node(&it, &n))
 			wire_add_node(b, &n);
 		return wire_end(b);
@@ -127,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (m2.hdr.type != m.hdr.type || m2.hdr.len != m.hdr.len || m2.items.left != m.items.left ||
 	    m2.refused.left != m.refused.left || strcmp(m2.name, m.name) || m2.epoch != m.epoch ||
 	    m2.node != m.node || m2.lost_gen != m.lost_gen || m2.fence_time != m.fence_time ||
-	    m2.round != m.round || m2.has_state != m.has_state || m2.restored != m.restored ||
+	    m2.round != m.round || m2.has_state != m.has_state || m2.restored != m.restored || m2.origin != m.origin ||
 	    m2.authority != m.authority || m2.version != m.version || m2.seq != m.seq ||
 	    m2.total != m.total || memcmp(m2.boot_id, m.boot_id, sizeof(m.boot_id)))
 		abort();

@@ -91,7 +91,7 @@ static void wire_seeds(void)
 	wire_list_begin(&b, WIRE_SYNC_CHUNK, 0, 0x1234, 0);
 	wire_add_domain(&b, &e);
 	put_wb("wire_decode", "chunk", &b);
-	wire_done_begin(&b, 0x1234, 1, 1, 77, 0);
+	wire_done_begin(&b, 0x1234, 1, 1, 77, 0, 2);
 	wire_add_node(&b, &n);
 	put_wb("wire_decode", "done", &b);
 	wire_encode_state(&b, boot, 1, 77, 104);

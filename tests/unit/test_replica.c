@@ -931,6 +931,7 @@ static void all_restart_warm_start(void **state)
 		assert_false(s->n[i].cold);
 		replica_info_get(s->n[i].r, &info);
 		assert_int_equal(info.start, REPLICA_START_WARM);
+		assert_int_equal(info.origin, REPLICA_START_WARM);
 		assert_true(info.restored);
 	}
 	assert_int_equal(entry(s, 2, "a")->state, LEDGER_RUNNING);
@@ -972,6 +973,7 @@ static void restart_prefers_live_ledger(void **state)
 	assert_agree(s, all);
 	replica_info_get(s->n[0].r, &info);
 	assert_int_equal(info.start, REPLICA_START_LIVE);
+	assert_int_equal(info.origin, REPLICA_START_COLD); /* the source's history began cold */
 	assert_int_equal(info.sync_source, 2);
 	for (int i = 0; i < 3; i++) {
 		static const char *const d[] = { "a", "b", "c" };

@@ -140,7 +140,7 @@ static void lists_round_trip(void **state)
 	assert_string_equal(got.name, "beta");
 	assert_int_equal(wire_next_domain(&m.items, &got), 0);
 
-	assert_int_equal(wire_done_begin(&b, 9, 4, 2, 77, 1), 0);
+	assert_int_equal(wire_done_begin(&b, 9, 4, 2, 77, 1, 2), 0);
 	wire_add_node(&b, &n);
 	assert_int_equal(wire_end(&b), 0);
 	assert_int_equal(wire_decode(b.p, b.len, &m), 0);
@@ -148,6 +148,7 @@ static void lists_round_trip(void **state)
 	assert_int_equal(m.total, 2);
 	assert_int_equal(m.version, 77);
 	assert_int_equal(m.restored, 1);
+	assert_int_equal(m.origin, 2);
 	assert_int_equal(wire_next_node(&m.items, &gotn), 1);
 	assert_int_equal(gotn.nodeid, 4);
 	assert_int_equal(gotn.lost_gen, 2);
@@ -353,7 +354,7 @@ static void mutations_never_crash(void **state)
 			wire_end(&b);
 			break;
 		default:
-			wire_done_begin(&b, 1, 1, 1, 5, 0);
+			wire_done_begin(&b, 1, 1, 1, 5, 0, 1);
 			wire_add_node(&b, &n);
 			wire_end(&b);
 			break;
