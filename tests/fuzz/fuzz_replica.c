@@ -109,13 +109,6 @@ static void op_decided(void *ctx, uint64_t id, int type, const struct ledger_res
 	(void)res;
 }
 
-static void op_event(void *ctx, int pri, const char *text)
-{
-	(void)ctx;
-	(void)pri;
-	(void)text;
-}
-
 static void op_synced(void *ctx, bool cold)
 {
 	struct proc *p = ctx;
@@ -159,7 +152,7 @@ static void op_changed(void *ctx)
 static const struct replica_ops ops = {
 	.send = op_send,
 	.decided = op_decided,
-	.event = op_event,
+	.event = NULL, /* log lines: formatting them would take a fifth of the time */
 	.synced = op_synced,
 	.changed = op_changed,
 };
@@ -567,7 +560,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		reset();
 		return 0;
 	}
-	while (in.left && events++ < 400) {
+	while (in.left && events++ < 64) {
 		switch (byte(&in) % 8) {
 		case 0:
 			toggle(&in);
