@@ -91,8 +91,11 @@ void sync_changed(struct ferryd *d);
  * @return 0 or -errno (of the replica)
  */
 int persist_load(struct ferryd *d);
-/** Save the replica's ledger (temp file + rename). Errors are logged. */
-void persist_save(struct ferryd *d);
+/** The ledger changed: save it soon (a loop job), or at persist_flush. */
+void persist_mark(struct ferryd *d);
+/** Save now if a change is not saved yet (temp file + rename; errors are
+ *  logged). Before a decision reaches a client, and at stop. */
+void persist_flush(struct ferryd *d);
 
 /* children.c: child processes, reaped by pid */
 /** Called when a child exits, with its waitpid() status. */

@@ -8,6 +8,13 @@
  * fsync: a host crash invalidates it by design). The format is the wire
  * codec's (ledger_state.h). At start the file is offered to the group as a
  * restored ledger; live members' ledgers win over it (replica.h).
+ *
+ * A change marks the file stale; it is rewritten before this node passes
+ * any decision on to a client (persist_flush from the decided callback)
+ * and otherwise from a loop job right after the current batch of CPG
+ * deliveries: one write covers a batch (10,000 domains cost a few ms to
+ * write). Whatever a client heard of is on disk, and of the files the one
+ * with the highest version holds every change any node saved.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +35,8 @@
 static uint8_t boot_id[WIRE_BOOT_ID_LEN];
 static bool have_boot_id;
 static bool save_failing;
+static bool stale;
+static bool job_armed;
 
 static int hexval(int c)
 {
@@ -179,7 +188,7 @@ static int emit(void *ctx, const void *buf, size_t len)
 	return 0;
 }
 
-void persist_save(struct ferryd *d)
+static void save(struct ferryd *d)
 {
 	char tmp[512], path[512];
 	int fd, rc;
@@ -207,4 +216,27 @@ void persist_save(struct ferryd *d)
 	else if (rc == 0 && save_failing)
 		flog(FLOG_SYNC, LOG_NOTICE, "the ledger is saved to %s again", path);
 	save_failing = rc < 0 && rc != -EAGAIN;
+}
+
+void persist_flush(struct ferryd *d)
+{
+	if (!stale)
+		return;
+	stale = false;
+	save(d);
+}
+
+static void on_job(void *data)
+{
+	job_armed = false;
+	persist_flush(data);
+}
+
+void persist_mark(struct ferryd *d)
+{
+	stale = true;
+	if (!job_armed && qb_loop_job_add(d->loop, QB_LOOP_HIGH, d, on_job) == 0)
+		job_armed = true;
+	else if (!job_armed)
+		persist_flush(d); /* no job: now, then */
 }

@@ -33,12 +33,13 @@ static int on_send(void *ctx, const void *buf, size_t len)
 
 static void on_decided(void *ctx, uint64_t req_id, int type, const struct ledger_result *res)
 {
+	persist_flush(ctx); /* on disk before any client hears of it */
 	requests_decided(ctx, req_id, type, res);
 }
 
 static void on_changed(void *ctx)
 {
-	persist_save(ctx);
+	persist_mark(ctx);
 }
 
 static void on_event(void *ctx, int pri, const char *text)
@@ -179,6 +180,7 @@ void sync_stop(struct ferryd *d)
 	if (!d->rep)
 		return;
 	qb_loop_timer_del(d->loop, watchdog);
+	persist_flush(d);
 	replica_free(d->rep);
 	d->rep = NULL;
 }

@@ -253,6 +253,19 @@ int ledger_sorted(struct ledger *l, const struct ledger_entry *const **out, size
 	return 0;
 }
 
+int ledger_foreach(const struct ledger *l, int (*fn)(const struct ledger_entry *e, void *ctx),
+		   void *ctx)
+{
+	for (size_t i = 0; i < l->nbuckets; i++)
+		for (const struct hent *h = l->buckets[i]; h; h = h->next) {
+			int rc = fn(&h->e, ctx);
+
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
 /* ---- nodes ---- */
 
 static struct ledger_node *node_find(const struct ledger *l, uint32_t nodeid)

@@ -138,6 +138,14 @@ int ledger_sorted(struct ledger *l, const struct ledger_entry *const **out, size
 bool ledger_entry_valid(const struct ledger_entry *e);
 
 /**
+ * Call @p fn for every record, in no particular order (cheaper than
+ * ledger_sorted: no sort). The ledger must not change meanwhile.
+ * @return 0, or the first non-zero value @p fn returned
+ */
+int ledger_foreach(const struct ledger *l, int (*fn)(const struct ledger_entry *e, void *ctx),
+		   void *ctx);
+
+/**
  * Insert or overwrite a record as is (state transfer).
  * @return 0, -EINVAL for an inconsistent record (see ledger_entry_valid), -ENOMEM
  */

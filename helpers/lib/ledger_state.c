@@ -4,41 +4,69 @@
 
 #include "ledger_state.h"
 
+struct emit_ctx {
+	struct wbuf *wb;
+	uint64_t round;
+	uint32_t seq;
+	size_t bytes; /* of the chunk being filled, 0: none open */
+	ledger_state_emit_fn fn;
+	void *ctx;
+};
+
+static int chunk_flush(struct emit_ctx *c)
+{
+	int rc;
+
+	if (!c->bytes)
+		return 0;
+	rc = wire_end(c->wb);
+	if (rc == 0)
+		rc = c->fn(c->ctx, c->wb->p, c->wb->len);
+	c->bytes = 0;
+	c->seq++;
+	return rc;
+}
+
+/* Records go out in hash order: receivers do not need them sorted, and a
+ * sort per save (after every change) would cost more than the rest. */
+static int add_record(const struct ledger_entry *e, void *arg)
+{
+	struct emit_ctx *c = arg;
+	size_t sz = wire_domain_size(e);
+	int rc;
+
+	if (c->bytes && c->bytes + sz > WIRE_CHUNK_TARGET) {
+		rc = chunk_flush(c);
+		if (rc < 0)
+			return rc;
+	}
+	if (!c->bytes)
+		wire_list_begin(c->wb, WIRE_SYNC_CHUNK, 0, c->round, c->seq);
+	c->bytes += sz;
+	return wire_add_domain(c->wb, e);
+}
+
 int ledger_state_emit(struct ledger *l, struct wbuf *wb, uint64_t round, uint64_t version,
 		      bool restored, uint8_t origin, ledger_state_emit_fn fn, void *ctx)
 {
-	const struct ledger_entry *const *v;
+	struct emit_ctx c = { .wb = wb, .round = round, .fn = fn, .ctx = ctx };
 	const struct ledger_node *nodes;
-	size_t n, nodes_n;
-	uint32_t seq = 0;
+	size_t nodes_n;
 	int rc;
 
-	rc = ledger_sorted(l, &v, &n);
+	rc = ledger_foreach(l, add_record, &c);
+	if (rc == 0)
+		rc = chunk_flush(&c);
 	if (rc < 0)
 		return rc;
-	for (size_t i = 0; i < n;) {
-		size_t bytes = 0;
-
-		wire_list_begin(wb, WIRE_SYNC_CHUNK, 0, round, seq);
-		while (i < n && (bytes == 0 || bytes + wire_domain_size(v[i]) <= WIRE_CHUNK_TARGET)) {
-			bytes += wire_domain_size(v[i]);
-			wire_add_domain(wb, v[i++]);
-		}
-		rc = wire_end(wb);
-		if (rc == 0)
-			rc = fn(ctx, wb->p, wb->len);
-		if (rc < 0)
-			return rc;
-		seq++;
-	}
-	wire_done_begin(wb, round, seq, (uint32_t)n, version, restored, origin);
+	wire_done_begin(wb, round, c.seq, (uint32_t)ledger_count(l), version, restored, origin);
 	nodes = ledger_nodes(l, &nodes_n);
 	for (size_t i = 0; i < nodes_n; i++)
 		wire_add_node(wb, &nodes[i]);
 	rc = wire_end(wb);
 	if (rc == 0)
 		rc = fn(ctx, wb->p, wb->len);
-	return rc < 0 ? rc : (int)seq;
+	return rc < 0 ? rc : (int)c.seq;
 }
 
 int ledger_state_write(struct ledger *l, const struct ledger_state_meta *m, struct wbuf *wb,

@@ -55,8 +55,8 @@ struct replica_ops {
 	void (*event)(void *ctx, int priority, const char *text);
 	/** The ledger is in sync (cold: rebuilt from nothing, REPORT now). */
 	void (*synced)(void *ctx, bool cold);
-	/** The ledger or its version changed while in sync (persist it now:
-	 *  this comes before the request's decision is passed on). Optional. */
+	/** The ledger or its version changed while in sync (persist it; this
+	 *  comes before `decided` for the request that changed it). Optional. */
 	void (*changed)(void *ctx);
 };
 

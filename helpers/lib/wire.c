@@ -222,15 +222,30 @@ int wire_add_name(struct wbuf *b, const char *name)
 	return b->err;
 }
 
+/* One room for the whole record: a snapshot encodes every record after
+ * every change (ledger.state), so this is the encoder's hot path. */
 int wire_add_domain(struct wbuf *b, const struct ledger_entry *e)
 {
-	put_name(b, e->name);
-	put(b, e->state, 1);
-	put(b, e->owner_dead, 1);
-	put(b, e->owner, 4);
-	put(b, e->peer, 4);
-	put(b, e->epoch, 8);
-	put(b, e->since_ms, 8);
+	size_t n = strnlen(e->name, LEDGER_NAME_MAX + 1);
+	uint8_t *p;
+
+	if (!ledger_name_valid(e->name)) {
+		if (!b->err)
+			b->err = -EINVAL;
+		return b->err;
+	}
+	p = wbuf_room(b, 1 + n + 1 + 1 + 4 + 4 + 8 + 8);
+	if (p) {
+		p[0] = (uint8_t)n;
+		memcpy(p + 1, e->name, n);
+		p += 1 + n;
+		p[0] = e->state;
+		p[1] = e->owner_dead;
+		put_le(p + 2, e->owner, 4);
+		put_le(p + 6, e->peer, 4);
+		put_le(p + 10, e->epoch, 8);
+		put_le(p + 18, e->since_ms, 8);
+	}
 	b->count++;
 	return b->err;
 }
