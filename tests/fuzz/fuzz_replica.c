@@ -58,6 +58,7 @@ struct proc {
 	size_t state_len;
 	int syncs;
 	int track_syncs;
+	bool stale; /* changed since its ledger.state was written */
 	char names[TRACK][LEDGER_NAME_MAX + 1];
 	uint64_t epochs[TRACK];
 	size_t ntrack;
@@ -140,13 +141,29 @@ static int state_emit(void *ctx, const void *buf, size_t len)
 	return 0;
 }
 
+/* As ferryd's persist.c: a change marks the file stale, and it is written
+ * once per batch of deliveries (here: per event, see save_stale). */
 static void op_changed(void *ctx)
 {
 	struct proc *p = ctx;
 
-	p->state_len = 0;
-	if (replica_save(p->r, boot, state_emit, p) != 0)
+	if (!replica_synced(p->r))
 		abort(); /* only called in sync */
+	p->stale = true;
+}
+
+static void save_stale(void)
+{
+	for (int i = 0; i < NR; i++) {
+		struct proc *p = &P[i];
+
+		if (!p->up || !p->stale || !replica_synced(p->r))
+			continue;
+		p->state_len = 0;
+		if (replica_save(p->r, boot, state_emit, p) != 0)
+			abort();
+		p->stale = false;
+	}
 }
 
 static const struct replica_ops ops = {
@@ -229,6 +246,7 @@ static void toggle(struct in *in)
 	struct replica_member gone;
 
 	flush(); /* virtual synchrony: a configuration's messages come first */
+	save_stale();
 	if (P[i].up) {
 		gone = (struct replica_member){ P[i].nodeid, P[i].pid };
 		replica_free(P[i].r);
@@ -513,6 +531,7 @@ static void loader(const uint8_t *data, size_t size)
 		replica_confchg(p->r, &me, 1, NULL, 0, 1, 10);
 		replica_quorum(p->r, true, 5);
 		flush();
+		save_stale();
 		if (!replica_synced(p->r) || !p->state_len)
 			abort();
 		if (ledger_state_read(p->state, p->state_len, &m2, &l2, NULL) != 0)
@@ -605,6 +624,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		check();
+		save_stale();
 	}
 	flush();
 	check();
