@@ -579,7 +579,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		reset();
 		return 0;
 	}
-	while (in.left && events++ < 64) {
+	while (in.left && events++ < 40) {
 		switch (byte(&in) % 8) {
 		case 0:
 			toggle(&in);
