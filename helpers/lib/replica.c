@@ -625,7 +625,8 @@ void replica_confchg(struct replica *r, const struct replica_member *members, si
 		note(r, LOG_CRIT, "out of memory on a configuration change");
 		return;
 	}
-	memcpy(v, members, nmembers * sizeof(*v));
+	for (size_t i = 0; i < nmembers; i++)
+		v[i] = members[i];
 	qsort(v, nmembers, sizeof(*v), cmp_member);
 	free(r->cpg);
 	free(r->members);
