@@ -16,6 +16,7 @@
 #   make fuzz [FUZZ_S=N]   every libFuzzer harness of tests/fuzz for N s each
 #   make bench-monitor     lab: XenDomain's monitor against heartbeat:Xen's
 #   make cts [STEPS=N] [SEED=S]  lab: a seeded random fault run on 3 hosts
+#   make fuzz-seeds        rewrite the harnesses' seed corpora (tests/fuzz/corpus)
 
 PREFIX    ?= /usr
 SBINDIR   ?= $(PREFIX)/sbin
@@ -87,17 +88,34 @@ DEB_LAB   := qemu-system-x86 qemu-utils xen-utils-4.17 drbd-utils lvm2 socat \
 DEB_PACKAGES := $(sort $(DEB_BUILD) $(DEB_DOC) $(DEB_DEB) $(DEB_FUZZ) $(DEB_TEST) $(DEB_LAB))
 
 .PHONY: all deps install check check-tiers demo clean lab-down bench-transport bench-ledger \
-	bench-migrate bench-monitor cts fuzz fuzz-build
+	bench-migrate bench-monitor cts fuzz fuzz-build fuzz-seeds
 .DEFAULT_GOAL := all
 
-# A bounded connection flood for the cluster tier and the lab's ferry-flood.
-FLOOD_BIN := $(BUILD)/tests/cluster/peer_flood
+# The cluster tier's own programs: a bounded connection flood (also the
+# lab's ferry-flood), a misbehaving IPC client, and ferryd built with
+# another protocol major (a rolling upgrade's older node; it must differ
+# from wire.h's WIRE_VERSION_MAJOR).
+FLOOD_BIN    := $(BUILD)/tests/cluster/peer_flood
+OTHER_MAJOR  ?= 1
+CLUSTER_BIN  := $(FLOOD_BIN) $(BUILD)/tests/cluster/ipc_abuse $(BUILD)/tests/cluster/ferryd-othermajor
+OM_OBJ       := $(patsubst %.c,$(BUILD)/othermajor/%.o,$(LIB_SRC) $(FERRYD_SRC))
 
-all: $(PROGS) $(UNIT_BIN) $(FLOOD_BIN)
+all: $(PROGS) $(UNIT_BIN) $(CLUSTER_BIN)
 
 $(FLOOD_BIN): tests/cluster/peer_flood.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(CFLAGS) -o $@ $<
+
+$(BUILD)/othermajor/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(FERRY_CFLAGS) -DWIRE_VERSION_MAJOR=$(OTHER_MAJOR) \
+		$(if $(findstring fence,$<),$(FENCE_CFLAGS)) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/cluster/ferryd-othermajor: $(OM_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
+
+$(BUILD)/tests/cluster/ipc_abuse: $(BUILD)/tests/cluster/ipc_abuse.o $(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
 
 $(BUILD)/libferry.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -124,6 +142,19 @@ $(BUILD)/ferryctl: $(FRONT_OBJ) $(BUILD)/libferry.a
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libferry.a
 	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS) -lcmocka
+
+# Unit tests of ferryd's own modules (test_ferryd_*.c): linked with them,
+# less main.c; what a test process cannot have is in tests/unit/fake_ferryd.h.
+$(BUILD)/libferryd.a: $(filter-out %/main.o,$(FERRYD_OBJ))
+	ar rcs $@ $^
+
+$(BUILD)/tests/unit/test_ferryd_%: $(BUILD)/tests/unit/test_ferryd_%.o $(BUILD)/libferryd.a \
+		$(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS) -lcmocka
+
+$(BUILD)/tests/unit/test_ferryd_%.o: tests/unit/test_ferryd_%.c
+	@mkdir -p $(@D)
+	$(CC) $(FERRY_CFLAGS) -Ihelpers/ferryd -MMD -MP -c $< -o $@
 
 # Benchmarks: built on demand, never run by the tiers (not named test_*).
 $(BUILD)/tests/unit/bench_transport: $(BUILD)/tests/unit/bench_transport.o $(BUILD)/libferry.a
@@ -161,6 +192,13 @@ $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(BUILD)/fuzz/libferryd.a $(BU
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(FERRY_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
+
+# The seed corpora, written by a small program (committed, rerun on change).
+$(BUILD)/tests/fuzz/make_seeds: $(BUILD)/tests/fuzz/make_seeds.o $(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
+
+fuzz-seeds: $(BUILD)/tests/fuzz/make_seeds
+	$(BUILD)/tests/fuzz/make_seeds
 
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-build

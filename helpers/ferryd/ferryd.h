@@ -7,6 +7,7 @@
  *   group.c     the CPG group "ferry": join, deliveries, send queue
  *   quorum.c    libquorum tracking
  *   sync.c      the replica's callbacks: state transfer, reports, logging
+ *   persist.c   ledger.state: the ledger saved after every change, loaded at start
  *   requests.c  client and internal requests waiting for their delivery
  *   ipc.c       the libqb IPC server for local clients (root only)
  *   fence.c     fence history of lost nodes, queried off the loop
@@ -88,6 +89,20 @@ int sync_start(struct ferryd *d);
 void sync_stop(struct ferryd *d);
 /** Something that may unblock waiting requests changed (ring, quorum). */
 void sync_changed(struct ferryd *d);
+
+/* persist.c: <run_dir>/ledger.state */
+/**
+ * Offer the ledger.state of this node and boot, if any, to the replica as a
+ * restored ledger (before the first confchg). A corrupt file, one of
+ * another node or of another boot is ignored, with a log line saying why.
+ * @return 0 or -errno (of the replica)
+ */
+int persist_load(struct ferryd *d);
+/** The ledger changed: save it soon (a loop job), or at persist_flush. */
+void persist_mark(struct ferryd *d);
+/** Save now if a change is not saved yet (temp file + rename; errors are
+ *  logged). Before a decision reaches a client, and at stop. */
+void persist_flush(struct ferryd *d);
 
 /* children.c: child processes, reaped by pid */
 /** Called when a child exits, with its waitpid() status. */
@@ -202,8 +217,17 @@ void requests_forget(struct ferryd *d, qb_ipcs_connection_t *c);
 int ipc_start(struct ferryd *d);
 /** Stop it (clients are disconnected). */
 void ipc_stop(struct ferryd *d);
-/** Send a reply; a client that cannot take it is disconnected, never waited for. */
+/**
+ * Send a reply; a client that cannot take it is disconnected (from a loop
+ * job, never from inside this call) and gets no more replies.
+ */
 void ipc_reply(qb_ipcs_connection_t *c, const void *buf, size_t len);
+/**
+ * One message from client @p c as libqb hands it over (@p size is what its
+ * header claims): checked, then answered or parked in requests.c.
+ * @return 0 (libqb's msg_process contract)
+ */
+int32_t ipc_dispatch(qb_ipcs_connection_t *c, const void *data, size_t size);
 
 /* fence.c */
 /** Start watching fence history of lost nodes. @return 0 */

@@ -17,6 +17,10 @@
 
 /* How often deadlines are checked. */
 #define TICK_MS 100
+/* Requests one client may have waiting, and all clients together: a client
+ * that sends and never reads cannot make ferryd grow without bound. */
+#define MAX_PER_CLIENT 64
+#define MAX_PENDING 4096
 
 enum kind {
 	K_CLIENT,
@@ -163,6 +167,10 @@ static void answer_status(struct ferryd *d, qb_ipcs_connection_t *c,
 	nodes = ledger_nodes(replica_ledger(d->rep), &n);
 	for (size_t i = 0; i < n && i < FERRY_IPC_MAX_NODES; i++)
 		s->nodes[s->nnodes++] = nodes[i];
+	s->version = info.version;
+	s->start = (uint8_t)info.start;
+	s->restored = info.restored;
+	s->origin = (uint8_t)info.origin;
 	ipc_reply(c, s, sizeof(*s));
 	free(s);
 }
@@ -236,7 +244,7 @@ static int encode(struct ferryd *d, struct pending *p, uint32_t flags, uint64_t 
 
 	switch (p->kind) {
 	case K_REPORT:
-		wire_list_begin(&wb, WIRE_REPORT, p->id, 0, 0, 0);
+		wire_list_begin(&wb, WIRE_REPORT, p->id, 0, 0);
 		for (size_t i = 0; i < p->nnames; i++)
 			wire_add_name(&wb, p->names[i]);
 		return wire_end(&wb);
@@ -313,6 +321,15 @@ void requests_kick(struct ferryd *d)
 	}
 }
 
+static size_t client_pending(qb_ipcs_connection_t *c)
+{
+	size_t n = 0;
+
+	for (struct pending *p = head.next; p != &head; p = p->next)
+		n += p->kind == K_CLIENT && p->conn == c;
+	return n;
+}
+
 void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct ferry_ipc_req *req)
 {
 	struct ferry_ipc_reply r;
@@ -350,6 +367,15 @@ void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct fer
 	     (memchr(req->name, '\0', sizeof(req->name)) == NULL || !ledger_name_valid(req->name)))) {
 		reply_init(&r, req, FERRY_E_INVAL);
 		snprintf(r.reason, sizeof(r.reason), "invalid domain name or node");
+		ipc_reply(c, &r, sizeof(r));
+		return;
+	}
+	if (npending >= MAX_PENDING || client_pending(c) >= MAX_PER_CLIENT) {
+		reply_init(&r, req, FERRY_E_INTERNAL);
+		snprintf(r.reason, sizeof(r.reason),
+			 "too many requests waiting (%s): try again when they are answered",
+			 npending >= MAX_PENDING ? "all clients" : "this client");
+		flog(FLOG_REQ, LOG_WARNING, "refusing a request: %s", r.reason);
 		ipc_reply(c, &r, sizeof(r));
 		return;
 	}

@@ -96,6 +96,13 @@ struct ferry_ipc_status {
 	uint32_t members[FERRY_IPC_MAX_NODES];
 	uint32_t nnodes;
 	struct ledger_node nodes[FERRY_IPC_MAX_NODES];
+	/* appended (ledger persistence): */
+	uint64_t version;   /**< the ledger's version (applied changes) */
+	uint8_t start;      /**< enum replica_start: how the last sync installed it */
+	uint8_t restored;   /**< this ferryd started from its ledger.state */
+	uint8_t origin;     /**< enum replica_start: how the ledger's history began
+			         (cold or warm start) */
+	uint8_t pad2[5];
 };
 
 /** One DRBD resource as ferryd's events2 stream last reported it. */

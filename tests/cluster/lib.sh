@@ -126,7 +126,7 @@ flc_power_on() {
 	_po_d=$FLC_DIR/n$_po_i
 	mkdir -p "$_po_d/etc-corosync" "$_po_d/var-lib-corosync" "$_po_d/var-lib-pacemaker" "$_po_d/var-log" \
 		"$_po_d/inv" "$_po_d/log" "$FLC_DIR/sbin"
-	mkdir -p "$_po_d/var-log/corosync" "$_po_d/var-log/pacemaker"
+	mkdir -p "$_po_d/var-log/corosync" "$_po_d/var-log/pacemaker" "$_po_d/var-log/crmsh"
 	for _po_s in cib pengine blackbox cores; do mkdir -p "$_po_d/var-lib-pacemaker/$_po_s"; done
 	chown -R hacluster:haclient "$_po_d/var-lib-pacemaker" "$_po_d/var-log/pacemaker"
 	flc_corosync_conf >"$_po_d/etc-corosync/corosync.conf"
