@@ -163,7 +163,7 @@ int drbdwatch_get(const char *name, struct drbd_resource *out);
 
 /* monitor.c: the XenDomain monitor's question, answered from memory */
 /** Answer a FERRY_IPC_MONITOR request at once. */
-void monitor_answer(struct ferryd *d, qb_ipcs_connection_t *c, const struct ferry_ipc_req *req);
+void monitor_answer(struct ferryd *d, qb_ipcs_connection_t *c, const struct ferry_ipc_monitor_req *q);
 
 /* admit.c: who may connect to the migration port */
 /** Load the members' addresses and the allowed networks for listening

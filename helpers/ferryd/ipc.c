@@ -98,6 +98,18 @@ int32_t ipc_dispatch(qb_ipcs_connection_t *c, const void *data, size_t size)
 	struct ferry_ipc_reply r;
 	struct ferry_ipc_req req;
 
+	/* MONITOR carries more than the common request (ferry_ipc.h) */
+	if (size >= sizeof(*h) && h->id == FERRY_IPC_MONITOR &&
+	    size == sizeof(struct ferry_ipc_monitor_req) && (size_t)h->size == size) {
+		struct ferry_ipc_monitor_req *q = malloc(sizeof(*q));
+
+		if (q) {
+			memcpy(q, data, sizeof(*q));
+			monitor_answer(dd, c, q);
+			free(q);
+		}
+		return 0;
+	}
 	if (size < sizeof(*h) || size != sizeof(req) || (size_t)h->size != size) {
 		flog(FLOG_IPC, LOG_WARNING, "client pid %d sent a malformed request (%zu bytes)",
 		     (int)client_pid(c), size);

@@ -26,6 +26,7 @@
 #include "xen.h"
 
 #define NAME_CACHE 32
+#define CONFIG_MAX_BYTES (1024 * 1024)
 /* A node name missing from the map reloads it, at most this often. */
 #define NODEMAP_RELOAD_MS 10000
 
@@ -60,6 +61,13 @@ static int config_name(const char *path, char *name, size_t len, char *why, size
 	if (stat(path, &st) < 0) {
 		snprintf(why, wlen, "config file %s: %s", path, strerror(errno));
 		return -errno;
+	}
+	/* Whatever a client names is read in ferryd's loop: a regular file of
+	 * sane size only (never a device or a fifo that would block it). */
+	if (!S_ISREG(st.st_mode) || st.st_size > CONFIG_MAX_BYTES) {
+		snprintf(why, wlen, "config file %s is not a regular file of at most %d KiB", path,
+			 CONFIG_MAX_BYTES / 1024);
+		return -EINVAL;
 	}
 	for (int i = 0; i < NAME_CACHE; i++) {
 		if (same_file(&names[i], path, &st)) {
@@ -120,8 +128,10 @@ static void drbd_fill(struct ferry_ipc_drbd_state *o, const char *name)
 	snprintf(o->disk, sizeof(o->disk), "%s", r.nvolumes ? r.volumes[0].disk : "");
 }
 
-static void gather(struct ferryd *d, const struct ferry_ipc_req *req, struct ferry_ipc_monitor *m)
+static void gather(struct ferryd *d, const struct ferry_ipc_monitor_req *q,
+		   struct ferry_ipc_monitor *m)
 {
+	const struct ferry_ipc_req *req = &q->req;
 	struct xen_status st;
 	const struct ledger_entry *e;
 	bool rebooting = false;
@@ -130,7 +140,7 @@ static void gather(struct ferryd *d, const struct ferry_ipc_req *req, struct fer
 
 	m->nodeid = d->nodeid;
 	m->synced = replica_synced(d->rep);
-	memcpy(config, req->config, sizeof(config));
+	memcpy(config, q->config, sizeof(config));
 	config[sizeof(config) - 1] = '\0';
 	m->config_ok = config[0] && access(config, R_OK) == 0;
 	if (memchr(req->name, '\0', sizeof(req->name)) && req->name[0]) {
@@ -171,26 +181,32 @@ static void gather(struct ferryd *d, const struct ferry_ipc_req *req, struct fer
 		node_name(e->peer, m->peer, sizeof(m->peer));
 	}
 
-	m->ndrbd = req->ndrbd > FERRY_IPC_MAX_DRBD ? FERRY_IPC_MAX_DRBD : req->ndrbd;
+	m->ndrbd = q->ndrbd > FERRY_IPC_MAX_DRBD ? FERRY_IPC_MAX_DRBD : q->ndrbd;
 	for (uint32_t i = 0; i < m->ndrbd; i++) {
 		char n[FERRY_IPC_DRBD_NAME];
 
-		memcpy(n, req->drbd[i], sizeof(n));
+		memcpy(n, q->drbd[i], sizeof(n));
 		n[sizeof(n) - 1] = '\0';
 		drbd_fill(&m->drbd[i], n);
 	}
 	m->status = FERRY_OK;
 }
 
-void monitor_answer(struct ferryd *d, qb_ipcs_connection_t *c, const struct ferry_ipc_req *req)
+void monitor_answer(struct ferryd *d, qb_ipcs_connection_t *c, const struct ferry_ipc_monitor_req *q)
 {
 	struct ferry_ipc_monitor *m = calloc(1, sizeof(*m));
 
 	if (!m)
 		return; /* the client times out */
-	m->hdr.id = req->hdr.id;
+	m->hdr.id = q->req.hdr.id;
 	m->hdr.size = sizeof(*m);
-	gather(d, req, m);
+	if (q->req.version != FERRY_IPC_VERSION) {
+		m->status = FERRY_E_INVAL;
+		snprintf(m->reason, sizeof(m->reason), "IPC version %u not supported (ferryd speaks %u)",
+			 q->req.version, FERRY_IPC_VERSION);
+	} else {
+		gather(d, q, m);
+	}
 	ipc_reply(c, m, sizeof(*m));
 	free(m);
 }

@@ -352,10 +352,6 @@ void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct fer
 		answer_dump(d, c, req);
 		return;
 	}
-	if (op == FERRY_IPC_MONITOR) {
-		monitor_answer(d, c, req);
-		return;
-	}
 	if (op != FERRY_IPC_SHOW && !wire_type_of(op)) {
 		reply_init(&r, req, FERRY_E_INVAL);
 		snprintf(r.reason, sizeof(r.reason), "unknown request %d", op);

@@ -52,8 +52,16 @@ struct ferry_ipc_req {
 	uint32_t pad;
 	uint64_t epoch;      /**< COMMIT/ABORT: expected epoch, 0 = any */
 	char name[LEDGER_NAME_MAX + 1]; /**< domain; SHOW: list names after it */
-	/* MONITOR only: the domain's xl config (its name comes from there when
-	 * name is empty) and the DRBD resources to report on. */
+};
+
+/**
+ * MONITOR's request: the common one (hdr.id = FERRY_IPC_MONITOR, hdr.size =
+ * sizeof(struct ferry_ipc_monitor_req)), then what only the monitor needs:
+ * the domain's xl config (its name comes from there when name is empty) and
+ * the DRBD resources to report on. Every other request stays small.
+ */
+struct ferry_ipc_monitor_req {
+	struct ferry_ipc_req req;
 	char config[FERRY_IPC_PATH_MAX];
 	uint32_t ndrbd;
 	char drbd[FERRY_IPC_MAX_DRBD][FERRY_IPC_DRBD_NAME];

@@ -59,10 +59,11 @@ void ledger_client_close(struct ledger_client *c)
 	free(c);
 }
 
-int ledger_client_call(struct ledger_client *c, const struct ferry_ipc_req *req, void *reply,
-		       size_t size)
+/* One request of @len bytes (a struct ferry_ipc_req first), one reply. */
+static int call_raw(struct ledger_client *c, const struct ferry_ipc_req *req, size_t len,
+		    void *reply, size_t size)
 {
-	struct iovec iov = { .iov_base = (void *)req, .iov_len = sizeof(*req) };
+	struct iovec iov = { .iov_base = (void *)req, .iov_len = len };
 	uint32_t t = req->timeout_ms ? req->timeout_ms : FERRY_IPC_DEFAULT_TIMEOUT_MS;
 	struct qb_ipc_response_header *h = reply;
 	ssize_t rc;
@@ -79,6 +80,12 @@ int ledger_client_call(struct ledger_client *c, const struct ferry_ipc_req *req,
 	if (h->error < 0)
 		return h->error;
 	return 0;
+}
+
+int ledger_client_call(struct ledger_client *c, const struct ferry_ipc_req *req, void *reply,
+		       size_t size)
+{
+	return call_raw(c, req, sizeof(*req), reply, size);
 }
 
 static void req_init(struct ferry_ipc_req *req, int op, uint32_t timeout_ms)
@@ -220,16 +227,21 @@ int ledger_client_dump(char *path, size_t len, uint32_t timeout_ms)
 	return 0;
 }
 
-int ledger_client_monitor(const struct ferry_ipc_req *req, struct ferry_ipc_monitor *m)
+int ledger_client_monitor(const struct ferry_ipc_monitor_req *req, struct ferry_ipc_monitor *m)
 {
-	struct ferry_ipc_req q = *req;
+	struct ferry_ipc_monitor_req q = *req;
+	struct ledger_client *c;
 	int rc;
 
-	q.hdr.id = FERRY_IPC_MONITOR;
-	q.hdr.size = sizeof(q);
-	q.version = FERRY_IPC_VERSION;
+	q.req.hdr.id = FERRY_IPC_MONITOR;
+	q.req.hdr.size = sizeof(q);
+	q.req.version = FERRY_IPC_VERSION;
 	memset(m, 0, sizeof(*m));
-	rc = call_once(&q, m, sizeof(*m));
+	rc = ledger_client_open(&c);
+	if (rc < 0)
+		return rc;
+	rc = call_raw(c, &q.req, sizeof(q), m, sizeof(*m));
+	ledger_client_close(c);
 	if (rc == 0 && m->hdr.size != sizeof(*m))
 		rc = -EPROTO;
 	if (rc == 0) {

@@ -102,7 +102,7 @@ int ledger_client_dump(char *path, size_t len, uint32_t timeout_ms);
  * @return 0 (m->status says whether ferryd could answer), or -errno as
  *         ledger_client_call (-ENOTCONN: ferryd is not running)
  */
-int ledger_client_monitor(const struct ferry_ipc_req *req, struct ferry_ipc_monitor *m);
+int ledger_client_monitor(const struct ferry_ipc_monitor_req *req, struct ferry_ipc_monitor *m);
 
 /**
  * The ferry_status a call's outcome amounts to: reply->status when rc is 0,

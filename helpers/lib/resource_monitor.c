@@ -41,22 +41,22 @@ static int verdict(struct resource_result *res, int ocf, const char *fmt, ...)
 
 int resource_monitor_ask(const struct resource *r, struct ferry_ipc_monitor *m)
 {
-	struct ferry_ipc_req req;
+	struct ferry_ipc_monitor_req q;
 
-	memset(&req, 0, sizeof(req));
-	req.timeout_ms = MONITOR_IPC_TIMEOUT_MS;
+	memset(&q, 0, sizeof(q));
+	q.req.timeout_ms = MONITOR_IPC_TIMEOUT_MS;
 	if (strlen(r->name) > LEDGER_NAME_MAX ||
-	    (r->config && strlen(r->config) >= sizeof(req.config)) || r->ndrbd > FERRY_IPC_MAX_DRBD)
+	    (r->config && strlen(r->config) >= sizeof(q.config)) || r->ndrbd > FERRY_IPC_MAX_DRBD)
 		return -EINVAL;
-	strcpy(req.name, r->name);
+	strcpy(q.req.name, r->name);
 	if (r->config)
-		strcpy(req.config, r->config);
+		strcpy(q.config, r->config);
 	for (int i = 0; !r->shared && i < r->ndrbd; i++) {
-		if (strlen(r->drbd[i]) >= sizeof(req.drbd[i]))
+		if (strlen(r->drbd[i]) >= sizeof(q.drbd[i]))
 			return -EINVAL;
-		strcpy(req.drbd[req.ndrbd++], r->drbd[i]);
+		strcpy(q.drbd[q.ndrbd++], r->drbd[i]);
 	}
-	return ledger_client_monitor(&req, m);
+	return ledger_client_monitor(&q, m);
 }
 
 /* The domain itself: alive here, rebooting, or this node's copy in flight. */
