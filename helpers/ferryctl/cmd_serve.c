@@ -83,8 +83,12 @@ static int admit_member(void *arg, const char *node, const char *addr, char *why
 }
 
 /* ferryd's go-ahead for this authenticated node: "auth NODE\n" out,
- * "ok\n" or "busy REASON\n" back. */
+ * "ok\n" or "busy REASON\n" back. Asked as soon as the transport has
+ * authenticated the peer (ferryd's pre-authentication deadline runs until
+ * then); the answer is given to the peer in reply to its HELLO. */
 static int notify_fd = -1;
+static int admission_rc;
+static char admission_why[PEER_WHY_MAX];
 
 static int ask_ferryd(struct peer_server *s, char *why, size_t len)
 {
@@ -120,6 +124,13 @@ static int ask_ferryd(struct peer_server *s, char *why, size_t len)
 	snprintf(why, len, "target busy: %s", !strncmp(answer, "busy ", 5) ? answer + 5 :
 						  "ferryd did not answer");
 	return -EBUSY;
+}
+
+static int admission(struct peer_server *s, char *why, size_t len)
+{
+	(void)s;
+	snprintf(why, len, "%s", admission_why);
+	return admission_rc;
 }
 
 static int serve_storage(void *arg, enum peer_op op, const char *res, char *why, size_t len)
@@ -222,7 +233,8 @@ int cmd_serve(int argc, char **argv)
 	srv.t = t;
 	snprintf(srv.self, sizeof(srv.self), "%s", mb.self);
 	snprintf(srv.peer_node, sizeof(srv.peer_node), "%s", transport_peer_node(t));
-	srv.admitted = ask_ferryd;
+	admission_rc = ask_ferryd(&srv, admission_why, sizeof(admission_why));
+	srv.admitted = admission;
 	serve_journal_open();
 	flog(FLOG_PEER, LOG_INFO, "serving %s (%s)", srv.peer_node, transport_peer(t));
 	rc = peer_serve_run(&srv, SERVE_IDLE_MS);

@@ -42,7 +42,7 @@
 #define ACCEPT_BATCH       64   /* per wake-up, so a flood cannot starve the loop */
 #define PREAUTH_MAX        16   /* servers still authenticating */
 #define PREAUTH_PER_SOURCE 4
-#define PREAUTH_MS         10000
+#define PREAUTH_MS         30000 /* spawn, handshake and kTLS on a loaded dom0 */
 #define SERVERS_MAX        32   /* authenticated conversations */
 #define SERVERS_PER_NODE   16
 #define SWEEP_MS           1000

@@ -183,11 +183,12 @@ drbd_window_open() {
 
 # guest_config NAME DISK [TYPE [DISK2]]: the lab guest's xl config on every
 # host, at /etc/xen/NAME.cfg. DISK "" for a diskless guest; TYPE pvh
-# (default) or pv; DISK2 a second disk (xvdb). The guest's CPU is capped at
-# half the host (cap=50): a busy guest cannot starve dom0 (README, "Keeping
-# the control plane responsive"). GUEST_BUSY=1 adds a CPU- and disk-busy
-# workload inside the guest (bounded: a CPU spinner under the cap, and
-# 256 KiB written every 100 ms on xvda past the writer's ring).
+# (default) or pv; DISK2 a second disk (xvdb). No CPU cap: dom0's credit2
+# weight keeps a busy guest from starving it (README, "Keeping the control
+# plane responsive"), and a cap would halve a booting guest's speed (a new
+# guest then stayed silent for over a minute in an emulated host).
+# GUEST_BUSY=1 adds a CPU- and disk-busy workload inside the guest (a CPU
+# spinner, and 256 KiB written every 100 ms on xvda past the writer's ring).
 guest_config() {
 	local name=$1 disk=$2 type=${3:-pvh} disk2=${4:-} n cfg
 	cfg="name = \"$name\"
@@ -196,8 +197,7 @@ kernel = \"$CACHE/vmlinuz\"
 ramdisk = \"$CACHE/guest-initrd.cpio.gz\"
 extra = \"console=hvc0 loglevel=3${GUEST_BUSY:+ ferry.busy=1}\"
 memory = 128
-vcpus = 1
-cap = 50"
+vcpus = 1"
 	[ -n "$disk" ] && cfg="$cfg
 disk = [ \"phy:$disk,xvda,w\"${disk2:+, \"phy:$disk2,xvdb,w\"} ]"
 	for n in $("$LAB" nodes); do
