@@ -223,7 +223,7 @@ flc_stranger_down() { ip netns del "$(flc_stranger_ns)" 2>/dev/null; }
 # PIDs of `ferryctl serve` processes on node I.
 flc_serve_pids() {
 	for _sp_p in $(flc_node_pids "$1"); do
-		tr '\0' ' ' 2>/dev/null <"/proc/$_sp_p/cmdline" | grep -q '^[^ ]*ferryctl serve ' && echo "$_sp_p"
+		tr '\0' ' ' 2>/dev/null <"/proc/$_sp_p/cmdline" | grep -Eq '^[^ ]*ferryctl(-full)? serve ' && echo "$_sp_p"
 	done
 }
 flc_ctl() {
