@@ -19,6 +19,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,6 +49,15 @@ static int64_t now_ms(void)
 static struct sockaddr_in target, source;
 static bool bind_source;
 static unsigned long connects, closed, refused;
+/* SIGTERM (the scenario stopping the flood) ends the loop; the summary
+ * line is still printed. */
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static int slot_open(struct slot *s)
 {
@@ -141,9 +151,11 @@ int main(int argc, char **argv)
 	target.sin_port = htons((uint16_t)port);
 	for (int i = 0; i < n; i++)
 		slots[i] = (struct slot){ .fd = -1, .churn = i >= idle };
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
 	start = now_ms();
 	end = start + (int64_t)seconds * 1000;
-	while (now_ms() < end && connects < max_connects) {
+	while (!stop && now_ms() < end && connects < max_connects) {
 		int64_t now = now_ms();
 
 		for (int i = 0; i < n && connects < max_connects; i++)
