@@ -5,6 +5,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "authkey.h"
 #include "ferryctl.h"
 #include "migrate.h"
+#include "numparse.h"
 #include "peer.h"
 #include "storage_serve.h"
 #include "xen.h"
@@ -65,6 +67,7 @@ int cmd_serve(int argc, char **argv)
 	struct transport *t = NULL;
 	struct authkey key;
 	bool allow_plain = false, offered = false, runs_here = false;
+	char why[256];
 	int c, fd = -1, rc;
 	void *buf;
 
@@ -72,7 +75,10 @@ int cmd_serve(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", o, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			fd = atoi(optarg);
+			if (num_parse_int("--fd", optarg, 0, INT_MAX, &fd, why, sizeof(why))) {
+				fprintf(stderr, "ferryctl: %s\n", why);
+				return FERRYCTL_EXIT_USAGE;
+			}
 			break;
 		case 'p':
 			allow_plain = true;

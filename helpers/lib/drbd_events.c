@@ -217,6 +217,58 @@ int drbd_events_parse(const char *text, const char *name, struct drbd_resource *
 	return 0;
 }
 
+void drbd_events_stream_init(struct drbd_events_stream *s, const char *name,
+			     struct drbd_resource *r)
+{
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	s->r = r;
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", name);
+}
+
+/* One complete line of the stream (without its newline). */
+static void stream_line(struct drbd_events_stream *s)
+{
+	int rc;
+
+	s->line[s->used] = '\0';
+	if (memchr(s->line, '\0', s->used)) {
+		s->bad++;
+		return;
+	}
+	if (!s->used)
+		return;
+	rc = drbd_events_line(s->line, s->name, s->r);
+	if (rc == 1)
+		s->dumped = true;
+	else if (rc < 0)
+		s->bad++;
+}
+
+void drbd_events_feed(struct drbd_events_stream *s, const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = buf[i];
+
+		if (c == '\n') {
+			if (s->dropping)
+				s->dropping = false; /* the end of a line too long: dropped whole */
+			else
+				stream_line(s);
+			s->used = 0;
+		} else if (s->dropping) {
+			continue;
+		} else if (s->used == DRBD_EVENTS_LINE_MAX) {
+			s->bad++;
+			s->dropping = true;
+			s->used = 0;
+		} else {
+			s->line[s->used++] = c;
+		}
+	}
+}
+
 bool drbd_is_primary(const struct drbd_resource *r)
 {
 	return r->exists && !strcmp(r->role, "Primary");

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,7 +26,9 @@ const char *migrate_history_path(void)
 	return HISTORY_FILE;
 }
 
-/* Domain and node names are validated names; reasons may hold anything. */
+/* Any string as JSON string content, on one line, in ASCII: quotes and
+ * backslashes escaped, control characters as \u00XX, bytes beyond ASCII as
+ * '?' (a reason may carry anything a peer or libxl said). */
 static void json_escape(char *dst, size_t len, const char *s)
 {
 	size_t o = 0;
@@ -35,8 +38,10 @@ static void json_escape(char *dst, size_t len, const char *s)
 		if (c == '"' || c == '\\') {
 			dst[o++] = '\\';
 			dst[o++] = (char)c;
-		} else if (c < 0x20) {
+		} else if (c < 0x20 || c == 0x7f) {
 			o += (size_t)snprintf(dst + o, len - o, "\\u%04x", c);
+		} else if (c >= 0x80) {
+			dst[o++] = '?';
 		} else {
 			dst[o++] = (char)c;
 		}
@@ -44,24 +49,42 @@ static void json_escape(char *dst, size_t len, const char *s)
 	dst[o] = '\0';
 }
 
-int migrate_history_append(const struct migrate_metrics *m)
+int migrate_history_format(const struct migrate_metrics *m, char *buf, size_t len)
 {
-	char why[2 * PEER_WHY_MAX], line[4096];
-	int fd, n, rc = 0;
+	char why[2 * PEER_WHY_MAX], domain[7 * sizeof(m->domain)], source[7 * sizeof(m->source)],
+		target[7 * sizeof(m->target)], cipher[7 * sizeof(m->cipher)];
+	int n;
 
+	/* Every string escaped, names too: a node name comes from the peer. */
 	json_escape(why, sizeof(why), m->why);
-	n = snprintf(line, sizeof(line),
+	json_escape(domain, sizeof(domain), m->domain);
+	json_escape(source, sizeof(source), m->source);
+	json_escape(target, sizeof(target), m->target);
+	json_escape(cipher, sizeof(cipher), m->cipher);
+	n = snprintf(buf, len,
 		     "{\"time_ms\": %lld, \"domain\": \"%s\", \"source\": \"%s\", \"target\": \"%s\", "
 		     "\"result\": \"%s\", \"live\": %s, \"total_ms\": %lld, \"downtime_ms\": %lld, "
 		     "\"bytes\": %llu, \"mib_per_s\": %.1f, \"encrypted\": %s, \"cipher\": \"%s\", "
 		     "\"why\": \"%s\"}\n",
-		     (long long)m->started, m->domain, m->source, m->target,
-		     migrate_result_name(m->result), m->live ? "true" : "false",
-		     (long long)m->total_ms, (long long)m->downtime_ms, (unsigned long long)m->bytes,
-		     m->mib_per_s, m->encrypted ? "true" : "false", m->cipher, why);
-	if (n < 0 || (size_t)n >= sizeof(line))
+		     (long long)m->started, domain, source, target, migrate_result_name(m->result),
+		     m->live ? "true" : "false", (long long)m->total_ms, (long long)m->downtime_ms,
+		     (unsigned long long)m->bytes, m->mib_per_s, m->encrypted ? "true" : "false",
+		     cipher, why);
+	if (n < 0 || (size_t)n >= len || (size_t)n > MIGRATE_HISTORY_LINE_MAX)
 		return -ENOSPC;
+	return n;
+}
+
+int migrate_history_append(const struct migrate_metrics *m)
+{
+	char line[MIGRATE_HISTORY_LINE_MAX + 1];
+	int fd, n, rc = 0;
+
+	n = migrate_history_format(m, line, sizeof(line));
+	if (n < 0)
+		return n;
 	mkdir(HISTORY_DIR, 0700);
+	/* One write of one whole line: O_APPEND keeps records whole. */
 	fd = open(HISTORY_FILE, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, line, (size_t)n) != n) {
 		rc = -errno;
@@ -71,4 +94,86 @@ int migrate_history_append(const struct migrate_metrics *m)
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+bool migrate_history_record_valid(const char *line, size_t len)
+{
+	/* What migrate_history_format writes: one JSON object on one line of
+	 * printable ASCII. Anything else is a write cut short or not ours. */
+	if (len < 2 || len >= MIGRATE_HISTORY_LINE_MAX || line[0] != '{' || line[len - 1] != '}')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)line[i] < 0x20 || (unsigned char)line[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* One line of @f into @buf (@cap bytes): 1, or 0 at the end. A line longer
+ * than @cap - 1 is read to its end but marked @overlong. */
+static int read_line(FILE *f, char *buf, size_t cap, size_t *len, bool *newline, bool *overlong)
+{
+	size_t n = 0;
+	bool any = false;
+	int c;
+
+	*newline = *overlong = false;
+	while ((c = getc_unlocked(f)) != EOF) {
+		any = true;
+		if (c == '\n') {
+			*newline = true;
+			break;
+		}
+		if (n + 1 < cap)
+			buf[n++] = (char)c;
+		else
+			*overlong = true;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return any;
+}
+
+static bool next_record(FILE *f, char *buf, size_t cap, size_t *len, unsigned *skipped, bool *eof)
+{
+	bool newline, overlong;
+
+	*eof = !read_line(f, buf, cap, len, &newline, &overlong);
+	if (*eof)
+		return false;
+	/* The last line without its newline: a write cut short. */
+	if (newline && !overlong && migrate_history_record_valid(buf, *len))
+		return true;
+	if (skipped)
+		(*skipped)++;
+	return false;
+}
+
+int migrate_history_tail(FILE *f, unsigned last, migrate_history_emit emit, void *arg,
+			 unsigned *skipped)
+{
+	char *buf = malloc(MIGRATE_HISTORY_LINE_MAX + 1);
+	unsigned long total = 0, i = 0;
+	size_t len;
+	bool eof = false;
+
+	if (!buf)
+		return -ENOMEM;
+	if (skipped)
+		*skipped = 0;
+	/* Two passes: count the records, then emit the last ones (a history
+	 * can be long; only one line is ever held in memory). */
+	while (!eof)
+		if (next_record(f, buf, MIGRATE_HISTORY_LINE_MAX + 1, &len, skipped, &eof))
+			total++;
+	if (fseek(f, 0, SEEK_SET)) {
+		free(buf);
+		return -errno;
+	}
+	eof = false;
+	while (!eof && i < total)
+		if (next_record(f, buf, MIGRATE_HISTORY_LINE_MAX + 1, &len, NULL, &eof) &&
+		    i++ + last >= total)
+			emit(buf, len, arg);
+	free(buf);
+	return 0;
 }

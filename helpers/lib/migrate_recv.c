@@ -13,6 +13,8 @@
 #include "clock.h"
 #include "ledger_client.h"
 #include "migrate.h"
+#include "names.h"
+#include "serve_journal.h"
 #include "storage_serve.h"
 
 #define STREAM_TIMEOUT_MS (30 * 60 * 1000)
@@ -22,8 +24,8 @@ struct recv_state {
 	struct xen *x;
 	struct transport *t;
 	libxl_domain_config cfg;
-	char name[PEER_NAME_MAX];
-	char incoming[PEER_NAME_MAX + sizeof(XEN_INCOMING_SUFFIX)];
+	char name[NAME_DOMAIN_MAX + 1];
+	char incoming[NAME_DOMAIN_MAX + sizeof(XEN_INCOMING_SUFFIX)];
 	const char *peer_node;
 	uint32_t domid;
 	bool live;
@@ -47,16 +49,25 @@ static int recv_preflight(struct recv_state *s, const void *buf, size_t len, cha
 	}
 	jl = be32toh(off->json_len);
 	json = (const char *)(off + 1);
-	if (jl < 2 || jl != len - sizeof(*off) || json[jl - 1] != '\0' ||
-	    !memchr(off->name, '\0', sizeof(off->name)) || !off->name[0]) {
+	if (jl < 2 || jl != len - sizeof(*off) || json[jl - 1] != '\0') {
 		snprintf(why, wlen, "malformed offer");
 		return -EPROTO;
 	}
+	/* The domain's name enters this node here: checked in its field. */
+	if (name_check_field(NAME_DOMAIN, off->name, sizeof(off->name), why, wlen))
+		return -EINVAL;
 	snprintf(s->name, sizeof(s->name), "%s", off->name);
 	snprintf(s->incoming, sizeof(s->incoming), "%s%s", s->name, XEN_INCOMING_SUFFIX);
 	s->live = be32toh(off->flags) & PEER_MIG_LIVE;
 	if (libxl_domain_config_from_json(xen_ctx(s->x), &s->cfg, json)) {
 		snprintf(why, wlen, "the offered configuration of %s is not valid here", s->name);
+		return -EINVAL;
+	}
+	if (!s->cfg.c_info.name || strcmp(s->cfg.c_info.name, s->name)) {
+		char q[256];
+		snprintf(why, wlen, "the offered configuration of %s names another domain ('%s')",
+			 s->name, name_quote(s->cfg.c_info.name ? s->cfg.c_info.name : "", q,
+					     sizeof(q)));
 		return -EINVAL;
 	}
 	if (xen_status_get(s->x, s->name, &st) == 0 && st.state != XEN_ABSENT) {
@@ -89,7 +100,7 @@ static int recv_stream(struct recv_state *s, char *why, size_t wlen)
 		snprintf(why, wlen, "stream: %s", transport_strerror(rc));
 		return rc;
 	}
-	serve_journal_note("incoming", s->incoming);
+	serve_journal_note(SERVE_J_INCOMING, s->name);
 	libxl_domain_restore_params_init(&params);
 	params.stream_version = 2;
 	params.checkpointed_stream = LIBXL_CHECKPOINTED_STREAM_NONE;
@@ -138,7 +149,7 @@ static int recv_go(struct recv_state *s, uint64_t epoch, char *why, size_t wlen)
 		return -EPERM;
 	}
 	s->committed = true;
-	serve_journal_note("committed", s->name);
+	serve_journal_note(SERVE_J_COMMITTED, s->name);
 	if (libxl_domain_rename(xen_ctx(s->x), s->domid, s->incoming, s->name)) {
 		snprintf(why, wlen, "renaming %s to %s failed", s->incoming, s->name);
 		return -EIO;
