@@ -54,14 +54,17 @@ static int journal_write(const char *line, size_t n)
 	return rc;
 }
 
-int serve_journal_open(void)
+int serve_journal_open_in(const char *dir)
 {
 	char header[] = SERVE_JOURNAL_HEADER "\n";
 	int fd;
 
-	mkdir("/run/ferry", 0755);
-	mkdir(SERVE_JOURNAL_DIR, 0700);
-	snprintf(journal, sizeof(journal), SERVE_JOURNAL_DIR "/%d.journal", (int)getpid());
+	mkdir(dir, 0700);
+	if (snprintf(journal, sizeof(journal), "%s/%d.journal", dir, (int)getpid()) >=
+	    (int)sizeof(journal)) {
+		journal[0] = '\0';
+		return -ENAMETOOLONG;
+	}
 	fd = open(journal, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		int rc = -errno;
@@ -70,6 +73,17 @@ int serve_journal_open(void)
 	}
 	close(fd);
 	return journal_write(header, sizeof(header) - 1);
+}
+
+int serve_journal_open(void)
+{
+	mkdir("/run/ferry", 0755);
+	return serve_journal_open_in(SERVE_JOURNAL_DIR);
+}
+
+const char *serve_journal_path(void)
+{
+	return journal[0] ? journal : NULL;
 }
 
 int serve_journal_note(enum serve_journal_verb verb, const char *name)

@@ -45,6 +45,10 @@ enum serve_journal_verb {
 
 /** Starts this serving process's journal, /run/ferry/serve/PID.journal. */
 int serve_journal_open(void);
+/** The same in directory @dir (created if missing): for tests. */
+int serve_journal_open_in(const char *dir);
+/** The open journal's path, or NULL. */
+const char *serve_journal_path(void);
 /** Appends one record. -EINVAL (logged, nothing written) for a bad name. */
 int serve_journal_note(enum serve_journal_verb verb, const char *name);
 /** The journal record of a storage step a peer asked for (-EINVAL for an
