@@ -214,6 +214,24 @@ int serve_journal_parse(const char *buf, size_t len, struct serve_journal *j,
 	return 0;
 }
 
+/* Is @name committed in any incoming record (a conversation can receive
+ * the same name twice: one commit keeps every copy of that name)? */
+static bool committed(const struct serve_journal *j, const char *name)
+{
+	for (int i = 0; i < j->nincoming; i++)
+		if (j->incoming[i].committed && !strcmp(j->incoming[i].name, name))
+			return true;
+	return false;
+}
+
+static bool seen_before(const struct serve_journal *j, int i)
+{
+	for (int k = 0; k < i; k++)
+		if (!strcmp(j->incoming[k].name, j->incoming[i].name))
+			return true;
+	return false;
+}
+
 void serve_journal_apply(const struct serve_journal *j, const struct serve_recover_ops *ops)
 {
 	bool runs_here = false;
@@ -221,12 +239,17 @@ void serve_journal_apply(const struct serve_journal *j, const struct serve_recov
 	for (int i = 0; i < j->nincoming; i++) {
 		const char *name = j->incoming[i].name;
 
-		if (j->incoming[i].committed || ops->owned_here(name, ops->arg)) {
-			if (!j->incoming[i].committed)
-				flog(FLOG_PEER, LOG_CRIT, "recovery: %s was committed to this node in "
-							  "the ledger but the journal missed it: its "
-							  "incoming copy is kept",
-				     name);
+		if (seen_before(j, i))
+			continue;
+		if (committed(j, name)) {
+			runs_here = true;
+			continue;
+		}
+		if (ops->owned_here(name, ops->arg)) {
+			flog(FLOG_PEER, LOG_CRIT, "recovery: %s was committed to this node in the "
+						  "ledger but the journal missed it: its incoming "
+						  "copy is kept",
+			     name);
 			runs_here = true;
 			continue;
 		}

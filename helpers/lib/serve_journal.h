@@ -96,9 +96,10 @@ struct serve_recover_ops {
 };
 
 /**
- * Undoes what the journal says: destroys every incoming copy that neither
- * the journal nor the ledger says is this node's, then the storage steps
- * in reverse (keeping the storage of a domain that now runs here).
+ * Undoes what the journal says: destroys (once) every incoming copy whose
+ * name neither a committed record nor the ledger gives to this node, then
+ * the storage steps in reverse (keeping the storage of a domain that now
+ * runs here).
  */
 void serve_journal_apply(const struct serve_journal *j, const struct serve_recover_ops *ops);
 
