@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "drbd.h"
+#include "numparse.h"
 
 #define LINE_MAX_WORDS 48
 
@@ -48,16 +49,11 @@ static const char *get(const struct kv *kv, int n, const char *key)
 static int get_int(const struct kv *kv, int n, const char *key, int *out)
 {
 	const char *v = get(kv, n, key);
-	char *end;
-	long l;
 
 	if (!v)
 		return -ENOENT;
-	l = strtol(v, &end, 10);
-	if (*end || end == v || l < 0 || l > 1 << 20)
-		return -EINVAL;
-	*out = (int)l;
-	return 0;
+	/* node ids, volumes, minors: all below 2^20 in DRBD */
+	return num_parse_int(key, v, 0, 1 << 20, out, NULL, 0) ? -EINVAL : 0;
 }
 
 static void copy_word(char *dst, const char *src)
@@ -174,7 +170,10 @@ int drbd_events_line(const char *line, const char *name, struct drbd_resource *r
 		copy_word(v->replication, get(kv, nkv, "replication"));
 		copy_word(v->peer_disk, get(kv, nkv, "peer-disk"));
 		const char *done = get(kv, nkv, "done");
-		v->done = done ? strtod(done, NULL) : -1;
+		char *end = NULL;
+		v->done = done ? strtod(done, &end) : -1;
+		if (done && (end == done || *end || !(v->done >= 0 && v->done <= 100)))
+			v->done = -1; /* a percentage, or unknown */
 		return 0;
 	}
 	if (!strcmp(object, "device")) {
