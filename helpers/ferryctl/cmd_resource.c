@@ -166,6 +166,8 @@ static int parse(int argc, char **argv, struct resource *r, const char **target,
 			*target = optarg;
 			break;
 		case 'S':
+			if (!*optarg) /* only named in messages: "" is "not known" */
+				break;
 			if (name_opt(e, NAME_NODE, "migrate_source", optarg))
 				return -1;
 			*source = optarg;
