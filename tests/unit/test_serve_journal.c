@@ -278,6 +278,11 @@ static void test_recovery(void **state)
 	c.owned = NULL;
 	apply(H "incoming vm1 victim\nincoming vm2\ncommitted vm2 x\n", &c);
 	assert_string_equal(c.log, "destroy vm2;");
+	/* The same name received twice, the second committed (the first
+	 * conversation's copy is gone or is the committed one kept paused):
+	 * never destroyed, and a name is destroyed once. */
+	apply(H "incoming vm1\nincoming vm1\ncommitted vm1\nincoming vm2\nincoming vm2\n", &c);
+	assert_string_equal(c.log, "destroy vm2;");
 	/* Nothing in it: nothing done. */
 	apply(H, &c);
 	assert_string_equal(c.log, "");
