@@ -247,24 +247,29 @@ static void stream_line(struct drbd_events_stream *s)
 
 void drbd_events_feed(struct drbd_events_stream *s, const char *buf, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		char c = buf[i];
+	while (n) {
+		const char *nl = memchr(buf, '\n', n);
+		size_t span = nl ? (size_t)(nl - buf) : n;
 
-		if (c == '\n') {
-			if (s->dropping)
-				s->dropping = false; /* the end of a line too long: dropped whole */
-			else
-				stream_line(s);
-			s->used = 0;
-		} else if (s->dropping) {
-			continue;
-		} else if (s->used == DRBD_EVENTS_LINE_MAX) {
-			s->bad++;
-			s->dropping = true;
-			s->used = 0;
-		} else {
-			s->line[s->used++] = c;
+		if (!s->dropping) {
+			if (s->used + span > DRBD_EVENTS_LINE_MAX) {
+				s->bad++; /* longer than any DRBD prints: dropped whole */
+				s->dropping = true;
+				s->used = 0;
+			} else {
+				memcpy(s->line + s->used, buf, span);
+				s->used += span;
+			}
 		}
+		if (!nl)
+			return;
+		if (s->dropping)
+			s->dropping = false; /* its end: the next line is read again */
+		else
+			stream_line(s);
+		s->used = 0;
+		buf = nl + 1;
+		n -= span + 1;
 	}
 }
 

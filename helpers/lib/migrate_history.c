@@ -108,36 +108,61 @@ bool migrate_history_record_valid(const char *line, size_t len)
 	return true;
 }
 
-/* One line of @f into @buf (@cap bytes): 1, or 0 at the end. A line longer
- * than @cap - 1 is read to its end but marked @overlong. */
-static int read_line(FILE *f, char *buf, size_t cap, size_t *len, bool *newline, bool *overlong)
+/* Lines of a FILE, read in blocks (a history can be long). */
+struct line_reader {
+	FILE *f;
+	size_t pos, len;
+	bool eof;
+	char block[8192];
+};
+
+/* One line into @buf (@cap bytes): 1, or 0 at the end. A line longer than
+ * @cap - 1 is read to its end but marked @overlong; NUL bytes are kept. */
+static int read_line(struct line_reader *r, char *buf, size_t cap, size_t *len, bool *newline,
+		     bool *overlong)
 {
 	size_t n = 0;
 	bool any = false;
-	int c;
 
 	*newline = *overlong = false;
-	while ((c = getc_unlocked(f)) != EOF) {
+	for (;;) {
+		if (r->pos == r->len) {
+			r->pos = 0;
+			r->len = r->eof ? 0 : fread(r->block, 1, sizeof(r->block), r->f);
+			if (!r->len) {
+				r->eof = true;
+				break;
+			}
+		}
+		const char *p = r->block + r->pos;
+		size_t avail = r->len - r->pos;
+		const char *nl = memchr(p, '\n', avail);
+		size_t span = nl ? (size_t)(nl - p) : avail, room = cap - 1 - n;
+
 		any = true;
-		if (c == '\n') {
+		if (span > room) {
+			*overlong = true;
+			span = room;
+		}
+		memcpy(buf + n, p, span);
+		n += span;
+		r->pos += nl ? (size_t)(nl - p) + 1 : avail;
+		if (nl) {
 			*newline = true;
 			break;
 		}
-		if (n + 1 < cap)
-			buf[n++] = (char)c;
-		else
-			*overlong = true;
 	}
 	buf[n] = '\0';
 	*len = n;
 	return any;
 }
 
-static bool next_record(FILE *f, char *buf, size_t cap, size_t *len, unsigned *skipped, bool *eof)
+static bool next_record(struct line_reader *r, char *buf, size_t cap, size_t *len,
+			unsigned *skipped, bool *eof)
 {
 	bool newline, overlong;
 
-	*eof = !read_line(f, buf, cap, len, &newline, &overlong);
+	*eof = !read_line(r, buf, cap, len, &newline, &overlong);
 	if (*eof)
 		return false;
 	/* The last line without its newline: a write cut short. */
@@ -151,29 +176,27 @@ static bool next_record(FILE *f, char *buf, size_t cap, size_t *len, unsigned *s
 int migrate_history_tail(FILE *f, unsigned last, migrate_history_emit emit, void *arg,
 			 unsigned *skipped)
 {
-	char *buf = malloc(MIGRATE_HISTORY_LINE_MAX + 1);
+	struct line_reader rd, *r = &rd;
+	char buf[MIGRATE_HISTORY_LINE_MAX + 1];
 	unsigned long total = 0, i = 0;
 	size_t len;
 	bool eof = false;
 
-	if (!buf)
-		return -ENOMEM;
 	if (skipped)
 		*skipped = 0;
-	/* Two passes: count the records, then emit the last ones (a history
-	 * can be long; only one line is ever held in memory). */
+	/* Two passes: count the records, then emit the last ones (only one
+	 * line is ever held in memory). */
+	*r = (struct line_reader){.f = f};
 	while (!eof)
-		if (next_record(f, buf, MIGRATE_HISTORY_LINE_MAX + 1, &len, skipped, &eof))
+		if (next_record(r, buf, MIGRATE_HISTORY_LINE_MAX + 1, &len, skipped, &eof))
 			total++;
-	if (fseek(f, 0, SEEK_SET)) {
-		free(buf);
+	if (fseek(f, 0, SEEK_SET))
 		return -errno;
-	}
+	*r = (struct line_reader){.f = f};
 	eof = false;
 	while (!eof && i < total)
-		if (next_record(f, buf, MIGRATE_HISTORY_LINE_MAX + 1, &len, NULL, &eof) &&
+		if (next_record(r, buf, MIGRATE_HISTORY_LINE_MAX + 1, &len, NULL, &eof) &&
 		    i++ + last >= total)
 			emit(buf, len, arg);
-	free(buf);
 	return 0;
 }

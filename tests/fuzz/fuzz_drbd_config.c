@@ -59,12 +59,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!c)
 		return 0;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		int rc = drbd_config_parse((const char *)data, size, names[i], c);
-		if (rc == 0 && strcmp(c->name, names[i]))
-			abort();
-		check(c);
-	}
+	/* One parse per input (libxml2 dominates the cost): the resource
+	 * asked for follows the input's size, so both names are fuzzed. */
+	const char *res = names[size % 2];
+	int rc = drbd_config_parse((const char *)data, size, res, c);
+	if (rc == 0 && strcmp(c->name, res))
+		abort();
+	check(c);
 	text = malloc(size + 1);
 	if (text) {
 		memcpy(text, data, size);

@@ -50,6 +50,8 @@ static void check(const struct drbd_resource *r)
 	(void)drbd_local_uptodate(r);
 }
 
+static struct drbd_events_stream stream;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct drbd_resource r;
@@ -79,20 +81,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(&r);
 	check(&r); /* also after a refusal: never half-written garbage */
 
-	s = malloc(sizeof(*s));
-	if (s) {
+	s = &stream;
+	{
 		size_t off = 0, step = (seed >> 1) + 1;
 		drbd_events_stream_init(s, name, &r);
 		while (off < size) {
 			size_t n = size - off < step ? size - off : step;
 			drbd_events_feed(s, (const char *)data + off, n);
-			check(&r);
+			/* bounds after every chunk, the whole state at the end */
+			if (r.npeers < 0 || r.npeers > DRBD_MAX_PEERS || r.nvolumes < 0 ||
+			    r.nvolumes > DRBD_MAX_VOLUMES || s->used > DRBD_EVENTS_LINE_MAX)
+				abort();
 			off += n;
 			step = step * 7 % 97 + 1; /* vary the cuts */
 		}
-		if (s->used > DRBD_EVENTS_LINE_MAX)
-			abort();
-		free(s);
+		check(&r);
 	}
 	free(text);
 	return 0;
