@@ -9,7 +9,9 @@
 
 #include "ferryctl.h"
 #include "ledger_lookup.h"
+#include "clock.h"
 #include "migrate.h"
+#include "migrate_slots.h"
 #include "names.h"
 #include "nodemap.h"
 #include "numparse.h"
@@ -136,7 +138,7 @@ static int domain_create(int argc, char **argv)
 		}
 	}
 	if (rc == 0)
-		rc = xen_create(x, &cfg, argv[i], opt_paused, &domid);
+		rc = xen_create(x, &cfg, argv[i], opt_paused, 0, &domid);
 	if (rc == 0)
 		printf("%s: domid %u%s\n", cfg.c_info.name, domid, opt_paused ? " (paused)" : "");
 	else
@@ -443,15 +445,20 @@ static int domain_supervise(int argc, char **argv)
 
 static const char migrate_usage[] =
 	"migrate DOMAIN NODE [--suspend] [--no-encryption] [--address ADDR] [--port N]\n"
-	"          [--keyfile FILE] [--json]\n"
+	"          [--keyfile FILE] [--speed MIB_S] [--slot-wait S] [--json]\n"
 	"  Live-migrates DOMAIN to NODE's ferryd (default: its corosync ring0 address,\n"
 	"  port 7780), authenticated with the cluster key and encrypted with TLS 1.3.\n"
 	"  The ledger hands the domain over (MIGRATE_BEGIN, COMMIT or ABORT).\n"
 	"  --suspend        non-live: suspend, copy, resume there (for PV guests on a\n"
 	"                   Xen without shadow paging)\n"
-	"  --no-encryption  authenticated but not encrypted (trusted migration network)\n"
+	"  --no-encryption  not encrypted, every record still authenticated (TLS 1.2\n"
+	"                   NULL cipher; trusted migration network, target --allow-plain)\n"
+	"  --keyfile FILE   the cluster key (default /etc/ferry/authkey)\n"
 	"  --address ADDR   reach NODE at ADDR (a dedicated migration network)\n"
 	"  --port N         NODE's migration port, 1..65535 (default 7780)\n"
+	"  --speed MIB_S    cap the stream at MIB_S MiB/s (default 0: no cap)\n"
+	"  --slot-wait S    wait at most S seconds (default 600) for one of this node's\n"
+	"                   outbound migration slots (ferryd --max-outbound-migrations)\n"
 	"  exit codes: 0 migrated, 3 no such domain here, 20 refused (nothing changed),\n"
 	"  21 failed before go (runs here), 22 failed after go (check both nodes)\n";
 
@@ -464,10 +471,11 @@ static void metrics_print(const struct migrate_metrics *m, bool json)
 		json_string(stdout, m->target);
 		printf(", \"result\": \"%s\", \"live\": %s, \"total_ms\": %lld, "
 		       "\"downtime_ms\": %lld, \"bytes\": %llu, \"mib_per_s\": %.1f, "
-		       "\"encrypted\": %s, \"cipher\": ",
+		       "\"encrypted\": %s, \"ktls\": %s, \"speed_mib_s\": %u, \"cipher\": ",
 		       migrate_result_name(m->result), m->live ? "true" : "false",
 		       (long long)m->total_ms, (long long)m->downtime_ms, (unsigned long long)m->bytes,
-		       m->mib_per_s, m->encrypted ? "true" : "false");
+		       m->mib_per_s, m->encrypted ? "true" : "false", m->ktls ? "true" : "false",
+		       m->speed_mib_s);
 		json_string(stdout, m->cipher);
 		printf(", \"why\": ");
 		json_string(stdout, m->why);
@@ -476,10 +484,10 @@ static void metrics_print(const struct migrate_metrics *m, bool json)
 	}
 	if (m->result == MIGRATE_OK)
 		printf("%s: migrated to %s (%s): total %lld ms, downtime %lld ms, %.1f MiB at "
-		       "%.1f MiB/s, %s\n",
+		       "%.1f MiB/s, %s%s\n",
 		       m->domain, m->target, m->live ? "live" : "non-live", (long long)m->total_ms,
 		       (long long)m->downtime_ms, (double)m->bytes / 1048576.0, m->mib_per_s,
-		       m->encrypted ? m->cipher : "not encrypted");
+		       m->encrypted ? m->cipher : "not encrypted", m->ktls ? " (kTLS)" : "");
 }
 
 static int domain_migrate(int argc, char **argv)
@@ -488,11 +496,14 @@ static int domain_migrate(int argc, char **argv)
 		{"suspend", no_argument, NULL, 's'},   {"no-encryption", no_argument, NULL, 'n'},
 		{"address", required_argument, NULL, 'a'}, {"port", required_argument, NULL, 'p'},
 		{"keyfile", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'},
+		{"speed", required_argument, NULL, 'S'},   {"slot-wait", required_argument, NULL, 'W'},
 		{"help", no_argument, NULL, 'h'},          {0}};
 	struct migrate_opts mo = {.live = true};
 	struct migrate_metrics m;
 	char why2[256];
+	struct migrate_slot slot;
 	struct peer_opts po;
+	int speed = 0, slot_wait = 600;
 	struct peer *p;
 	struct xen *x;
 	char why[PEER_WHY_MAX];
@@ -524,6 +535,15 @@ static int domain_migrate(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'S':
+		case 'W':
+			if (num_parse_int(c == 'S' ? "--speed" : "--slot-wait", optarg, 0,
+					  c == 'S' ? 1000000 : 86400, c == 'S' ? &speed : &slot_wait,
+					  why2, sizeof(why2))) {
+				fprintf(stderr, "ferryctl: %s\n", why2);
+				return FERRYCTL_EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			printf("usage: ferryctl domain %s", migrate_usage);
 			return 0;
@@ -538,6 +558,7 @@ static int domain_migrate(int argc, char **argv)
 	}
 	if (check_name(NAME_DOMAIN, argv[optind]) || check_name(NAME_NODE, argv[optind + 1]))
 		return FERRYCTL_EXIT_USAGE;
+	po.speed_mib_s = (unsigned)speed;
 	if (open_xen(&x))
 		return FERRYCTL_EXIT_ERROR;
 	struct xen_status st;
@@ -546,14 +567,32 @@ static int domain_migrate(int argc, char **argv)
 		xen_close(x);
 		return rc;
 	}
-	rc = peer_connect(argv[optind + 1], &po, &p, why, sizeof(why));
+	/* Every outbound migration of this node takes a slot, however it
+	 * was started. */
+	if (migrate_slot_take(argv[optind], 0, &slot, why, sizeof(why)) == -ETIMEDOUT &&
+	    slot_wait > 0) {
+		fprintf(stderr, "ferryctl: migrate %s: waiting up to %d s for an outbound migration "
+			"slot: %s\n", argv[optind], slot_wait, why);
+		rc = migrate_slot_take(argv[optind], clock_ms() + (int64_t)slot_wait * 1000, &slot, why,
+				       sizeof(why));
+	} else {
+		rc = slot.fd >= 0 ? 0 : -ETIMEDOUT;
+	}
 	if (rc) {
 		fprintf(stderr, "ferryctl: migrate %s refused: %s\n", argv[optind], why);
 		xen_close(x);
 		return 20;
 	}
+	rc = peer_connect(argv[optind + 1], &po, &p, why, sizeof(why));
+	if (rc) {
+		fprintf(stderr, "ferryctl: migrate %s refused: %s\n", argv[optind], why);
+		migrate_slot_release(&slot);
+		xen_close(x);
+		return 20;
+	}
 	enum migrate_result res = migrate_send(x, p, argv[optind], &mo, &m);
 	peer_close(p);
+	migrate_slot_release(&slot);
 	xen_close(x);
 	metrics_print(&m, json);
 	if (res != MIGRATE_OK)

@@ -14,6 +14,7 @@
 
 #include "ferry_status.h"
 #include "ferryctl.h"
+#include "replica.h"
 #include "ledger_client.h"
 #include "names.h"
 #include "nodemap.h"
@@ -281,7 +282,28 @@ static void print_status_text(struct opts *o, const struct ferry_ipc_status *s)
 	printf("\nmembers:");
 	for (uint32_t i = 0; i < s->nmembers; i++)
 		printf(" %s", node_name(o, s->members[i], a, sizeof(a)));
-	printf("\n");
+	printf("\nledger: version %" PRIu64 ", ", s->version);
+	switch (s->start) {
+	case REPLICA_START_COLD:
+		printf("cold start here (rebuilt from reports)");
+		break;
+	case REPLICA_START_LIVE:
+		printf("transferred from %s", node_name(o, s->sync_source, a, sizeof(a)));
+		break;
+	case REPLICA_START_WARM:
+		printf("WARM START here from %s's ledger.state", node_name(o, s->sync_source, a, sizeof(a)));
+		break;
+	default:
+		printf("not installed yet");
+		break;
+	}
+	if (s->start == REPLICA_START_LIVE && s->origin == REPLICA_START_WARM)
+		printf(", a ledger that began with a WARM START (restored from ledger.state: nodes "
+		       "absent then were lost or unseen)");
+	else if (s->start == REPLICA_START_LIVE && s->origin == REPLICA_START_COLD)
+		printf(", a ledger that began with a cold start");
+	printf("; this ferryd %s its own ledger.state at start\n",
+	       s->restored ? "restored" : "did not restore");
 	for (uint32_t i = 0; i < s->nnodes; i++) {
 		const struct ledger_node *n = &s->nodes[i];
 
@@ -305,6 +327,20 @@ static void print_status_text(struct opts *o, const struct ferry_ipc_status *s)
 		       "release orphaned domains\n");
 }
 
+static const char *start_word(int s)
+{
+	switch (s) {
+	case REPLICA_START_COLD:
+		return "cold";
+	case REPLICA_START_LIVE:
+		return "transfer";
+	case REPLICA_START_WARM:
+		return "warm";
+	default:
+		return "none";
+	}
+}
+
 static void print_status_json(struct opts *o, const struct ferry_ipc_status *s, bool open)
 {
 	char a[64];
@@ -315,11 +351,15 @@ static void print_status_json(struct opts *o, const struct ferry_ipc_status *s, 
 	       "\"cpg_ring\":%" PRIu64 ",\"quorum_ring\":%" PRIu64 ",\"fencing_api\":%u,"
 	       "\"domains\":%u,\"digest\":\"%016" PRIx64 "\",\"pending\":%u,\"send_queue\":%u,"
 	       "\"sync_source\":%u,\"last_sync_ms\":%" PRIu64 ",\"join_to_sync_ms\":%" PRIu64
-	       ",\"start_to_sync_ms\":%" PRIu64 ",\"uptime_ms\":%" PRIu64 ",\"members\":[",
+	       ",\"start_to_sync_ms\":%" PRIu64 ",\"uptime_ms\":%" PRIu64 ",",
 	       s->pid, s->synced ? "true" : "false", s->quorate ? "true" : "false",
 	       s->rings_agree ? "true" : "false", s->cpg_ring, s->quorum_ring, s->fencing_api,
 	       s->ndomains, s->digest, s->pending, s->send_queue, s->sync_source, s->last_sync_ms,
 	       s->first_sync_ms, s->start_to_sync_ms, s->uptime_ms);
+	printf("\"version\":%" PRIu64 ",\"start\":\"%s\",\"origin\":\"%s\",\"restored\":%s,",
+	       s->version, start_word(s->start), start_word(s->origin),
+	       s->restored ? "true" : "false");
+	printf("\"members\":[");
 	for (uint32_t i = 0; i < s->nmembers; i++)
 		printf("%s%u", i ? "," : "", s->members[i]);
 	printf("],\"lost\":[");

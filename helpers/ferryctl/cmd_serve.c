@@ -1,75 +1,185 @@
 /* ferryctl serve: one connection from another node's ferry, handed over by
  * ferryd (which accepts on the migration port and never blocks on a peer).
- * Authenticates the peer before reading anything else, then serves its
- * storage requests and migrations until it hangs up. */
-#include <endian.h>
+ * Authenticates the peer, as the cluster node it claims to be, before
+ * reading anything else; tells ferryd who it is (ferryd may refuse it a
+ * slot); then serves its storage requests and migrations until it hangs
+ * up. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "flog.h"
 
 #include "authkey.h"
 #include "ferryctl.h"
 #include "migrate.h"
+#include "nodemap.h"
 #include "numparse.h"
 #include "peer.h"
+#include "peer_serve.h"
+#include "serve_journal.h"
 #include "storage_serve.h"
 #include "xen.h"
 
 #define SERVE_IDLE_MS (10 * 60 * 1000)
+#define SERVE_STEP_MS 30000
+/* Hello and handshake together: an unauthenticated peer holds its
+ * connection (and this process) at most this long. */
+#define SERVE_AUTH_MS 5000
 
 static const char serve_usage[] =
-	"usage: ferryctl serve --fd N [--allow-plain] [--keyfile FILE]\n"
+	"usage: ferryctl serve --fd N [--allow-plain] [--keyfile FILE] [--notify-fd M]\n"
 	"       ferryctl serve --recover JOURNAL\n"
 	"  Serves one peer connection on fd N. Run by ferryd for each connection\n"
 	"  to its migration port; not meant to be run by hand.\n"
 	"  --allow-plain  accept peers that do not encrypt (trusted network)\n"
+	"  --keyfile FILE the cluster key (default " FERRY_AUTHKEY_PATH "); FILE.next and\n"
+	"                 FILE.prev are accepted too during a key rollover\n"
+	"  --notify-fd M  tell ferryd on fd M which node authenticated and wait for\n"
+	"                 its go-ahead (ferryd's per-node limits)\n"
 	"  --recover      undo what a server that died had started (run by ferryd)\n";
 
-static int serve_hello(struct transport *t, char *peer_node, size_t len)
-{
-	struct peer_hello h, mine = {0};
-	uint16_t type;
-	size_t got;
-	int rc = transport_recv_msg(t, &type, &h, sizeof(h), &got, -1);
+/* Who may connect: a node of corosync's nodelist other than this one,
+ * and not from an address that belongs to another node. */
+struct members {
+	struct nodemap m;
+	struct nodemap_addr *addrs;
+	size_t naddrs;
+	bool loaded;
+	char self[PEER_NAME_MAX];
+};
 
-	if (rc)
-		return rc;
-	if (type != PEER_MSG_HELLO || got != sizeof(h) || be32toh(h.version) != PEER_PROTO_VERSION) {
-		char why[128];
-		snprintf(why, sizeof(why), "peer protocol %u expected, got %u",
-			 PEER_PROTO_VERSION, type == PEER_MSG_HELLO ? be32toh(h.version) : 0);
-		flog(FLOG_PEER, LOG_ERR, "peer %s refused: %s", transport_peer(t), why);
-		peer_send_reply(t, PEER_MSG_REPLY, -EPROTO, why);
-		return -EPROTO;
+static int admit_member(void *arg, const char *node, const char *addr, char *why, size_t len)
+{
+	struct members *mb = arg;
+	uint32_t claimed = 0, owner;
+
+	if (!mb->loaded) {
+		snprintf(why, len, "corosync's nodelist is not available here");
+		return -EPERM;
 	}
-	h.node[sizeof(h.node) - 1] = '\0';
-	snprintf(peer_node, len, "%s", h.node);
-	mine.version = htobe32(PEER_PROTO_VERSION);
-	peer_self_name(mine.node, sizeof(mine.node));
-	return transport_send_msg(t, PEER_MSG_HELLO, &mine, sizeof(mine));
+	for (size_t i = 0; i < mb->m.n; i++)
+		if (mb->m.v[i].nodeid && !strcmp(mb->m.v[i].name, node))
+			claimed = mb->m.v[i].nodeid;
+	if (!claimed) {
+		snprintf(why, len, "not a node of corosync's nodelist");
+		return -EPERM;
+	}
+	if (!strcmp(node, mb->self)) {
+		snprintf(why, len, "that is this node's own name");
+		return -EPERM;
+	}
+	/* Where the address is known, it must be the claimed node's. An
+	 * address of no node (a dedicated migration network) is left to the
+	 * key and the listener's --allow-peer. */
+	if (nodemap_addr_owner(mb->addrs, mb->naddrs, addr, &owner) == 0 && owner != claimed) {
+		snprintf(why, len, "it connects from %s, an address of node %s", addr,
+			 nodemap_name(&mb->m, owner) ? nodemap_name(&mb->m, owner) : "?");
+		return -EPERM;
+	}
+	return 0;
 }
+
+/* ferryd's go-ahead for this authenticated node: "auth NODE\n" out,
+ * "ok\n" or "busy REASON\n" back. Asked as soon as the transport has
+ * authenticated the peer (ferryd's pre-authentication deadline runs until
+ * then); the answer is given to the peer in reply to its HELLO. */
+static int notify_fd = -1;
+static int admission_rc;
+static char admission_why[PEER_WHY_MAX];
+
+static int ask_ferryd(struct peer_server *s, char *why, size_t len)
+{
+	char line[PEER_NAME_MAX + 16], answer[256];
+	ssize_t n;
+	size_t got = 0;
+
+	if (notify_fd < 0)
+		return 0;
+	snprintf(line, sizeof(line), "auth %s\n", s->peer_node);
+	if (write(notify_fd, line, strlen(line)) < 0) {
+		snprintf(why, len, "ferryd did not take our notification: %s", strerror(errno));
+		return -EBUSY;
+	}
+	/* ferryd answers from its loop at once; the bound is for a ferryd
+	 * that is going away. */
+	while (got < sizeof(answer) - 1) {
+		struct pollfd p = { .fd = notify_fd, .events = POLLIN };
+
+		if (poll(&p, 1, SERVE_AUTH_MS) != 1 ||
+		    (n = read(notify_fd, answer + got, sizeof(answer) - 1 - got)) <= 0)
+			break;
+		got += (size_t)n;
+		if (memchr(answer, '\n', got))
+			break;
+	}
+	answer[got] = '\0';
+	answer[strcspn(answer, "\n")] = '\0';
+	close(notify_fd);
+	notify_fd = -1;
+	if (!strcmp(answer, "ok"))
+		return 0;
+	snprintf(why, len, "target busy: %s", !strncmp(answer, "busy ", 5) ? answer + 5 :
+						  "ferryd did not answer");
+	return -EBUSY;
+}
+
+static int admission(struct peer_server *s, char *why, size_t len)
+{
+	(void)s;
+	snprintf(why, len, "%s", admission_why);
+	return admission_rc;
+}
+
+static int serve_storage(void *arg, enum peer_op op, const char *res, char *why, size_t len)
+{
+	(void)arg;
+	return storage_serve_request(op, res, why, len);
+}
+
+static int serve_migrate(void *arg, struct peer_server *s, const struct peer_offer *offer)
+{
+	struct xen *x;
+	int rc;
+
+	(void)arg;
+	if (xen_open(&x)) {
+		peer_serve_reply(s, PEER_MSG_MIG_READY, offer->id, -ENODEV,
+				 "libxl is not available on the target");
+		return -ENODEV;
+	}
+	rc = migrate_receive(x, s, offer);
+	xen_close(x);
+	return rc;
+}
+
+static const struct peer_serve_ops serve_ops = {
+	.storage = serve_storage,
+	.migrate = serve_migrate,
+};
 
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option o[] = {{"fd", required_argument, NULL, 'f'},
 					  {"allow-plain", no_argument, NULL, 'p'},
 					  {"keyfile", required_argument, NULL, 'k'},
+					  {"notify-fd", required_argument, NULL, 'n'},
 					  {"recover", required_argument, NULL, 'r'},
 					  {"help", no_argument, NULL, 'h'}, {0}};
 	const char *keyfile = FERRY_AUTHKEY_PATH;
 	struct transport_opts to = {0};
-	char peer_node[PEER_NAME_MAX] = "?", self[PEER_NAME_MAX];
+	struct peer_server srv = {.ops = &serve_ops};
+	struct members mb = {0};
 	struct transport *t = NULL;
-	struct authkey key;
-	bool allow_plain = false, offered = false, runs_here = false;
+	struct authkey_ring ring;
+	bool allow_plain = false;
 	char why[256];
 	int c, fd = -1, rc;
-	void *buf;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", o, NULL)) != -1) {
@@ -86,6 +196,13 @@ int cmd_serve(int argc, char **argv)
 		case 'k':
 			keyfile = optarg;
 			break;
+		case 'n':
+			if (num_parse_int("--notify-fd", optarg, 0, INT_MAX, &notify_fd, why,
+					  sizeof(why))) {
+				fprintf(stderr, "ferryctl: %s\n", why);
+				return FERRYCTL_EXIT_USAGE;
+			}
+			break;
 		case 'r':
 			return serve_recover(optarg) ? FERRYCTL_EXIT_ERROR : 0;
 		case 'h':
@@ -100,60 +217,45 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "%s", serve_usage);
 		return FERRYCTL_EXIT_USAGE;
 	}
-	rc = authkey_load(keyfile, &key);
+	rc = authkey_ring_load(keyfile, &ring);
 	if (rc) {
 		flog(FLOG_PEER, LOG_ERR, "serve: cannot load the cluster key %s: %s", keyfile, strerror(-rc));
 		return FERRYCTL_EXIT_ERROR;
 	}
-	to.key = &key;
+	peer_self_name(mb.self, sizeof(mb.self));
+	if (nodemap_load(&mb.m) == 0) {
+		mb.loaded = true;
+		nodemap_addrs(&mb.m, &mb.addrs, &mb.naddrs);
+	}
+	to.ring = &ring;
+	to.self = mb.self;
+	to.admit = admit_member;
+	to.admit_arg = &mb;
 	to.encrypt = !allow_plain;
-	to.timeout_ms = 30000;
+	to.timeout_ms = SERVE_STEP_MS;
+	to.auth_timeout_ms = SERVE_AUTH_MS;
 	rc = transport_server(fd, &to, &t);
-	authkey_clear(&key);
+	authkey_ring_clear(&ring);
+	free(mb.addrs);
+	if (mb.loaded)
+		nodemap_free(&mb.m);
 	if (rc) /* the transport has logged the refusal with the peer's address */
 		return FERRYCTL_EXIT_ERROR;
-	peer_self_name(self, sizeof(self));
+	srv.t = t;
+	snprintf(srv.self, sizeof(srv.self), "%s", mb.self);
+	snprintf(srv.peer_node, sizeof(srv.peer_node), "%s", transport_peer_node(t));
+	admission_rc = ask_ferryd(&srv, admission_why, sizeof(admission_why));
+	srv.admitted = admission;
 	serve_journal_open();
-	rc = serve_hello(t, peer_node, sizeof(peer_node));
-	if (rc) {
-		serve_journal_close();
-		transport_free(t);
-		return FERRYCTL_EXIT_ERROR;
-	}
-	flog(FLOG_PEER, LOG_INFO, "serving %s (%s)", peer_node, transport_peer(t));
-	buf = malloc(TRANSPORT_MSG_MAX);
-	while (buf) {
-		uint16_t type;
-		size_t got;
-
-		rc = transport_recv_msg(t, &type, buf, TRANSPORT_MSG_MAX, &got, SERVE_IDLE_MS);
-		if (rc)
-			break;
-		if (type == PEER_MSG_REQUEST && got == sizeof(struct peer_request)) {
-			storage_serve_request(t, buf);
-		} else if (type == PEER_MSG_MIG_OFFER) {
-			struct xen *x;
-			offered = true;
-			if (xen_open(&x)) {
-				peer_send_reply(t, PEER_MSG_MIG_READY, -ENODEV,
-						"libxl is not available on the target");
-				continue;
-			}
-			runs_here = migrate_receive(x, t, buf, got, self, peer_node) == 0;
-			xen_close(x);
-		} else {
-			flog(FLOG_PEER, LOG_ERR, "peer %s sent unexpected message %u", peer_node, type);
-			peer_send_reply(t, PEER_MSG_REPLY, -EPROTO, "unexpected message");
-		}
-	}
+	flog(FLOG_PEER, LOG_INFO, "serving %s (%s)", srv.peer_node, transport_peer(t));
+	rc = peer_serve_run(&srv, SERVE_IDLE_MS);
 	/* A migration conversation that ended without the domain here leaves
 	 * nothing behind: demote, deactivate, close the window. */
-	if (offered)
-		storage_serve_undo(runs_here);
+	if (srv.offered)
+		storage_serve_undo(srv.runs_here);
 	serve_journal_close();
-	flog(FLOG_PEER, LOG_INFO, "peer %s done (%s)", peer_node,
-	       rc == -ECONNRESET ? "closed" : transport_strerror(rc));
-	free(buf);
+	flog(FLOG_PEER, LOG_INFO, "peer %s done (%s)", srv.peer_node,
+	     rc == -ECONNRESET ? "closed" : transport_strerror(rc));
 	transport_free(t);
 	return 0;
 }

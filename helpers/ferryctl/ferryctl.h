@@ -32,6 +32,12 @@ int cmd_lvm(int argc, char **argv);
 int cmd_resource(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_peer(int argc, char **argv);
+
+struct peer_opts;
+/** Connects to @node, pings it @count times and prints one line (cmd_peer.c).
+ * @return 0, or 20 when it is unreachable or refused (why on stderr) */
+int peer_ping_node(const char *node, const struct peer_opts *po, int count, bool quiet);
 
 /** Logging: stderr at @verbosity ("ferryctl: message"), syslog at info. */
 void ferryctl_log_init(int verbosity);

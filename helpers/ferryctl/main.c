@@ -17,7 +17,8 @@ static const struct ferryctl_command commands[] = {
 	{"drbd", cmd_drbd, "DRBD roles, the dual-primary window, sync state"},
 	{"lvm", cmd_lvm, "LVM activation below or above DRBD"},
 	{"resource", cmd_resource, "the XenDomain agent's actions (start, stop, monitor, ...)"},
-	{"key", cmd_key, "generate or check the cluster key for migrations"},
+	{"key", cmd_key, "the cluster key: generate, check, roll over without downtime"},
+	{"peer", cmd_peer, "authenticated round trip to another node's ferryd (ping)"},
 	{"serve", cmd_serve, "serve one peer connection (run by ferryd)"},
 };
 

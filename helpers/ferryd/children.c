@@ -6,6 +6,7 @@
  * waits for its own child by pid, so nothing here uses waitpid(-1).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,9 @@ void children_stop(struct ferryd *d)
 	/* Children in flight finish on their own. */
 }
 
-int children_spawn(char *const argv[], int keep_fd, children_done_fn done, void *arg, pid_t *out)
+/* fork+exec with keep[i] as fd 3 + i and @out_fd (unless -1) as stdout. */
+static int spawn(char *const argv[], const int *keep, int nkeep, int out_fd,
+		 children_done_fn done, void *arg, pid_t *out)
 {
 	int slot = -1;
 	pid_t pid;
@@ -69,8 +72,19 @@ int children_spawn(char *const argv[], int keep_fd, children_done_fn done, void 
 		return -errno;
 	if (pid == 0) {
 		sigset_t none;
-		/* keep_fd becomes fd 3; everything else is close-on-exec. */
-		if (keep_fd >= 0 && dup2(keep_fd, 3) < 0)
+		int moved[8];
+
+		/* keep[i] becomes fd 3 + i; everything else is close-on-exec.
+		 * First out of the way (above the targets), then into place. */
+		if (nkeep > 8)
+			_exit(127);
+		for (int i = 0; i < nkeep; i++)
+			if ((moved[i] = fcntl(keep[i], F_DUPFD, 3 + nkeep)) < 0)
+				_exit(127);
+		for (int i = 0; i < nkeep; i++)
+			if (dup2(moved[i], 3 + i) < 0)
+				_exit(127);
+		if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0)
 			_exit(127);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -87,6 +101,34 @@ int children_spawn(char *const argv[], int keep_fd, children_done_fn done, void 
 	return 0;
 }
 
+int children_spawn(char *const argv[], int keep_fd, children_done_fn done, void *arg, pid_t *out)
+{
+	return spawn(argv, &keep_fd, keep_fd >= 0 ? 1 : 0, -1, done, arg, out);
+}
+
+int children_spawn_fds(char *const argv[], const int *keep, int nkeep, children_done_fn done,
+		       void *arg, pid_t *out)
+{
+	return spawn(argv, keep, nkeep, -1, done, arg, out);
+}
+
+int children_spawn_reader(char *const argv[], int *read_fd, children_done_fn done, void *arg,
+			  pid_t *out)
+{
+	int p[2], rc;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	rc = spawn(argv, NULL, 0, p[1], done, arg, out);
+	close(p[1]);
+	if (rc < 0) {
+		close(p[0]);
+		return rc;
+	}
+	*read_fd = p[0];
+	return 0;
+}
+
 int children_ferryctl(const char *opt, char *buf, size_t len)
 {
 	char self[4096];
@@ -96,13 +138,17 @@ int children_ferryctl(const char *opt, char *buf, size_t len)
 		snprintf(buf, len, "%s", opt);
 		return 0;
 	}
-	/* The ferryctl of the same build, next to this ferryd, else PATH. */
+	/* The ferryctl of the same build, next to this ferryd (its full
+	 * binary first: the front would only exec it), else PATH. */
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = '\0';
 		char *slash = strrchr(self, '/');
 		if (slash) {
 			*slash = '\0';
+			snprintf(buf, len, "%s/ferryctl-full", self);
+			if (access(buf, X_OK) == 0)
+				return 0;
 			snprintf(buf, len, "%s/ferryctl", self);
 			if (access(buf, X_OK) == 0)
 				return 0;

@@ -5,9 +5,11 @@
  * A lost node counts as fenced only if Pacemaker's fence history shows a
  * completed fencing at or after the moment this ledger lost it (dlm's rule:
  * stonith_api_time_helper(nodeid, 0) >= fail time). No record is not safe.
- * The query blocks, so a short-lived child process makes it (the fencing
- * library is dlopen()ed there, at run time, and never enters ferryd's own
- * address space); the answer comes back over a pipe watched by the loop.
+ * The query blocks, so a child process makes it: the fencing library is
+ * dlopen()ed there, once, and never enters ferryd's own address space. The
+ * child lives while some lost node blocks something and answers one query
+ * line after another over a pair of pipes watched by the loop (forking and
+ * loading the library every 2 s cost a busy dom0 more than the query).
  * A confirmed fencing is multicast as FENCED so every member agrees.
  */
 #include <dlfcn.h>
@@ -28,6 +30,8 @@
 
 #define POLL_MS 2000
 #define CHILD_TIMEOUT_MS 60000
+/* A child with nothing to ask for this long is let go. */
+#define CHILD_IDLE_MS 60000
 #define MAX_ASK 64
 /* Remind the log about a node nobody fenced every this often. */
 #define NAG_MS 60000
@@ -40,23 +44,31 @@ struct ask {
 
 static qb_loop_timer_handle timer;
 static pid_t child = -1;
-static int child_fd = -1;
-static uint64_t child_started;
+static int child_fd = -1;    /* its answers */
+static int child_in = -1;    /* its questions */
+static uint64_t asked_at;    /* oldest unanswered question, 0: none */
+static size_t pending;       /* questions not answered yet */
+static uint64_t last_needed; /* the last time something was asked */
 static struct ask asked[MAX_ASK];
 static size_t nasked;
 static char out[4096];
 static size_t outlen;
 static uint64_t last_nag;
 
-/* In the child: ask the fencer, print "lib 0|1" then "nodeid time" lines. */
-static void child_run(int fd, const struct ask *a, size_t n)
+/* In the child: load the fencing API once, print "lib 0|1", then answer
+ * each "nodeid" line with "nodeid time" until the parent closes the pipe. */
+static void child_run(int in, int out)
 {
 	void *lib = dlopen(STONITH_LIBRARY, RTLD_LAZY);
+	FILE *f = fdopen(in, "r");
+	char line[64];
+	unsigned nodeid;
 
-	dprintf(fd, "lib %d\n", lib ? 1 : 0);
-	for (size_t i = 0; lib && i < n; i++)
-		dprintf(fd, "%u %lld\n", a[i].nodeid,
-			(long long)stonith_api_time_helper(a[i].nodeid, false));
+	dprintf(out, "lib %d\n", lib ? 1 : 0);
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%u", &nodeid) == 1)
+			dprintf(out, "%u %lld\n", nodeid,
+				lib ? (long long)stonith_api_time_helper(nodeid, false) : 0LL);
 	_exit(0);
 }
 
@@ -87,6 +99,8 @@ static void judge(struct ferryd *d)
 				     STONITH_LIBRARY);
 			d->fencing_api = lib;
 		} else if (sscanf(line, "%u %lld", &nodeid, &t) == 2) {
+			if (pending && --pending == 0)
+				asked_at = 0; /* every question answered */
 			for (size_t i = 0; i < nasked; i++) {
 				const struct ledger_node *n = ledger_node_get(l, nodeid);
 
@@ -109,6 +123,25 @@ static void judge(struct ferryd *d)
 		}
 		line = nl + 1;
 	}
+	/* keep a partial line for the next read */
+	outlen = strlen(line);
+	memmove(out, line, outlen + 1);
+}
+
+static void child_stop(struct ferryd *d)
+{
+	if (child_fd >= 0) {
+		qb_loop_poll_del(d->loop, child_fd);
+		close(child_fd);
+		child_fd = -1;
+	}
+	if (child_in >= 0) {
+		close(child_in); /* the child's EOF: it exits */
+		child_in = -1;
+	}
+	asked_at = 0;
+	pending = 0;
+	reap();
 }
 
 static int on_child_output(int32_t fd, int32_t revents, void *data)
@@ -119,18 +152,15 @@ static int on_child_output(int32_t fd, int32_t revents, void *data)
 	(void)revents;
 	if (outlen < sizeof(out) - 1)
 		n = read(fd, out + outlen, sizeof(out) - 1 - outlen);
-	if (n > 0) {
-		outlen += (size_t)n;
-		return 0;
-	}
 	if (n < 0 && errno == EINTR)
 		return 0;
-	qb_loop_poll_del(d->loop, fd);
-	close(fd);
-	child_fd = -1;
-	reap();
-	judge(d);
-	return -1;
+	if (n > 0) {
+		outlen += (size_t)n;
+		judge(d);
+		return 0;
+	}
+	child_stop(d); /* it exited, or an overlong line */
+	return 0;      /* child_stop() removed the poll entry */
 }
 
 /* Lost nodes whose loss still blocks something: orphans, conflicts, or
@@ -190,47 +220,78 @@ static void nag(void)
 
 static void spawn(struct ferryd *d)
 {
-	int fds[2];
+	int out[2], in[2];
 
-	if (pipe2(fds, O_CLOEXEC) < 0) {
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(in, O_CLOEXEC) < 0) {
 		flog(FLOG_FENCE, LOG_ERR, "pipe: %s", strerror(errno));
 		return;
 	}
 	child = fork();
 	if (child < 0) {
 		flog(FLOG_FENCE, LOG_ERR, "fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
+		close(out[0]);
+		close(out[1]);
+		close(in[0]);
+		close(in[1]);
 		return;
 	}
 	if (child == 0) {
-		close(fds[0]);
-		child_run(fds[1], asked, nasked);
+		close(out[0]);
+		close(in[1]);
+		child_run(in[0], out[1]);
 	}
-	close(fds[1]);
-	child_fd = fds[0];
-	child_started = ferry_mono_ms();
+	close(out[1]);
+	close(in[0]);
+	child_fd = out[0];
+	child_in = in[1];
 	outlen = 0;
-	if (qb_loop_poll_add(d->loop, QB_LOOP_LOW, child_fd, POLLIN, d, on_child_output) != 0) {
-		close(child_fd);
-		child_fd = -1;
+	if (qb_loop_poll_add(d->loop, QB_LOOP_LOW, child_fd, POLLIN, d, on_child_output) != 0)
+		child_stop(d);
+}
+
+/* Ask the child about every node collect() found. */
+static void ask(struct ferryd *d)
+{
+	char buf[MAX_ASK * 12];
+	size_t len = 0;
+
+	if (child_fd < 0) {
+		reap();
+		if (child > 0)
+			return; /* the last one has not exited yet: next time */
+		spawn(d);
 	}
+	if (child_in < 0)
+		return;
+	for (size_t i = 0; i < nasked; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u\n", asked[i].nodeid);
+	if (write(child_in, buf, len) != (ssize_t)len) {
+		flog(FLOG_FENCE, LOG_ERR, "fence history query: %s", strerror(errno));
+		child_stop(d);
+		return;
+	}
+	asked_at = ferry_mono_ms();
+	pending = nasked;
 }
 
 static void on_timer(void *data)
 {
 	struct ferryd *d = data;
+	uint64_t now = ferry_mono_ms();
 
 	reap();
-	if (child > 0) {
-		if (ferry_mono_ms() - child_started > CHILD_TIMEOUT_MS) {
-			flog(FLOG_FENCE, LOG_ERR, "fence history query (pid %d) hangs: killing it",
-			     (int)child);
+	if (asked_at && now - asked_at > CHILD_TIMEOUT_MS) {
+		flog(FLOG_FENCE, LOG_ERR, "fence history query (pid %d) hangs: killing it",
+		     (int)child);
+		if (child > 0)
 			kill(child, SIGKILL);
-		}
-	} else if (child_fd < 0 && replica_synced(d->rep) && collect(d) > 0) {
+		child_stop(d);
+	} else if (!asked_at && replica_synced(d->rep) && collect(d) > 0) {
 		nag();
-		spawn(d);
+		last_needed = now;
+		ask(d);
+	} else if (!asked_at && child_fd >= 0 && now - last_needed > CHILD_IDLE_MS) {
+		child_stop(d);
 	}
 	qb_loop_timer_add(d->loop, QB_LOOP_LOW, POLL_MS * 1000000ull, d, on_timer, &timer);
 }
@@ -244,13 +305,10 @@ int fence_start(struct ferryd *d)
 void fence_stop(struct ferryd *d)
 {
 	qb_loop_timer_del(d->loop, timer);
-	if (child_fd >= 0) {
-		qb_loop_poll_del(d->loop, child_fd);
-		close(child_fd);
-		child_fd = -1;
-	}
-	if (child > 0) {
+	if (child > 0)
 		kill(child, SIGKILL);
+	child_stop(d);
+	if (child > 0) {
 		waitpid(child, NULL, 0);
 		child = -1;
 	}

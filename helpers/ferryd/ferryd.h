@@ -7,10 +7,13 @@
  *   group.c     the CPG group "ferry": join, deliveries, send queue
  *   quorum.c    libquorum tracking
  *   sync.c      the replica's callbacks: state transfer, reports, logging
+ *   persist.c   ledger.state: the ledger saved after every change, loaded at start
  *   requests.c  client and internal requests waiting for their delivery
  *   ipc.c       the libqb IPC server for local clients (root only)
  *   fence.c     fence history of lost nodes, queried off the loop
  *   inventory.c which domains run on this node
+ *   drbdwatch.c this node's DRBD state, from one drbdsetup events2 stream
+ *   monitor.c   the XenDomain monitor's question, answered from memory
  *
  * New event sources (migration listener, libxl supervision) get their own
  * file with the same shape and a line in main.c's module table.
@@ -21,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/types.h>
 
 #include <qb/qbipcs.h>
@@ -40,9 +44,13 @@ struct ferryd {
 	const char *pid_file;
 	const char *inventory_dir; /**< test seam standing in for libxl */
 	const char *run_dir;
+	unsigned max_outbound;    /* --max-outbound-migrations, published for ferryctl */
 	const char *mig_address;   /**< migration listener address (NULL: ring0) */
 	int mig_port;              /**< 0: default, -1: no listener */
 	bool allow_plain;          /**< accept peers that do not encrypt */
+	const char *keyfile;       /**< cluster key for the peer servers (NULL: default) */
+	char **allow_peer;         /**< --allow-peer networks (CIDR), besides members */
+	int nallow_peer;
 	const char *ferryctl;      /**< ferryctl to serve peers (NULL: next to us) */
 	bool destroy_conflicts;    /**< destroy a local copy the ledger gives elsewhere */
 	/* identity and the replicated ledger */
@@ -82,6 +90,20 @@ void sync_stop(struct ferryd *d);
 /** Something that may unblock waiting requests changed (ring, quorum). */
 void sync_changed(struct ferryd *d);
 
+/* persist.c: <run_dir>/ledger.state */
+/**
+ * Offer the ledger.state of this node and boot, if any, to the replica as a
+ * restored ledger (before the first confchg). A corrupt file, one of
+ * another node or of another boot is ignored, with a log line saying why.
+ * @return 0 or -errno (of the replica)
+ */
+int persist_load(struct ferryd *d);
+/** The ledger changed: save it soon (a loop job), or at persist_flush. */
+void persist_mark(struct ferryd *d);
+/** Save now if a change is not saved yet (temp file + rename; errors are
+ *  logged). Before a decision reaches a client, and at stop. */
+void persist_flush(struct ferryd *d);
+
 /* children.c: child processes, reaped by pid */
 /** Called when a child exits, with its waitpid() status. */
 typedef void (*children_done_fn)(pid_t pid, int status, void *arg);
@@ -94,6 +116,15 @@ void children_stop(struct ferryd *d);
  * @return 0 or -errno (-EAGAIN: too many children)
  */
 int children_spawn(char *const argv[], int keep_fd, children_done_fn done, void *arg, pid_t *out);
+/**
+ * Like children_spawn, with the child's stdout on a new pipe whose read end
+ * (close-on-exec) lands in @p read_fd. @return 0 or -errno
+ */
+int children_spawn_reader(char *const argv[], int *read_fd, children_done_fn done, void *arg,
+			  pid_t *out);
+/** As children_spawn, with @p keep[i] as fd 3 + i of the child (at most 8). */
+int children_spawn_fds(char *const argv[], const int *keep, int nkeep, children_done_fn done,
+		       void *arg, pid_t *out);
 /** Path of the ferryctl to run: @p opt, the one next to ferryd, or "ferryctl". */
 int children_ferryctl(const char *opt, char *buf, size_t len);
 
@@ -111,6 +142,46 @@ int supervise_start(struct ferryd *d);
 void supervise_stop(struct ferryd *d);
 /** The ferry-managed domains running here (for REPORT): see inventory_list. */
 int supervise_inventory(struct ferryd *d, char ***names, size_t *n);
+struct xen_status;
+/**
+ * libxl's view of domain @p name (or its copy in flight) and whether it is
+ * rebooting (shut down for a reboot, or being recreated by supervision).
+ * @return 0, -ENODEV without Xen, -errno
+ */
+int supervise_domain(const char *name, struct xen_status *st, bool *rebooting);
+
+/* drbdwatch.c: this node's DRBD state from a `drbdsetup events2` stream */
+/** Start following the stream (no-op with the test inventory). @return 0 */
+int drbdwatch_start(struct ferryd *d);
+void drbdwatch_stop(struct ferryd *d);
+struct drbd_resource;
+/**
+ * The last known state of DRBD resource @p name (out->exists false when it
+ * is not up here). @return 0, or -EAGAIN while the state is unknown
+ */
+int drbdwatch_get(const char *name, struct drbd_resource *out);
+
+/* monitor.c: the XenDomain monitor's question, answered from memory */
+/** Answer a FERRY_IPC_MONITOR request at once. */
+void monitor_answer(struct ferryd *d, qb_ipcs_connection_t *c, const struct ferry_ipc_monitor_req *q);
+
+/* admit.c: who may connect to the migration port */
+/** Load the members' addresses and the allowed networks for listening
+ * socket @p fd; refresh timers. @return 0 or -errno */
+int admit_start(struct ferryd *d, int fd, bool ipv4);
+void admit_stop(struct ferryd *d);
+/**
+ * May a connection from @p ip reach a peer server at all? Cluster members
+ * (every ring address of corosync's nodelist) and --allow-peer networks.
+ * @return 0 (*nodeid: the member the address belongs to, 0 for an allowed
+ *         network), -EPERM
+ */
+int admit_address(const struct in6_addr *ip, uint32_t *nodeid);
+/** Log a refused connection, rate-limited; @p stranger: not a member (see admit.c). */
+void admit_refused(const struct in6_addr *ip, const char *who, const char *why, bool stranger);
+/** Once a second: measure refusals of non-members, move them into the
+ * kernel (a SYN filter on the listening socket) during a flood, and back. */
+void admit_tick(void);
 
 /* listener.c: the migration port */
 /** Listen for other nodes' ferry; each connection is served by `ferryctl serve`. */
@@ -132,6 +203,8 @@ void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct fer
 void requests_report(struct ferryd *d, char **names, size_t n);
 /** An internal FENCED proof for node @p nodeid's loss @p lost_gen. */
 void requests_fenced(struct ferryd *d, uint32_t nodeid, uint32_t lost_gen, uint64_t fence_time);
+/** An internal RELEASE of a domain stopped here while ferryd was away. */
+void requests_release(struct ferryd *d, const char *name);
 /** Our own message was delivered and decided. */
 void requests_decided(struct ferryd *d, uint64_t req_id, int type, const struct ledger_result *res);
 /** Try to send what waits (sync done, rings agree now...). */
@@ -144,8 +217,17 @@ void requests_forget(struct ferryd *d, qb_ipcs_connection_t *c);
 int ipc_start(struct ferryd *d);
 /** Stop it (clients are disconnected). */
 void ipc_stop(struct ferryd *d);
-/** Send a reply; a client that cannot take it is disconnected, never waited for. */
+/**
+ * Send a reply; a client that cannot take it is disconnected (from a loop
+ * job, never from inside this call) and gets no more replies.
+ */
 void ipc_reply(qb_ipcs_connection_t *c, const void *buf, size_t len);
+/**
+ * One message from client @p c as libqb hands it over (@p size is what its
+ * header claims): checked, then answered or parked in requests.c.
+ * @return 0 (libqb's msg_process contract)
+ */
+int32_t ipc_dispatch(qb_ipcs_connection_t *c, const void *data, size_t size);
 
 /* fence.c */
 /** Start watching fence history of lost nodes. @return 0 */

@@ -4,14 +4,29 @@
  * checked when a connection is accepted. Requests never block the loop:
  * they are parked in requests.c and answered later; a client that cannot
  * take its answer is disconnected, never waited for.
+ *
+ * Never from inside a reply, though: qb_ipcs_disconnect() calls
+ * connection_closed -> requests_forget() synchronously, which frees the
+ * client's waiting requests while the caller of ipc_reply() may still hold
+ * one (it freed it a second time). A connection whose reply failed is
+ * marked doomed, holding a reference, and a loop job disconnects it; until
+ * then it gets no more replies.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ferryd.h"
 
+struct doomed {
+	struct doomed *next;
+	qb_ipcs_connection_t *c;
+};
+
 static struct ferryd *dd;
 static qb_ipcs_service_t *srv;
+static struct doomed *doomed;
+static bool doom_job;
 
 static pid_t client_pid(qb_ipcs_connection_t *c)
 {
@@ -38,12 +53,63 @@ static void on_created(qb_ipcs_connection_t *c)
 	flog(FLOG_IPC, LOG_DEBUG, "client pid %d connected", (int)client_pid(c));
 }
 
-static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
+static bool is_doomed(qb_ipcs_connection_t *c)
+{
+	for (struct doomed *x = doomed; x; x = x->next)
+		if (x->c == c)
+			return true;
+	return false;
+}
+
+/* The loop job: disconnect, outside any reply path. */
+static void on_doomed(void *data)
+{
+	(void)data;
+	doom_job = false;
+	while (doomed) {
+		struct doomed *x = doomed;
+
+		doomed = x->next;
+		qb_ipcs_disconnect(x->c);
+		qb_ipcs_connection_unref(x->c);
+		free(x);
+	}
+}
+
+static void doom(qb_ipcs_connection_t *c)
+{
+	struct doomed *x = malloc(sizeof(*x));
+
+	if (!x) {
+		flog(FLOG_IPC, LOG_ERR, "out of memory: a client that cannot take replies stays");
+		return;
+	}
+	qb_ipcs_connection_ref(c); /* valid until the job, whatever the client does */
+	x->c = c;
+	x->next = doomed;
+	doomed = x;
+	if (!doom_job && qb_loop_job_add(dd->loop, QB_LOOP_HIGH, NULL, on_doomed) == 0)
+		doom_job = true;
+}
+
+int32_t ipc_dispatch(qb_ipcs_connection_t *c, const void *data, size_t size)
 {
 	const struct qb_ipc_request_header *h = data;
 	struct ferry_ipc_reply r;
 	struct ferry_ipc_req req;
 
+	/* MONITOR carries more than the common request (ferry_ipc.h) */
+	if (size >= sizeof(*h) && h->id == FERRY_IPC_MONITOR &&
+	    size == sizeof(struct ferry_ipc_monitor_req) && (size_t)h->size == size) {
+		struct ferry_ipc_monitor_req *q = malloc(sizeof(*q));
+
+		if (q) {
+			memcpy(q, data, sizeof(*q));
+			monitor_answer(dd, c, q);
+			free(q);
+		}
+		return 0;
+	}
 	if (size < sizeof(*h) || size != sizeof(req) || (size_t)h->size != size) {
 		flog(FLOG_IPC, LOG_WARNING, "client pid %d sent a malformed request (%zu bytes)",
 		     (int)client_pid(c), size);
@@ -60,6 +126,11 @@ static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 	return 0;
 }
 
+static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
+{
+	return ipc_dispatch(c, data, size);
+}
+
 static int32_t on_closed(qb_ipcs_connection_t *c)
 {
 	requests_forget(dd, c);
@@ -73,12 +144,15 @@ static void on_destroyed(qb_ipcs_connection_t *c)
 
 void ipc_reply(qb_ipcs_connection_t *c, const void *buf, size_t len)
 {
-	ssize_t rc = qb_ipcs_response_send(c, buf, len);
+	ssize_t rc;
 
+	if (is_doomed(c))
+		return;
+	rc = qb_ipcs_response_send(c, buf, len);
 	if (rc < 0) {
 		flog(FLOG_IPC, LOG_WARNING, "client pid %d cannot take its reply (%s): disconnecting",
 		     (int)client_pid(c), strerror((int)-rc));
-		qb_ipcs_disconnect(c);
+		doom(c);
 	}
 }
 
@@ -144,6 +218,7 @@ void ipc_stop(struct ferryd *d)
 	(void)d;
 	if (!srv)
 		return;
+	on_doomed(NULL);
 	qb_ipcs_destroy(srv);
 	srv = NULL;
 }

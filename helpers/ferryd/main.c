@@ -17,6 +17,9 @@
 
 #include "ferry_time.h"
 #include "ferryd.h"
+#include "migrate_slots.h"
+#include "peer_proto.h"
+#include "transport.h"
 #include "wire.h"
 
 #define DEFAULT_RUN_DIR "/run/ferry"
@@ -34,6 +37,7 @@ static const struct module {
 	{ "ipc server", ipc_start, ipc_stop },
 	{ "fencing", fence_start, fence_stop },
 	{ "child processes", children_start, children_stop },
+	{ "drbd state", drbdwatch_start, drbdwatch_stop },
 	{ "domain supervision", supervise_start, supervise_stop },
 	{ "migration listener", listener_start, listener_stop },
 };
@@ -67,7 +71,11 @@ static void usage(FILE *f)
 		"  -f, --foreground         stay in the foreground and log to stderr too\n"
 		"  -d, --debug              log debug lines (the blackbox always keeps them)\n"
 		"  -p, --pid-file FILE      write the pid to FILE (and refuse to run twice)\n"
-		"      --run-dir DIR        runtime files such as the blackbox dump (default %s)\n"
+		"      --run-dir DIR        runtime files (default %s): the blackbox dump and\n"
+		"                           ledger.state, the ledger saved after every change and\n"
+		"                           restored when ferryd restarts (keep DIR on a tmpfs: a\n"
+		"                           rebooted host must rejoin as a fresh member; a file of\n"
+		"                           another boot, node or corrupt is ignored)\n"
 		"      --inventory-dir DIR  TEST SEAM: the domains running here are the names of\n"
 		"                           the files in DIR (stands in for libxl where there is\n"
 		"                           no hypervisor, as in the namespace test tier)\n"
@@ -77,8 +85,20 @@ static void usage(FILE *f)
 		"      --no-migration       no migration listener\n"
 		"      --allow-plain        accept peers that authenticate but do not encrypt\n"
 		"                           (a trusted, dedicated migration network only)\n"
+		"      --allow-peer NET     also serve peers connecting from NET (ADDRESS or\n"
+		"                           ADDRESS/BITS; repeatable), e.g. a dedicated migration\n"
+		"                           network. Default: cluster members only (every ring\n"
+		"                           address of corosync's nodelist), plus the subnet of\n"
+		"                           --migration-address when that is not a ring address\n"
+		"      --keyfile FILE       cluster key the peer servers authenticate with\n"
+		"                           (default /etc/ferry/authkey; FILE.next and FILE.prev\n"
+		"                           are accepted too during a key rollover)\n"
 		"      --ferryctl PATH      ferryctl that serves peers and handles guest\n"
 		"                           reboots (default: the one next to this ferryd)\n"
+		"      --max-outbound-migrations N  at most N migrations leave this node at\n"
+		"                           once (default 1; 1..64), whoever starts them: each\n"
+		"                           takes a slot in /run/ferry/migrate-out, later ones\n"
+		"                           wait (within their operation's timeout)\n"
 		"      --destroy-conflicts  destroy a ferry-managed domain running here that\n"
 		"                           the ledger gives to another node (default: report\n"
 		"                           the CONFLICT and leave it alone)\n"
@@ -93,7 +113,8 @@ static void usage(FILE *f)
 static int parse(struct ferryd *d, int argc, char **argv)
 {
 	enum { OPT_INVENTORY = 256, OPT_RUN_DIR, OPT_MIG_ADDR, OPT_MIG_PORT, OPT_NO_MIG,
-	       OPT_ALLOW_PLAIN, OPT_FERRYCTL, OPT_DESTROY_CONFLICTS };
+	       OPT_ALLOW_PLAIN, OPT_FERRYCTL, OPT_DESTROY_CONFLICTS, OPT_ALLOW_PEER, OPT_KEYFILE,
+	       OPT_MAX_OUT };
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "debug", no_argument, NULL, 'd' },
@@ -104,8 +125,11 @@ static int parse(struct ferryd *d, int argc, char **argv)
 		{ "migration-port", required_argument, NULL, OPT_MIG_PORT },
 		{ "no-migration", no_argument, NULL, OPT_NO_MIG },
 		{ "allow-plain", no_argument, NULL, OPT_ALLOW_PLAIN },
+		{ "allow-peer", required_argument, NULL, OPT_ALLOW_PEER },
+		{ "keyfile", required_argument, NULL, OPT_KEYFILE },
 		{ "ferryctl", required_argument, NULL, OPT_FERRYCTL },
 		{ "destroy-conflicts", no_argument, NULL, OPT_DESTROY_CONFLICTS },
+		{ "max-outbound-migrations", required_argument, NULL, OPT_MAX_OUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -113,6 +137,7 @@ static int parse(struct ferryd *d, int argc, char **argv)
 	int c;
 
 	d->run_dir = DEFAULT_RUN_DIR;
+	d->max_outbound = MIGRATE_SLOTS_DEFAULT;
 	while ((c = getopt_long(argc, argv, "fdp:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -146,18 +171,43 @@ static int parse(struct ferryd *d, int argc, char **argv)
 		case OPT_ALLOW_PLAIN:
 			d->allow_plain = true;
 			break;
+		case OPT_ALLOW_PEER: {
+			char **v = realloc(d->allow_peer, (size_t)(d->nallow_peer + 1) * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			d->allow_peer = v;
+			d->allow_peer[d->nallow_peer++] = optarg;
+			break;
+		}
+		case OPT_KEYFILE:
+			d->keyfile = optarg;
+			break;
 		case OPT_FERRYCTL:
 			d->ferryctl = optarg;
 			break;
 		case OPT_DESTROY_CONFLICTS:
 			d->destroy_conflicts = true;
 			break;
+		case OPT_MAX_OUT: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || v < 1 || v > MIGRATE_SLOTS_MAX) {
+				fprintf(stderr, "ferryd: bad --max-outbound-migrations '%s' (1..%d)\n",
+					optarg, MIGRATE_SLOTS_MAX);
+				return -EINVAL;
+			}
+			d->max_outbound = (unsigned)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);
 		case 'V':
-			printf("ferryd: wire protocol v%d.%d, IPC v%d\n", WIRE_VERSION_MAJOR,
-			       WIRE_VERSION_MINOR, FERRY_IPC_VERSION);
+			printf("ferryd: wire protocol v%d.%d, IPC v%d, transport v%d, peer protocol v%d\n",
+			       WIRE_VERSION_MAJOR, WIRE_VERSION_MINOR, FERRY_IPC_VERSION,
+			       TRANSPORT_VERSION, PEER_PROTO_VERSION);
 			exit(0);
 		default:
 			usage(stderr);
@@ -257,6 +307,12 @@ int main(int argc, char **argv)
 	d.started_mono_ms = ferry_mono_ms();
 	if (mkdir(d.run_dir, 0700) < 0 && errno != EEXIST)
 		flog(FLOG_MAIN, LOG_WARNING, "cannot create %s: %s", d.run_dir, strerror(errno));
+	/* Every ferryctl of this node reads it when it migrates a domain out. */
+	rc = migrate_slots_publish(d.max_outbound);
+	if (rc)
+		flog(FLOG_MAIN, LOG_WARNING, "cannot publish --max-outbound-migrations in %s: %s "
+		     "(migrations take %d at a time)", migrate_slot_dir(), strerror(-rc),
+		     MIGRATE_SLOTS_DEFAULT);
 	if (d.pid_file) {
 		pid_fd = pid_file_take(d.pid_file);
 		if (pid_fd < 0) {

@@ -17,11 +17,16 @@
 
 /* How often deadlines are checked. */
 #define TICK_MS 100
+/* Requests one client may have waiting, and all clients together: a client
+ * that sends and never reads cannot make ferryd grow without bound. */
+#define MAX_PER_CLIENT 64
+#define MAX_PENDING 4096
 
 enum kind {
 	K_CLIENT,
 	K_REPORT,
 	K_FENCED,
+	K_RELEASE, /* left by a stop while ferryd was away (supervise.c) */
 };
 
 struct pending {
@@ -162,6 +167,10 @@ static void answer_status(struct ferryd *d, qb_ipcs_connection_t *c,
 	nodes = ledger_nodes(replica_ledger(d->rep), &n);
 	for (size_t i = 0; i < n && i < FERRY_IPC_MAX_NODES; i++)
 		s->nodes[s->nnodes++] = nodes[i];
+	s->version = info.version;
+	s->start = (uint8_t)info.start;
+	s->restored = info.restored;
+	s->origin = (uint8_t)info.origin;
 	ipc_reply(c, s, sizeof(*s));
 	free(s);
 }
@@ -235,13 +244,15 @@ static int encode(struct ferryd *d, struct pending *p, uint32_t flags, uint64_t 
 
 	switch (p->kind) {
 	case K_REPORT:
-		wire_list_begin(&wb, WIRE_REPORT, p->id, 0, 0, 0);
+		wire_list_begin(&wb, WIRE_REPORT, p->id, 0, 0);
 		for (size_t i = 0; i < p->nnames; i++)
 			wire_add_name(&wb, p->names[i]);
 		return wire_end(&wb);
 	case K_FENCED:
 		return wire_encode_node_req(&wb, WIRE_FENCED, flags, ring, p->id, p->node,
 					    p->lost_gen, p->fence_time);
+	case K_RELEASE:
+		return wire_encode_domain_req(&wb, WIRE_RELEASE, flags, ring, p->id, p->req.name, 0, 0);
 	default:
 		type = wire_type_of(p->req.hdr.id);
 		if (type == WIRE_CONFIRM_DEAD) {
@@ -260,6 +271,8 @@ static int type_of(const struct pending *p)
 		return WIRE_REPORT;
 	if (p->kind == K_FENCED)
 		return WIRE_FENCED;
+	if (p->kind == K_RELEASE)
+		return WIRE_RELEASE;
 	return wire_type_of(p->req.hdr.id);
 }
 
@@ -308,6 +321,15 @@ void requests_kick(struct ferryd *d)
 	}
 }
 
+static size_t client_pending(qb_ipcs_connection_t *c)
+{
+	size_t n = 0;
+
+	for (struct pending *p = head.next; p != &head; p = p->next)
+		n += p->kind == K_CLIENT && p->conn == c;
+	return n;
+}
+
 void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct ferry_ipc_req *req)
 {
 	struct ferry_ipc_reply r;
@@ -341,6 +363,15 @@ void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct fer
 	     (memchr(req->name, '\0', sizeof(req->name)) == NULL || !ledger_name_valid(req->name)))) {
 		reply_init(&r, req, FERRY_E_INVAL);
 		snprintf(r.reason, sizeof(r.reason), "invalid domain name or node");
+		ipc_reply(c, &r, sizeof(r));
+		return;
+	}
+	if (npending >= MAX_PENDING || client_pending(c) >= MAX_PER_CLIENT) {
+		reply_init(&r, req, FERRY_E_INTERNAL);
+		snprintf(r.reason, sizeof(r.reason),
+			 "too many requests waiting (%s): try again when they are answered",
+			 npending >= MAX_PENDING ? "all clients" : "this client");
+		flog(FLOG_REQ, LOG_WARNING, "refusing a request: %s", r.reason);
 		ipc_reply(c, &r, sizeof(r));
 		return;
 	}
@@ -405,6 +436,24 @@ void requests_fenced(struct ferryd *d, uint32_t nodeid, uint32_t lost_gen, uint6
 		pending_free(p);
 }
 
+void requests_release(struct ferryd *d, const char *name)
+{
+	struct pending *p;
+
+	if (!ledger_name_valid(name))
+		return;
+	for (p = head.next; p != &head; p = p->next)
+		if (p->kind == K_RELEASE && !strcmp(p->req.name, name))
+			return; /* already on its way */
+	p = pending_new(K_RELEASE);
+	if (!p)
+		return;
+	snprintf(p->req.name, sizeof(p->req.name), "%s", name);
+	flog(FLOG_REQ, LOG_NOTICE, "releasing %s, stopped here while ferryd was away", name);
+	if (try_send(d, p))
+		pending_free(p);
+}
+
 static void log_decision(const struct pending *p, int type, const struct ledger_result *res)
 {
 	if (p->kind == K_REPORT) {
@@ -412,6 +461,9 @@ static void log_decision(const struct pending *p, int type, const struct ledger_
 		     res->status == FERRY_E_CONFLICT ? " with CONFLICTS" : "");
 	} else if (p->kind == K_FENCED) {
 		flog(FLOG_REQ, LOG_NOTICE, "fencing of node %u recorded: %s", p->node,
+		     ferry_status_name(res->status));
+	} else if (p->kind == K_RELEASE) {
+		flog(FLOG_REQ, LOG_NOTICE, "release of %s: %s", p->req.name,
 		     ferry_status_name(res->status));
 	} else {
 		flog(FLOG_REQ, LOG_INFO, "%s %s: %s (owner %u, epoch %llu)", wire_type_name(type),

@@ -13,6 +13,7 @@
  * it CONFLICT, logged at error level, and it is left alone unless
  * --destroy-conflicts.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -27,8 +28,12 @@
 #include "ferryd.h"
 #include "xen.h"
 
-#define SCAN_MS      2000
+/* New domains (created by xl, or restored) are found by this scan; deaths
+ * and shutdowns come at once as libxl events. Every scan lists the domains
+ * through hypercalls, which cost on a busy or emulated dom0. */
+#define SCAN_MS      5000
 #define MARKER_DIR   "/run/ferry/supervise"
+#define RELEASE_DIR  "/run/ferry/release" /* written by resource_stop */
 #define EVENTS_LOG   "/var/lib/ferry/domain-events.log"
 
 struct watched {
@@ -236,6 +241,43 @@ static void check_ownership(struct watched *w)
 	}
 }
 
+static bool runs_here(const char *name)
+{
+	for (struct watched *w = watched; w; w = w->next)
+		if (!strcmp(w->name, name))
+			return true;
+	return false;
+}
+
+/* A stop that could not reach ferryd left the release to us: send it once
+ * the domain does not run here and the ledger still gives it to us. The
+ * agent's start removes the marker before it claims, so a release sent
+ * from here always precedes that claim in the agreed order. */
+static void releases_pending(void)
+{
+	DIR *dh;
+	struct dirent *de;
+
+	if (!replica_synced(ferryd->rep) || !(dh = opendir(RELEASE_DIR)))
+		return;
+	while ((de = readdir(dh))) {
+		const struct ledger_entry *e;
+		char p[PATH_MAX];
+
+		if (de->d_name[0] == '.' || !ledger_name_valid(de->d_name))
+			continue;
+		e = ledger_find(replica_ledger(ferryd->rep), de->d_name);
+		if (!e || e->owner != ferryd->nodeid || e->state != LEDGER_RUNNING ||
+		    runs_here(de->d_name)) {
+			snprintf(p, sizeof(p), RELEASE_DIR "/%s", de->d_name);
+			unlink(p); /* done, or superseded by a new start */
+			continue;
+		}
+		requests_release(ferryd, de->d_name);
+	}
+	closedir(dh);
+}
+
 static void scan(void *data)
 {
 	libxl_dominfo *info;
@@ -290,6 +332,7 @@ static void scan(void *data)
 		if (!w->seen && !w->busy)
 			forget(w);
 	}
+	releases_pending();
 	qb_loop_timer_add(ferryd->loop, QB_LOOP_LOW, SCAN_MS * 1000000ULL, NULL, scan, &scan_timer);
 }
 
@@ -323,6 +366,24 @@ int supervise_inventory(struct ferryd *d, char ***names, size_t *n)
 	}
 	*names = v;
 	*n = k;
+	return 0;
+}
+
+int supervise_domain(const char *name, struct xen_status *st, bool *rebooting)
+{
+	char p[PATH_MAX];
+	struct stat sb;
+	int rc;
+
+	if (!x)
+		return -ENODEV;
+	rc = xen_status_get(x, name, st);
+	if (rc < 0)
+		return rc;
+	snprintf(p, sizeof(p), MARKER_DIR "/%s.rebooting", name);
+	*rebooting = (st->state == XEN_SHUTDOWN &&
+		      st->shutdown_reason == LIBXL_SHUTDOWN_REASON_REBOOT) ||
+		     stat(p, &sb) == 0;
 	return 0;
 }
 

@@ -33,7 +33,13 @@ static int on_send(void *ctx, const void *buf, size_t len)
 
 static void on_decided(void *ctx, uint64_t req_id, int type, const struct ledger_result *res)
 {
+	persist_flush(ctx); /* on disk before any client hears of it */
 	requests_decided(ctx, req_id, type, res);
+}
+
+static void on_changed(void *ctx)
+{
+	persist_mark(ctx);
 }
 
 static void on_event(void *ctx, int pri, const char *text)
@@ -70,8 +76,9 @@ static void on_synced(void *ctx, bool cold)
 	struct replica_info info;
 
 	replica_info_get(d->rep, &info);
-	flog(FLOG_SYNC, LOG_NOTICE, "in sync (%s): %zu domain(s), join to sync %llu ms",
-	     cold ? "cold start" : "from node", ledger_count(replica_ledger(d->rep)),
+	flog(FLOG_SYNC, LOG_NOTICE, "in sync (%s): %zu domain(s), version %llu, join to sync %llu ms",
+	     cold ? "cold start" : info.start == REPLICA_START_WARM ? "warm start" : "from node",
+	     ledger_count(replica_ledger(d->rep)), (unsigned long long)info.version,
 	     (unsigned long long)info.first_sync_ms);
 	syncing_since = 0;
 	stuck_since = 0;
@@ -86,12 +93,21 @@ static const struct replica_ops ops = {
 	.decided = on_decided,
 	.event = on_event,
 	.synced = on_synced,
+	.changed = on_changed,
 };
 
 static void on_watchdog(void *data)
 {
 	struct ferryd *d = data;
+	struct replica_info info;
 
+	replica_info_get(d->rep, &info);
+	if (info.refused_self) {
+		flog(FLOG_SYNC, LOG_CRIT, "the group refused this ferryd: exiting, so that a new "
+					  "process joins afresh");
+		ferryd_stop(d, 1, "refused by the group");
+		return;
+	}
 	if (replica_syncing(d->rep)) {
 		uint64_t now = ferry_mono_ms();
 
@@ -154,6 +170,7 @@ int sync_start(struct ferryd *d)
 	if (!d->rep)
 		return -ENOMEM;
 	load_nodelist(d);
+	persist_load(d);
 	return qb_loop_timer_add(d->loop, QB_LOOP_LOW, WATCHDOG_MS * 1000000ull, d, on_watchdog,
 				 &watchdog);
 }
@@ -163,6 +180,7 @@ void sync_stop(struct ferryd *d)
 	if (!d->rep)
 		return;
 	qb_loop_timer_del(d->loop, watchdog);
+	persist_flush(d);
 	replica_free(d->rep);
 	d->rep = NULL;
 }

@@ -15,11 +15,16 @@
 #include "ledger.h"
 
 #define FERRY_IPC_NAME "ferryd"
-#define FERRY_IPC_VERSION 1
+#define FERRY_IPC_VERSION 2
 /** Largest request or reply, and the IPC buffer size. */
 #define FERRY_IPC_MAX_MSG (64 * 1024)
 /** Nodes listed in a status reply. */
 #define FERRY_IPC_MAX_NODES 64
+/** DRBD resources of one MONITOR request, and the length of their names. */
+#define FERRY_IPC_MAX_DRBD 16
+#define FERRY_IPC_DRBD_NAME 64
+/** Longest config file path of a MONITOR request (with the NUL). */
+#define FERRY_IPC_PATH_MAX 256
 /** Default and largest request timeouts. */
 #define FERRY_IPC_DEFAULT_TIMEOUT_MS 30000u
 #define FERRY_IPC_MAX_TIMEOUT_MS 600000u
@@ -34,6 +39,7 @@ enum ferry_ipc_op {
 	FERRY_IPC_STATUS, /**< reply: struct ferry_ipc_status */
 	FERRY_IPC_SHOW,   /**< reply: struct ferry_ipc_show (one page) */
 	FERRY_IPC_DUMP,   /**< reply: reason = path of the blackbox file */
+	FERRY_IPC_MONITOR, /**< reply: struct ferry_ipc_monitor, answered at once */
 	FERRY_IPC_OP_MAX
 };
 
@@ -46,6 +52,19 @@ struct ferry_ipc_req {
 	uint32_t pad;
 	uint64_t epoch;      /**< COMMIT/ABORT: expected epoch, 0 = any */
 	char name[LEDGER_NAME_MAX + 1]; /**< domain; SHOW: list names after it */
+};
+
+/**
+ * MONITOR's request: the common one (hdr.id = FERRY_IPC_MONITOR, hdr.size =
+ * sizeof(struct ferry_ipc_monitor_req)), then what only the monitor needs:
+ * the domain's xl config (its name comes from there when name is empty) and
+ * the DRBD resources to report on. Every other request stays small.
+ */
+struct ferry_ipc_monitor_req {
+	struct ferry_ipc_req req;
+	char config[FERRY_IPC_PATH_MAX];
+	uint32_t ndrbd;
+	char drbd[FERRY_IPC_MAX_DRBD][FERRY_IPC_DRBD_NAME];
 };
 
 /** Reply to ledger requests and DUMP. */
@@ -85,6 +104,54 @@ struct ferry_ipc_status {
 	uint32_t members[FERRY_IPC_MAX_NODES];
 	uint32_t nnodes;
 	struct ledger_node nodes[FERRY_IPC_MAX_NODES];
+	/* appended (ledger persistence): */
+	uint64_t version;   /**< the ledger's version (applied changes) */
+	uint8_t start;      /**< enum replica_start: how the last sync installed it */
+	uint8_t restored;   /**< this ferryd started from its ledger.state */
+	uint8_t origin;     /**< enum replica_start: how the ledger's history began
+			         (cold or warm start) */
+	uint8_t pad2[5];
+};
+
+/** One DRBD resource as ferryd's events2 stream last reported it. */
+struct ferry_ipc_drbd_state {
+	char name[FERRY_IPC_DRBD_NAME];
+	uint8_t known;        /**< the stream has delivered its first dump */
+	uint8_t exists;       /**< the resource is up here */
+	uint8_t primary;      /**< local role Primary */
+	uint8_t peer_primary; /**< some peer is Primary */
+	uint8_t uptodate;     /**< every local volume UpToDate */
+	uint8_t healthy;      /**< connected, both disks UpToDate (see drbd_healthy) */
+	uint8_t pad[2];
+	char disk[24];        /**< the first local volume's disk state */
+	char why[160];        /**< why it is not healthy */
+};
+
+/**
+ * Reply to MONITOR: everything the XenDomain monitor needs, from ferryd's
+ * memory (libxl's view of the domain, the ledger, the DRBD event stream),
+ * so that a monitor forks nothing and opens no libxl context of its own.
+ */
+struct ferry_ipc_monitor {
+	struct qb_ipc_response_header hdr;
+	int32_t status;   /**< FERRY_OK, or FERRY_E_INVAL (see reason) */
+	uint32_t nodeid;  /**< this node */
+	uint8_t synced;   /**< the ledger is in sync */
+	uint8_t found;    /**< the ledger has a record of the domain */
+	uint8_t xen;      /**< ferryd watches Xen here (else state is unknown) */
+	uint8_t state;    /**< enum xen_state of the domain (or its copy in flight) */
+	uint8_t flight;   /**< enum xen_flight */
+	uint8_t rebooting; /**< shut down for a reboot, or being recreated by ferryd */
+	uint8_t config_ok; /**< the config file is readable here */
+	uint8_t pad;
+	char name[LEDGER_NAME_MAX + 1]; /**< the domain (resolved from the config) */
+	struct ledger_entry entry;      /**< its record when found */
+	char owner[64];    /**< node name of entry.owner */
+	char peer[64];     /**< node name of entry.peer */
+	char shutdown[32]; /**< shutdown reason when state is XEN_SHUTDOWN */
+	uint32_t ndrbd;
+	struct ferry_ipc_drbd_state drbd[FERRY_IPC_MAX_DRBD];
+	char reason[256];
 };
 
 /** Reply to SHOW: entries sorted by name, after req.name. */

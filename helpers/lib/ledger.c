@@ -180,11 +180,32 @@ static struct ledger_entry *obtain(struct ledger *l, const char *name)
 	return &h->e;
 }
 
+bool ledger_entry_valid(const struct ledger_entry *e)
+{
+	bool owned = e->owner != 0, two = e->peer != 0 && e->peer != e->owner;
+
+	if (!ledger_name_valid(e->name) || e->owner_dead > 1)
+		return false;
+	switch (e->state) {
+	case LEDGER_FREE:
+		return !owned && e->peer == 0 && !e->owner_dead;
+	case LEDGER_RUNNING:
+		return owned && e->peer == 0 && !e->owner_dead;
+	case LEDGER_ORPHANED:
+		return owned && e->peer == 0;
+	case LEDGER_MIGRATING:
+	case LEDGER_CONFLICT:
+		return owned && two && !e->owner_dead;
+	default:
+		return false;
+	}
+}
+
 int ledger_put(struct ledger *l, const struct ledger_entry *e)
 {
 	struct ledger_entry *d;
 
-	if (!ledger_name_valid(e->name) || e->state >= LEDGER_STATE_MAX)
+	if (!ledger_entry_valid(e))
 		return -EINVAL;
 	d = obtain(l, e->name);
 	if (!d)
@@ -215,6 +236,19 @@ int ledger_sorted(struct ledger *l, const struct ledger_entry *const **out, size
 	}
 	*out = l->sorted;
 	*n = l->count;
+	return 0;
+}
+
+int ledger_foreach(const struct ledger *l, int (*fn)(const struct ledger_entry *e, void *ctx),
+		   void *ctx)
+{
+	for (size_t i = 0; i < l->nbuckets; i++)
+		for (const struct hent *h = l->buckets[i]; h; h = h->next) {
+			int rc = fn(&h->e, ctx);
+
+			if (rc)
+				return rc;
+		}
 	return 0;
 }
 
@@ -328,6 +362,26 @@ static void orphan(struct ledger_entry *e, uint32_t owner, uint64_t now_ms)
 	e->owner_dead = 0;
 }
 
+/*
+ * A CONFLICT ends with one side, `winner`, keeping the domain. A member
+ * keeps running it. A winner that is not a member may still run it (or
+ * not): the domain becomes ORPHANED(winner) with the winner's loss time and
+ * dead flag, so it is claimable once that node is fenced or confirmed dead,
+ * and comes back to it if it reports it. Never RUNNING on a lost node.
+ */
+static void conflict_resolve(struct ledger *l, struct ledger_entry *e, uint32_t winner)
+{
+	const struct ledger_node *n = node_find(l, winner);
+
+	if (n && n->member) {
+		set_owner(e, LEDGER_RUNNING, winner);
+		return;
+	}
+	set_owner(e, LEDGER_ORPHANED, winner);
+	e->since_ms = n ? n->lost_at_ms : 0;
+	e->owner_dead = n && n->dead ? 1 : 0;
+}
+
 int ledger_node_lost(struct ledger *l, uint32_t nodeid, uint64_t now_ms)
 {
 	struct ledger_node *n = node_obtain(l, nodeid);
@@ -378,10 +432,10 @@ static int mark_dead(struct ledger *l, uint32_t nodeid)
 				e->owner_dead = 1;
 				changed++;
 			} else if (e->state == LEDGER_CONFLICT && e->owner == nodeid) {
-				set_owner(e, LEDGER_RUNNING, e->peer);
+				conflict_resolve(l, e, e->peer);
 				changed++;
 			} else if (e->state == LEDGER_CONFLICT && e->peer == nodeid) {
-				set_owner(e, LEDGER_RUNNING, e->owner);
+				conflict_resolve(l, e, e->owner);
 				changed++;
 			}
 		}
@@ -423,7 +477,8 @@ static enum ferry_status claim(const struct ledger *l, struct ledger_entry *e,
 	}
 }
 
-static enum ferry_status release(struct ledger_entry *e, const struct ledger_req *q)
+static enum ferry_status release(struct ledger *l, struct ledger_entry *e,
+				 const struct ledger_req *q)
 {
 	switch (e->state) {
 	case LEDGER_FREE:
@@ -438,9 +493,9 @@ static enum ferry_status release(struct ledger_entry *e, const struct ledger_req
 		return FERRY_E_BUSY;
 	default: /* CONFLICT: the releasing side stopped its copy */
 		if (e->owner == q->sender)
-			set_owner(e, LEDGER_RUNNING, e->peer);
+			conflict_resolve(l, e, e->peer);
 		else if (e->peer == q->sender)
-			set_owner(e, LEDGER_RUNNING, e->owner);
+			conflict_resolve(l, e, e->owner);
 		else
 			return FERRY_E_NOTOWNER;
 		return FERRY_OK;
@@ -547,6 +602,8 @@ int ledger_apply(struct ledger *l, const struct ledger_req *q, struct ledger_res
 	struct ledger_entry *e, before;
 
 	memset(res, 0, sizeof(*res));
+	if (q->sender == 0)
+		return -EINVAL; /* CPG nodeids are never 0; records need an owner */
 	if (q->op == LEDGER_OP_CONFIRM_DEAD || q->op == LEDGER_OP_FENCED) {
 		if (q->node == 0)
 			return -EINVAL;
@@ -574,7 +631,7 @@ int ledger_apply(struct ledger *l, const struct ledger_req *q, struct ledger_res
 			res->status = report(e, q);
 			break;
 		case LEDGER_OP_RELEASE:
-			res->status = release(e, q);
+			res->status = release(l, e, q);
 			break;
 		default:
 			res->status = FERRY_E_STATE;
@@ -597,7 +654,7 @@ int ledger_apply(struct ledger *l, const struct ledger_req *q, struct ledger_res
 		res->status = claim(l, e, q);
 		break;
 	case LEDGER_OP_RELEASE:
-		res->status = release(e, q);
+		res->status = release(l, e, q);
 		break;
 	case LEDGER_OP_MIGRATE_BEGIN:
 		res->status = migrate_begin(l, e, q);

@@ -131,8 +131,25 @@ size_t ledger_count(const struct ledger *l);
 int ledger_sorted(struct ledger *l, const struct ledger_entry *const **out, size_t *n);
 
 /**
+ * Is @p e a record the state machine could have made? (FREE: no owner;
+ * RUNNING/ORPHANED: an owner, no peer; MIGRATING/CONFLICT: two different
+ * nodes; owner_dead only when ORPHANED.) State transfer and ledger.state
+ * install nothing else.
+ * @return true when consistent
+ */
+bool ledger_entry_valid(const struct ledger_entry *e);
+
+/**
+ * Call @p fn for every record, in no particular order (cheaper than
+ * ledger_sorted: no sort). The ledger must not change meanwhile.
+ * @return 0, or the first non-zero value @p fn returned
+ */
+int ledger_foreach(const struct ledger *l, int (*fn)(const struct ledger_entry *e, void *ctx),
+		   void *ctx);
+
+/**
  * Insert or overwrite a record as is (state transfer).
- * @return 0, -EINVAL for a bad name or state, -ENOMEM
+ * @return 0, -EINVAL for an inconsistent record (see ledger_entry_valid), -ENOMEM
  */
 int ledger_put(struct ledger *l, const struct ledger_entry *e);
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <qb/qbipcc.h>
 
@@ -9,6 +11,9 @@
 
 /* ferryd answers a request by its timeout; allow it this much more. */
 #define CLIENT_GRACE_MS 5000
+/* A ferryd that is stopped or hung must not hang its clients in the
+ * connection handshake: it is bounded too. */
+#define CONNECT_TIMEOUT_MS 5000
 
 struct ledger_client {
 	qb_ipcc_connection_t *conn;
@@ -17,16 +22,30 @@ struct ledger_client {
 int ledger_client_open(struct ledger_client **c)
 {
 	struct ledger_client *lc = calloc(1, sizeof(*lc));
+	struct pollfd pfd = { .events = POLLIN };
+	int rc, e;
 
 	if (!lc)
 		return -ENOMEM;
 	errno = 0;
-	lc->conn = qb_ipcc_connect(FERRY_IPC_NAME, FERRY_IPC_MAX_MSG);
+	lc->conn = qb_ipcc_connect_async(FERRY_IPC_NAME, FERRY_IPC_MAX_MSG, &pfd.fd);
 	if (!lc->conn) {
-		int e = errno;
-
+		e = errno;
 		free(lc);
 		return e == EACCES || e == EPERM ? -EACCES : -ENOTCONN;
+	}
+	do
+		rc = poll(&pfd, 1, CONNECT_TIMEOUT_MS);
+	while (rc < 0 && errno == EINTR);
+	rc = rc == 0 ? -ETIMEDOUT : rc < 0 ? -errno : qb_ipcc_connect_continue(lc->conn);
+	if (rc < 0) {
+		/* continue() frees the connection when it fails. A handle still
+		 * in its handshake cannot be disconnected: close its socket and
+		 * leave the small handle to the short-lived client's exit. */
+		if (rc == -ETIMEDOUT)
+			close(pfd.fd);
+		free(lc);
+		return rc == -ETIMEDOUT ? -ETIMEDOUT : rc == -EACCES || rc == -EPERM ? -EACCES : -ENOTCONN;
 	}
 	*c = lc;
 	return 0;
@@ -40,10 +59,11 @@ void ledger_client_close(struct ledger_client *c)
 	free(c);
 }
 
-int ledger_client_call(struct ledger_client *c, const struct ferry_ipc_req *req, void *reply,
-		       size_t size)
+/* One request of @len bytes (a struct ferry_ipc_req first), one reply. */
+static int call_raw(struct ledger_client *c, const struct ferry_ipc_req *req, size_t len,
+		    void *reply, size_t size)
 {
-	struct iovec iov = { .iov_base = (void *)req, .iov_len = sizeof(*req) };
+	struct iovec iov = { .iov_base = (void *)req, .iov_len = len };
 	uint32_t t = req->timeout_ms ? req->timeout_ms : FERRY_IPC_DEFAULT_TIMEOUT_MS;
 	struct qb_ipc_response_header *h = reply;
 	ssize_t rc;
@@ -60,6 +80,12 @@ int ledger_client_call(struct ledger_client *c, const struct ferry_ipc_req *req,
 	if (h->error < 0)
 		return h->error;
 	return 0;
+}
+
+int ledger_client_call(struct ledger_client *c, const struct ferry_ipc_req *req, void *reply,
+		       size_t size)
+{
+	return call_raw(c, req, sizeof(*req), reply, size);
 }
 
 static void req_init(struct ferry_ipc_req *req, int op, uint32_t timeout_ms)
@@ -199,6 +225,41 @@ int ledger_client_dump(char *path, size_t len, uint32_t timeout_ms)
 		return -ENAMETOOLONG;
 	strcpy(path, reply.reason);
 	return 0;
+}
+
+int ledger_client_monitor(const struct ferry_ipc_monitor_req *req, struct ferry_ipc_monitor *m)
+{
+	struct ferry_ipc_monitor_req q = *req;
+	struct ledger_client *c;
+	int rc;
+
+	q.req.hdr.id = FERRY_IPC_MONITOR;
+	q.req.hdr.size = sizeof(q);
+	q.req.version = FERRY_IPC_VERSION;
+	memset(m, 0, sizeof(*m));
+	rc = ledger_client_open(&c);
+	if (rc < 0)
+		return rc;
+	rc = call_raw(c, &q.req, sizeof(q), m, sizeof(*m));
+	ledger_client_close(c);
+	if (rc == 0 && m->hdr.size != sizeof(*m))
+		rc = -EPROTO;
+	if (rc == 0) {
+		m->name[sizeof(m->name) - 1] = '\0';
+		m->reason[sizeof(m->reason) - 1] = '\0';
+		m->owner[sizeof(m->owner) - 1] = '\0';
+		m->peer[sizeof(m->peer) - 1] = '\0';
+		m->shutdown[sizeof(m->shutdown) - 1] = '\0';
+		m->entry.name[sizeof(m->entry.name) - 1] = '\0';
+		if (m->ndrbd > FERRY_IPC_MAX_DRBD)
+			m->ndrbd = FERRY_IPC_MAX_DRBD;
+		for (uint32_t i = 0; i < m->ndrbd; i++) {
+			m->drbd[i].name[sizeof(m->drbd[i].name) - 1] = '\0';
+			m->drbd[i].disk[sizeof(m->drbd[i].disk) - 1] = '\0';
+			m->drbd[i].why[sizeof(m->drbd[i].why) - 1] = '\0';
+		}
+	}
+	return rc;
 }
 
 int ledger_client_verdict(int rc, int reply_status)

@@ -96,6 +96,15 @@ int ledger_client_show(ledger_client_show_fn fn, void *arg, uint32_t timeout_ms,
 int ledger_client_dump(char *path, size_t len, uint32_t timeout_ms);
 
 /**
+ * Everything the XenDomain monitor needs about one domain, from ferryd's
+ * memory, in one round trip (op, version and size are filled in here).
+ * @param req name or config, the DRBD resources, timeout
+ * @return 0 (m->status says whether ferryd could answer), or -errno as
+ *         ledger_client_call (-ENOTCONN: ferryd is not running)
+ */
+int ledger_client_monitor(const struct ferry_ipc_monitor_req *req, struct ferry_ipc_monitor *m);
+
+/**
  * The ferry_status a call's outcome amounts to: reply->status when rc is 0,
  * else FERRY_E_UNREACHABLE, FERRY_E_PERM or FERRY_E_TIMEDOUT.
  */

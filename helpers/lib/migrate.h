@@ -33,7 +33,14 @@ struct migrate_metrics {
 	double mib_per_s;      /**< stream bytes / stream time */
 	bool live;
 	bool encrypted;
+	bool ktls;             /**< the kernel sealed the stream's records */
+	unsigned speed_mib_s;  /**< the stream's cap (0: none) */
 	char cipher[32];
+	/* Phases, clock_ms() (0: not reached): the source saw its domain
+	 * suspended, sent the stream's last byte, read RECEIVED (the target
+	 * restored it), sent GO, read the unpause RESULT. The history keeps
+	 * the durations between them. */
+	int64_t t_suspended, t_sent, t_received, t_go, t_unpaused;
 	enum migrate_result result;
 	char why[PEER_WHY_MAX];
 };
@@ -48,6 +55,11 @@ struct migrate_opts {
 	bool live;                /**< false: suspend, copy, resume there (non-live) */
 	migrate_hook before_stream; /**< may be NULL */
 	void *hook_arg;
+	/** The domain's xl config file, for the target's pre-flight (NULL:
+	 * the path ferry recorded when it created the domain here). */
+	const char *config;
+	/** A VG above DRBD that before_stream activates on the target. */
+	const char *late_vg;
 };
 
 /** Names of results, for logs and JSON ("ok", "refused", ...). */
@@ -60,14 +72,16 @@ const char *migrate_result_name(enum migrate_result r);
 enum migrate_result migrate_send(struct xen *x, struct peer *p, const char *name,
 				 const struct migrate_opts *o, struct migrate_metrics *m);
 
+struct peer_server;
+
 /**
- * Target side of one migration, after an OFFER arrived on @t (its payload
- * in @offer, @len bytes). Runs the conversation to its end; on any failure
- * before "go" nothing is left here. @self is this node's name.
- * Returns 0 when the domain runs here.
+ * Target side of one migration, after @offer arrived in the conversation
+ * @srv serves. Runs the migration to its end (READY, the storage requests,
+ * the stream, RECEIVED, then GO and RESULT or ABORT and its REPLY, each
+ * echoing its request's id); on any failure before "go" nothing is left
+ * here. Returns 0 when the domain runs here.
  */
-int migrate_receive(struct xen *x, struct transport *t, const void *offer, size_t len,
-		    const char *self, const char *peer_node);
+int migrate_receive(struct xen *x, struct peer_server *srv, const struct peer_offer *offer);
 
 /**
  * Preflight on either side: can this hypervisor migrate a domain of @type

@@ -49,6 +49,12 @@ static void json_escape(char *dst, size_t len, const char *s)
 	dst[o] = '\0';
 }
 
+/* Milliseconds from phase @a to phase @b, -1 when either was not reached. */
+static long long phase_ms(int64_t a, int64_t b)
+{
+	return a && b && b >= a ? (long long)(b - a) : -1;
+}
+
 int migrate_history_format(const struct migrate_metrics *m, char *buf, size_t len)
 {
 	char why[2 * PEER_WHY_MAX], domain[7 * sizeof(m->domain)], source[7 * sizeof(m->source)],
@@ -61,15 +67,24 @@ int migrate_history_format(const struct migrate_metrics *m, char *buf, size_t le
 	json_escape(source, sizeof(source), m->source);
 	json_escape(target, sizeof(target), m->target);
 	json_escape(cipher, sizeof(cipher), m->cipher);
+	/* The phases of the downtime: suspend -> the stream's last byte sent
+	 * (suspend_sent), -> the target's RECEIVED (restore: the rest of the
+	 * stream in flight, libxl's restore, the disks attached), -> GO sent
+	 * (received_go: renaming our copy), -> the unpause RESULT (go_unpause:
+	 * the ledger's commit and the unpause there). */
 	n = snprintf(buf, len,
 		     "{\"time_ms\": %lld, \"domain\": \"%s\", \"source\": \"%s\", \"target\": \"%s\", "
 		     "\"result\": \"%s\", \"live\": %s, \"total_ms\": %lld, \"downtime_ms\": %lld, "
 		     "\"bytes\": %llu, \"mib_per_s\": %.1f, \"encrypted\": %s, \"cipher\": \"%s\", "
+		     "\"ktls\": %s, \"speed_mib_s\": %u, \"suspend_sent_ms\": %lld, "
+		     "\"restore_ms\": %lld, \"received_go_ms\": %lld, \"go_unpause_ms\": %lld, "
 		     "\"why\": \"%s\"}\n",
 		     (long long)m->started, domain, source, target, migrate_result_name(m->result),
 		     m->live ? "true" : "false", (long long)m->total_ms, (long long)m->downtime_ms,
 		     (unsigned long long)m->bytes, m->mib_per_s, m->encrypted ? "true" : "false",
-		     cipher, why);
+		     cipher, m->ktls ? "true" : "false", m->speed_mib_s,
+		     phase_ms(m->t_suspended, m->t_sent), phase_ms(m->t_sent, m->t_received),
+		     phase_ms(m->t_received, m->t_go), phase_ms(m->t_go, m->t_unpaused), why);
 	if (n < 0 || (size_t)n >= len || (size_t)n > MIGRATE_HISTORY_LINE_MAX)
 		return -ENOSPC;
 	return n;

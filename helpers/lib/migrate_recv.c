@@ -1,8 +1,9 @@
 /* Target side of a live migration (see migrate.h): preflight the offer,
  * receive the stream into a paused NAME--incoming, and unpause it under its
  * own name only after "go" and only when the ledger gives it to this node.
- * Whatever happens before that, the incoming copy is destroyed. */
-#include <endian.h>
+ * Whatever happens before that, the incoming copy is destroyed. These are
+ * the hypervisor's actions; the conversation that calls them is
+ * migrate_recv_conv.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,10 @@
 #include "clock.h"
 #include "ledger_client.h"
 #include "migrate.h"
+#include "migrate_conv.h"
+#include "migrate_preflight.h"
 #include "names.h"
+#include "priority.h"
 #include "serve_journal.h"
 #include "storage_serve.h"
 
@@ -22,44 +26,33 @@
 
 struct recv_state {
 	struct xen *x;
-	struct transport *t;
 	libxl_domain_config cfg;
 	char name[NAME_DOMAIN_MAX + 1];
 	char incoming[NAME_DOMAIN_MAX + sizeof(XEN_INCOMING_SUFFIX)];
 	const char *peer_node;
+	const char *self;
+	char config[PEER_PATH_MAX]; /* the xl config file the source named */
 	uint32_t domid;
 	bool live;
 	bool committed; /* the ledger gives the domain to this node */
 };
 
-/* Decodes and checks the offer: the name is free here, the guest type can
- * be migrated this way, and the memory is there. */
-static int recv_preflight(struct recv_state *s, const void *buf, size_t len, char *why,
-			  size_t wlen)
+/* Checks the (decoded) offer: the name is free here, the guest type can
+ * be migrated this way, what it needs is here (config file, bridges,
+ * disks: migrate_preflight.c), and the memory is there. */
+static int recv_preflight(void *arg, const struct peer_offer *off, char *why, size_t wlen)
 {
-	const struct peer_offer *off = buf;
+	struct recv_state *s = arg;
 	struct xen_status st;
 	uint64_t need = 0, have = 0;
-	uint32_t jl;
-	const char *json;
 
-	if (len < sizeof(*off)) {
-		snprintf(why, wlen, "malformed offer");
-		return -EPROTO;
-	}
-	jl = be32toh(off->json_len);
-	json = (const char *)(off + 1);
-	if (jl < 2 || jl != len - sizeof(*off) || json[jl - 1] != '\0') {
-		snprintf(why, wlen, "malformed offer");
-		return -EPROTO;
-	}
-	/* The domain's name enters this node here: checked in its field. */
-	if (name_check_field(NAME_DOMAIN, off->name, sizeof(off->name), why, wlen))
+	/* The domain's name enters this node here: checked before any use. */
+	if (name_check(NAME_DOMAIN, off->name, why, wlen))
 		return -EINVAL;
 	snprintf(s->name, sizeof(s->name), "%s", off->name);
 	snprintf(s->incoming, sizeof(s->incoming), "%s%s", s->name, XEN_INCOMING_SUFFIX);
-	s->live = be32toh(off->flags) & PEER_MIG_LIVE;
-	if (libxl_domain_config_from_json(xen_ctx(s->x), &s->cfg, json)) {
+	s->live = off->flags & PEER_MIG_LIVE;
+	if (libxl_domain_config_from_json(xen_ctx(s->x), &s->cfg, off->json)) {
 		snprintf(why, wlen, "the offered configuration of %s is not valid here", s->name);
 		return -EINVAL;
 	}
@@ -77,6 +70,10 @@ static int recv_preflight(struct recv_state *s, const void *buf, size_t len, cha
 	}
 	if (s->live && migrate_check_live(s->x, s->cfg.c_info.type, why, wlen))
 		return -EOPNOTSUPP;
+	if (off->flags & PEER_MIG_PLACE)
+		snprintf(s->config, sizeof(s->config), "%s", off->config);
+	if (migrate_preflight_place(off->json, s->config, off->late_vg, "", s->self, why, wlen))
+		return -ENOENT;
 	if (libxl_domain_need_memory(xen_ctx(s->x), &s->cfg, XEN_NO_DOMID, &need) == 0 &&
 	    libxl_get_free_memory(xen_ctx(s->x), &have) == 0 && have < need) {
 		snprintf(why, wlen, "not enough free memory for %s: need %llu MiB, %llu MiB free",
@@ -89,18 +86,17 @@ static int recv_preflight(struct recv_state *s, const void *buf, size_t len, cha
 	return s->cfg.c_info.name ? 0 : -ENOMEM;
 }
 
-static int recv_stream(struct recv_state *s, char *why, size_t wlen)
+/* The stream on @fd (the transport's), restored paused as NAME--incoming. */
+static int recv_stream(void *arg, int fd, char *why, size_t wlen)
 {
+	struct recv_state *s = arg;
 	libxl_domain_restore_params params;
 	struct xen_ao ao;
-	int fd, rc, end;
+	int64_t t0 = clock_ms();
+	int rc;
 
-	rc = transport_stream_begin(s->t, &fd);
-	if (rc) {
-		snprintf(why, wlen, "stream: %s", transport_strerror(rc));
-		return rc;
-	}
 	serve_journal_note(SERVE_J_INCOMING, s->name);
+	xen_disks_fast_hotplug(&s->cfg); /* attaching is part of the downtime */
 	libxl_domain_restore_params_init(&params);
 	params.stream_version = 2;
 	params.checkpointed_stream = LIBXL_CHECKPOINTED_STREAM_NONE;
@@ -111,19 +107,19 @@ static int recv_stream(struct recv_state *s, char *why, size_t wlen)
 						    &params, &ao.how, NULL),
 			STREAM_TIMEOUT_MS);
 	libxl_domain_restore_params_dispose(&params);
-	end = transport_stream_end(s->t);
 	if (rc)
 		snprintf(why, wlen, "restoring %s failed: %s", s->name, strerror(-rc));
-	else if (end) {
-		snprintf(why, wlen, "stream of %s: %s", s->name, transport_strerror(end));
-		rc = end;
-	}
+	else
+		flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s: restored in %lld ms as %s",
+		     s->name, (long long)(clock_ms() - t0), s->incoming);
 	return rc;
 }
 
 /* Drops the incoming copy: the migration did not reach "go". */
-static void recv_cleanup(struct recv_state *s, const char *why)
+static void recv_cleanup(void *arg, const char *why)
 {
+	struct recv_state *s = arg;
+
 	if (s->domid != XEN_NO_DOMID) {
 		flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s from %s: destroying the incoming copy (%s)",
 		       s->name, s->peer_node, why);
@@ -135,7 +131,7 @@ static void recv_cleanup(struct recv_state *s, const char *why)
 /* "go": this node commits the migration in the ledger (the source may
  * still abort it: the agreed order picks one), and only then runs it.
  * -EPERM: the commit was refused, the domain is not ours. */
-static int recv_go(struct recv_state *s, uint64_t epoch, char *why, size_t wlen)
+static int recv_commit(struct recv_state *s, uint64_t epoch, char *why, size_t wlen)
 {
 	struct ferry_ipc_reply r;
 	int rc, st;
@@ -154,88 +150,55 @@ static int recv_go(struct recv_state *s, uint64_t epoch, char *why, size_t wlen)
 		snprintf(why, wlen, "renaming %s to %s failed", s->incoming, s->name);
 		return -EIO;
 	}
-	xen_tag(s->x, s->domid, NULL);
+	/* ferry's tag, with the config file the source named, so that stop
+	 * finds the domain here by its config path too. */
+	xen_tag(s->x, s->domid, s->config[0] ? s->config : NULL);
 	rc = xen_unpause(s->x, s->domid);
 	if (rc)
 		snprintf(why, wlen, "unpausing %s failed: %s", s->name, strerror(-rc));
 	return rc;
 }
 
-int migrate_receive(struct xen *x, struct transport *t, const void *offer, size_t len,
-		    const char *self, const char *peer_node)
+/* "go" and what follows: running here, or, after the commit, a copy kept
+ * for the operator rather than destroyed. */
+static int recv_go(void *arg, uint64_t epoch, char *why, size_t wlen)
 {
-	struct recv_state s = {.x = x, .t = t, .peer_node = peer_node, .domid = XEN_NO_DOMID};
-	char why[PEER_WHY_MAX] = "";
-	union {
-		struct peer_go go;
-		struct peer_request req;
-	} msg;
-	uint16_t type;
-	size_t got;
-	int rc;
-
-	libxl_domain_config_init(&s.cfg);
-	rc = recv_preflight(&s, offer, len, why, sizeof(why));
-	peer_send_reply(t, PEER_MSG_MIG_READY, rc, why);
-	if (rc) {
-		flog(FLOG_MIGRATE, LOG_WARNING, "migration offer from %s refused: %s", peer_node, why);
-		goto out;
-	}
-	flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s from %s to %s: ready (%s)", s.name, peer_node, self,
-	       s.live ? "live" : "non-live");
-
-	/* Storage steps of the choreography, then the stream. */
-	for (;;) {
-		rc = transport_recv_msg(t, &type, &msg, sizeof(msg), &got, WAIT_GO_MS);
-		if (rc) {
-			snprintf(why, sizeof(why), "source went away: %s", transport_strerror(rc));
-			goto out;
-		}
-		if (type == PEER_MSG_REQUEST && got == sizeof(msg.req)) {
-			storage_serve_request(t, &msg.req);
-			continue;
-		}
-		if (type == PEER_MSG_MIG_STREAM && got == sizeof(msg.go))
-			break;
-		snprintf(why, sizeof(why), "unexpected message %u before the stream", type);
-		rc = -EPROTO;
-		goto out;
-	}
+	struct recv_state *s = arg;
 	int64_t t0 = clock_ms();
-	rc = recv_stream(&s, why, sizeof(why));
-	peer_send_reply(t, PEER_MSG_MIG_RECEIVED, rc, why);
-	if (rc)
-		goto out;
-	flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s: received in %lld ms, paused as %s, waiting for go",
-	       s.name, (long long)(clock_ms() - t0), s.incoming);
+	int rc = recv_commit(s, epoch, why, wlen);
 
-	rc = transport_recv_msg(t, &type, &msg, sizeof(msg), &got, WAIT_GO_MS);
-	if (rc || type != PEER_MSG_MIG_GO || got != sizeof(msg.go)) {
-		snprintf(why, sizeof(why), "%s",
-			 rc ? transport_strerror(rc)
-			    : type == PEER_MSG_MIG_ABORT ? "the source aborted" : "no go");
-		rc = rc ? rc : -ECANCELED;
-		goto out;
-	}
-	t0 = clock_ms();
-	rc = recv_go(&s, be64toh(msg.go.epoch), why, sizeof(why));
-	peer_send_reply(t, PEER_MSG_MIG_RESULT, rc, why);
 	if (rc == 0) {
 		flog(FLOG_MIGRATE, LOG_NOTICE, "migration of %s from %s: running here (domid %u), "
 					       "go to unpaused in %lld ms",
-		     s.name, peer_node, s.domid, (long long)(clock_ms() - t0));
-		s.domid = XEN_NO_DOMID;
-	} else if (s.committed) {
+		     s->name, s->peer_node, s->domid, (long long)(clock_ms() - t0));
+		s->domid = XEN_NO_DOMID;
+	} else if (s->committed) {
 		/* Ours in the ledger, but not running: keep the paused copy for
 		 * the operator instead of destroying the only good one. */
 		flog(FLOG_MIGRATE, LOG_CRIT, "migration of %s from %s: FAILED AFTER COMMIT: %s; the "
 					     "incoming copy is kept paused as %s (domid %u)",
-		     s.name, peer_node, why, s.incoming, s.domid);
-		s.domid = XEN_NO_DOMID;
+		     s->name, s->peer_node, why, s->incoming, s->domid);
+		s->domid = XEN_NO_DOMID;
 	}
-out:
-	if (rc)
-		recv_cleanup(&s, why);
+	return rc;
+}
+
+static const struct migrate_target_ops xen_target = {
+	.preflight = recv_preflight,
+	.restore = recv_stream,
+	.go = recv_go,
+	.drop = recv_cleanup,
+};
+
+int migrate_receive(struct xen *x, struct peer_server *srv, const struct peer_offer *offer)
+{
+	struct recv_state s = {.x = x, .peer_node = srv->peer_node, .self = srv->self,
+			       .domid = XEN_NO_DOMID};
+	int rc;
+
+	priority_background("the migration stream (target)");
+	libxl_domain_config_init(&s.cfg);
+	rc = migrate_target_run(srv, offer, &xen_target, &s, WAIT_GO_MS);
 	libxl_domain_config_dispose(&s.cfg);
 	return rc;
 }

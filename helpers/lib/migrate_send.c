@@ -6,7 +6,6 @@
  * target's copy and aborts the ledger's migration. The ledger's agreed order
  * decides between the target's COMMIT and our ABORT: exactly one wins, so
  * the domain never runs on both nodes. */
-#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,8 @@
 #include "clock.h"
 #include "ledger_client.h"
 #include "migrate.h"
+#include "migrate_conv.h"
+#include "priority.h"
 #include "nodemap.h"
 
 #define LEDGER_TIMEOUT_MS   30000
@@ -72,13 +73,14 @@ static int ledger_ok(int rc, const struct ferry_ipc_reply *r, const char *what, 
 struct send_state {
 	struct xen *x;
 	struct peer *p;
+	struct migrate_source c; /* the conversation with the target */
 	struct migrate_metrics *m;
 	uint32_t domid;
 	uint64_t epoch;
 	bool begun;      /* ledger MIGRATE_BEGIN granted */
-	bool streamed;   /* the target may hold a copy */
 	bool renamed;    /* our copy is NAME--migratedaway */
 	int64_t suspended_at;
+	char config[4096];
 };
 
 /* Undo everything before "go": resume here, drop the target's copy, abort
@@ -88,9 +90,12 @@ static void send_rollback(struct send_state *s)
 	struct ferry_ipc_reply r;
 	struct xen_status st;
 	struct xen_ao ao;
+	char tmp[PEER_WHY_MAX];
 
-	if (s->streamed)
-		transport_send_msg(s->p->t, PEER_MSG_MIG_ABORT, NULL, 0);
+	/* The target hears ABORT only if it still holds a copy waiting for
+	 * go; either way the conversation stays in step for the storage
+	 * requests that follow, or is closed. */
+	migrate_source_abort(&s->c, s->p->timeout_ms * 4, tmp, sizeof(tmp));
 	if (s->renamed) {
 		char away[PEER_NAME_MAX + sizeof(XEN_MIGRATED_SUFFIX)];
 		snprintf(away, sizeof(away), "%s%s", s->m->domain, XEN_MIGRATED_SUFFIX);
@@ -157,22 +162,24 @@ static int send_stream(struct send_state *s, bool live)
 	int end = transport_stream_end(s->p->t);
 	if (rc == 0)
 		rc = end;
+	s->m->t_sent = clock_ms();
 	transport_stats(s->p->t, &ts);
 	s->m->bytes = ts.stream_bytes;
 	s->m->encrypted = ts.encrypted;
+	s->m->ktls = ts.ktls_tx;
+	s->m->speed_mib_s = (unsigned)(ts.stream_rate >> 20);
 	snprintf(s->m->cipher, sizeof(s->m->cipher), "%s", ts.cipher ? ts.cipher : "");
 	int64_t took = clock_ms() - start;
 	s->m->mib_per_s = took > 0 ? (double)ts.stream_bytes / 1048576.0 / ((double)took / 1000) : 0;
 	if (!s->suspended_at)
 		s->suspended_at = clock_ms();
+	s->m->t_suspended = s->suspended_at;
 	return rc;
 }
 
 static int send_offer(struct send_state *s, bool live)
 {
-	struct peer_offer *off;
 	char *json = NULL;
-	size_t jl, total;
 	int rc;
 
 	rc = xen_config_to_json(s->x, s->domid, &json);
@@ -181,23 +188,14 @@ static int send_offer(struct send_state *s, bool live)
 			 s->m->domain);
 		return rc;
 	}
-	jl = strlen(json) + 1;
-	total = sizeof(*off) + jl;
-	off = calloc(1, total);
-	if (!off) {
-		free(json);
-		return -ENOMEM;
+	/* For the target's pre-flight: the config file (as the agent has it,
+	 * or as ferry recorded it when it created the domain here). */
+	if (!s->c.config) {
+		xen_tag_config(s->x, s->domid, s->config, sizeof(s->config));
+		s->c.config = s->config;
 	}
-	off->flags = htobe32(live ? PEER_MIG_LIVE : 0);
-	snprintf(off->name, sizeof(off->name), "%s", s->m->domain);
-	off->json_len = htobe32((uint32_t)jl);
-	memcpy(off + 1, json, jl);
+	rc = migrate_source_offer(&s->c, s->m->domain, live, json, s->m->why, sizeof(s->m->why));
 	free(json);
-	rc = transport_send_msg(s->p->t, PEER_MSG_MIG_OFFER, off, total);
-	free(off);
-	if (rc == 0)
-		rc = peer_recv_reply(s->p, PEER_MSG_MIG_READY, s->p->timeout_ms * 4, s->m->why,
-				     sizeof(s->m->why));
 	return rc;
 }
 
@@ -228,7 +226,6 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 {
 	struct migrate_metrics *m = s->m;
 	struct ferry_ipc_reply r;
-	struct peer_go go;
 	struct xen_status st;
 	char away[sizeof(m->domain) + sizeof(XEN_MIGRATED_SUFFIX)];
 	uint32_t target;
@@ -273,9 +270,7 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	s->epoch = r.entry.epoch;
 
 	/* 4. The stream. */
-	go.epoch = htobe64(s->epoch);
-	rc = transport_send_msg(s->p->t, PEER_MSG_MIG_STREAM, &go, sizeof(go));
-	s->streamed = true;
+	rc = migrate_source_stream(&s->c, s->epoch, m->why, sizeof(m->why));
 	if (rc == 0)
 		rc = send_stream(s, o->live);
 	if (rc) {
@@ -286,10 +281,10 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	flog(FLOG_MIGRATE, LOG_INFO, "migration of %s: stream sent (%llu MiB), +%lld ms after the "
 				     "suspend; waiting for the target",
 	     m->domain, (unsigned long long)(m->bytes >> 20), (long long)(clock_ms() - s->suspended_at));
-	rc = peer_recv_reply(s->p, PEER_MSG_MIG_RECEIVED, RECEIVED_TIMEOUT_MS, m->why,
-			     sizeof(m->why));
+	rc = migrate_source_received(&s->c, RECEIVED_TIMEOUT_MS, m->why, sizeof(m->why));
 	if (rc)
 		return send_fail(s, MIGRATE_ROLLED_BACK);
+	m->t_received = clock_ms();
 
 	flog(FLOG_MIGRATE, LOG_INFO, "migration of %s: received by the target, +%lld ms", m->domain,
 	     (long long)(clock_ms() - s->suspended_at));
@@ -301,10 +296,8 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	else
 		flog(FLOG_MIGRATE, LOG_WARNING, "migration of %s: could not rename our copy to %s",
 		     m->domain, away);
-	rc = transport_send_msg(s->p->t, PEER_MSG_MIG_GO, &go, sizeof(go));
-	if (rc == 0)
-		rc = peer_recv_reply(s->p, PEER_MSG_MIG_RESULT, RESULT_TIMEOUT_MS, m->why,
-				     sizeof(m->why));
+	m->t_go = clock_ms();
+	rc = migrate_source_go(&s->c, s->epoch, RESULT_TIMEOUT_MS, m->why, sizeof(m->why));
 	if (rc && send_settle(s) == 0)
 		return send_fail(s, MIGRATE_ROLLED_BACK);
 	if (rc) {
@@ -315,7 +308,8 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 		     m->domain, m->why, m->domain, m->target, away, s->domid, m->target, m->domain);
 		return MIGRATE_UNCERTAIN;
 	}
-	m->downtime_ms = clock_ms() - s->suspended_at;
+	m->t_unpaused = clock_ms();
+	m->downtime_ms = m->t_unpaused - s->suspended_at;
 	xen_destroy(s->x, s->domid);
 	return MIGRATE_OK;
 }
@@ -323,7 +317,8 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 enum migrate_result migrate_send(struct xen *x, struct peer *p, const char *name,
 				 const struct migrate_opts *o, struct migrate_metrics *m)
 {
-	struct send_state s = {.x = x, .p = p, .m = m};
+	struct send_state s = {.x = x, .p = p, .c = {.p = p, .config = o->config,
+						       .late_vg = o->late_vg}, .m = m};
 	int64_t start = clock_ms();
 
 	memset(m, 0, sizeof(*m));
@@ -333,6 +328,7 @@ enum migrate_result migrate_send(struct xen *x, struct peer *p, const char *name
 	m->started = wall_ms();
 	m->live = o->live;
 	m->downtime_ms = -1;
+	priority_background("the migration stream (source)");
 	m->result = send_run(&s, o);
 	m->total_ms = clock_ms() - start;
 	if (m->result == MIGRATE_OK)

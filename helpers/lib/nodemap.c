@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <corosync/cmap.h>
 
@@ -58,11 +61,20 @@ int nodemap_load(struct nodemap *m)
 			memset(e, 0, sizeof(*e));
 			idxs[m->n++] = idx;
 		}
+		unsigned ring;
+		char tail[8];
+
 		if (strcmp(field, "nodeid") == 0) {
 			cmap_get_uint32(h, key, &e->nodeid);
+		} else if (sscanf(field, "ring%u_%7s", &ring, tail) == 2 && !strcmp(tail, "addr") &&
+			   ring > 0 && ring < NODEMAP_RINGS && cmap_get_string(h, key, &s) == CS_OK) {
+			snprintf(e->ring[ring], sizeof(e->ring[ring]), "%s", s);
+			free(s);
+			s = NULL;
 		} else if (strcmp(field, "ring0_addr") == 0 &&
 			   cmap_get_string(h, key, &s) == CS_OK) {
 			snprintf(e->addr, sizeof(e->addr), "%s", s);
+			snprintf(e->ring[0], sizeof(e->ring[0]), "%s", s);
 			free(s);
 			s = NULL;
 			if (!e->name[0])
@@ -138,4 +150,83 @@ const char *nodemap_addr(const struct nodemap *m, uint32_t nodeid)
 		if (m->v[i].nodeid == nodeid && m->v[i].addr[0])
 			return m->v[i].addr;
 	return NULL;
+}
+
+int nodemap_ip_parse(const char *ip, struct in6_addr *out)
+{
+	struct in_addr v4;
+
+	if (inet_pton(AF_INET6, ip, out) == 1)
+		return 0;
+	if (inet_pton(AF_INET, ip, &v4) != 1)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	out->s6_addr[10] = out->s6_addr[11] = 0xff;
+	memcpy(&out->s6_addr[12], &v4, 4);
+	return 0;
+}
+
+/* Appends every address @host resolves to. */
+static int addrs_add(struct nodemap_addr **v, size_t *n, const char *host, uint32_t nodeid)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+	int rc = 0;
+
+	if (getaddrinfo(host, NULL, &hints, &res))
+		return 0; /* unresolvable: no address to match */
+	for (ai = res; ai && !rc; ai = ai->ai_next) {
+		char ip[INET6_ADDRSTRLEN];
+		struct nodemap_addr *nv;
+		const void *a = ai->ai_family == AF_INET ?
+					(const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr :
+					(const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+
+		if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+		    !inet_ntop(ai->ai_family, a, ip, sizeof(ip)))
+			continue;
+		nv = realloc(*v, (*n + 1) * sizeof(**v));
+		if (!nv) {
+			rc = -ENOMEM;
+			break;
+		}
+		*v = nv;
+		if (nodemap_ip_parse(ip, &nv[*n].ip) == 0) {
+			nv[*n].nodeid = nodeid;
+			(*n)++;
+		}
+	}
+	freeaddrinfo(res);
+	return rc;
+}
+
+int nodemap_addrs(const struct nodemap *m, struct nodemap_addr **out, size_t *n)
+{
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < m->n && !rc; i++)
+		for (int r = 0; r < NODEMAP_RINGS && !rc; r++)
+			if (m->v[i].ring[r][0] && m->v[i].nodeid)
+				rc = addrs_add(out, n, m->v[i].ring[r], m->v[i].nodeid);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int nodemap_addr_owner(const struct nodemap_addr *v, size_t n, const char *ip, uint32_t *nodeid)
+{
+	struct in6_addr a;
+
+	if (nodemap_ip_parse(ip, &a))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!memcmp(&v[i].ip, &a, sizeof(a))) {
+			*nodeid = v[i].nodeid;
+			return 0;
+		}
+	return -ENOENT;
 }

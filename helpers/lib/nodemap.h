@@ -3,14 +3,25 @@
 #ifndef FERRY_NODEMAP_H
 #define FERRY_NODEMAP_H
 
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/** Corosync's knet has up to 8 links: ring0_addr .. ring7_addr. */
+#define NODEMAP_RINGS 8
 
 /** One configured node. */
 struct nodemap_entry {
 	uint32_t nodeid;
 	char name[256];
 	char addr[256]; /**< ring0_addr: where this node's ferryd listens */
+	char ring[NODEMAP_RINGS][256]; /**< ringN_addr as configured, "" if none */
+};
+
+/** One address of a node's rings, resolved (IPv4 as IPv4-mapped IPv6). */
+struct nodemap_addr {
+	struct in6_addr ip;
+	uint32_t nodeid;
 };
 
 /** The nodelist. */
@@ -52,5 +63,24 @@ int nodemap_self(const struct nodemap *m, uint32_t *nodeid);
  * @return the address, or NULL when unknown
  */
 const char *nodemap_addr(const struct nodemap *m, uint32_t nodeid);
+
+/**
+ * Resolve every ring address of every node (names through getaddrinfo,
+ * which may block on a resolver: call it off any event loop's hot path).
+ * @param out malloc'ed array (free it), one entry per address
+ * @return 0 or -ENOMEM
+ */
+int nodemap_addrs(const struct nodemap *m, struct nodemap_addr **out, size_t *n);
+
+/**
+ * Which node owns address @ip (numeric, "198.18.1.1" or "::ffff:..."),
+ * according to @v?
+ * @return 0 and *nodeid, -ENOENT for an address of no node, -EINVAL if
+ *         @ip is not a numeric address
+ */
+int nodemap_addr_owner(const struct nodemap_addr *v, size_t n, const char *ip, uint32_t *nodeid);
+
+/** @ip ("198.18.1.1", "::1") as an IPv6 (IPv4-mapped) address. @return 0 or -EINVAL */
+int nodemap_ip_parse(const char *ip, struct in6_addr *out);
 
 #endif

@@ -9,15 +9,25 @@
  * daemon does the I/O; unit tests feed several replicas one shared stream.
  *
  * State transfer: every configuration change that adds members starts a
- * round. Each member multicasts an OFFER (has it a valid ledger, and the last
- * ring in which that ledger was quorate). When all members' offers are
- * delivered, everybody picks the same source: a member with state, the most
- * recent quorate ring first, then the lowest nodeid. The source multicasts
- * its ledger in chunks; every member installs it at DONE. Nobody with state
- * means a cold start: an empty ledger, then every node REPORTs what it runs;
- * configured nodes that are not members are "unseen" until they join or are
- * fenced, and no FREE domain can be claimed meanwhile.
+ * round, keyed by the whole CPG membership (every member computes the same
+ * key, whatever it refused). Each member multicasts an OFFER: has it a
+ * ledger, live in memory or restored from ledger.state, the last ring in
+ * which that ledger was quorate, its version, its configured nodes and the
+ * members it refused (another protocol major: a joiner refuses them too,
+ * at the same point of the agreed order). When every accepted member has
+ * offered, everybody picks the same source: the most recently quorate
+ * ledger, then a live one before a restored one, then the higher version,
+ * then the lowest nodeid. The source multicasts its ledger in chunks;
+ * every member installs it at DONE. A restored source means a warm start:
+ * nodes absent now are lost now and configured absentees are unseen.
+ * Nobody with state means a cold start: an empty ledger, then every node
+ * REPORTs what it runs; configured nodes that are not members are "unseen"
+ * until they join or are fenced, and no FREE domain can be claimed meanwhile.
  * Requests delivered while a round runs are answered FERRY_E_AGAIN.
+ *
+ * The version counts applied changes (deliveries that changed the ledger,
+ * membership changes, syncs) identically on every member; a state transfer
+ * carries it.
  */
 #ifndef FERRY_REPLICA_H
 #define FERRY_REPLICA_H
@@ -45,6 +55,18 @@ struct replica_ops {
 	void (*event)(void *ctx, int priority, const char *text);
 	/** The ledger is in sync (cold: rebuilt from nothing, REPORT now). */
 	void (*synced)(void *ctx, bool cold);
+	/** The ledger or its version changed while in sync (persist it; this
+	 *  comes before `decided` for the request that changed it). Optional. */
+	void (*changed)(void *ctx);
+};
+
+/** How the ledger in use was installed by the last sync. */
+enum replica_start {
+	REPLICA_START_NONE = 0, /**< not in sync yet */
+	REPLICA_START_COLD,     /**< nobody had a ledger: rebuilt from reports */
+	REPLICA_START_LIVE,     /**< transferred from a member's live ledger */
+	REPLICA_START_WARM,     /**< transferred from a ledger restored from
+				     ledger.state: absent nodes lost/unseen */
 };
 
 /** Snapshot of a replica's view, for status displays. */
@@ -60,6 +82,12 @@ struct replica_info {
 	uint64_t last_sync_ms;  /**< duration of the last completed round */
 	uint64_t first_sync_ms; /**< from the first confchg to the first sync */
 	uint32_t sync_source;   /**< nodeid that sent the last state (0: cold) */
+	uint64_t version;       /**< applied changes */
+	enum replica_start start; /**< how the last sync installed the ledger */
+	enum replica_start origin; /**< how this ledger's history began: COLD or WARM
+				        (a live transfer passes the source's on) */
+	bool restored;          /**< this replica started from its ledger.state */
+	bool refused_self;      /**< the group refused this member: restart */
 };
 
 struct replica;
@@ -70,6 +98,14 @@ struct replica;
  */
 struct replica *replica_new(uint32_t nodeid, uint32_t pid, const struct replica_ops *ops,
 			    void *ctx);
+
+/**
+ * Start from a ledger restored from ledger.state (before the first confchg).
+ * It is offered as "restored" and left as saved until a round ends.
+ * @param l taken over by the replica
+ * @return 0, -EBUSY after the first confchg
+ */
+int replica_restore(struct replica *r, struct ledger *l, uint64_t version, uint64_t authority);
 
 /** Free a replica (NULL is fine). */
 void replica_free(struct replica *r);
@@ -128,6 +164,14 @@ struct ledger *replica_ledger(struct replica *r);
 
 /** Fill @p info with the current view. */
 void replica_info_get(const struct replica *r, struct replica_info *info);
+
+/**
+ * Write the ledger as the ledger.state file (ledger_state_write) with this
+ * replica's nodeid, version and authority, through @p fn.
+ * @return 0, -EAGAIN when not in sync (nothing worth saving), -errno
+ */
+int replica_save(struct replica *r, const uint8_t boot_id[WIRE_BOOT_ID_LEN],
+		 int (*fn)(void *ctx, const void *buf, size_t len), void *ctx);
 
 /**
  * Current accepted members (refused ones excluded).

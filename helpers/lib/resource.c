@@ -3,6 +3,7 @@
  * reverse when a later one fails. Every action ends with an OCF exit code
  * and, on failure, one line saying why. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,12 +17,18 @@
 #include "ledger_lookup.h"
 #include "lvm.h"
 #include "migrate.h"
+#include "migrate_slots.h"
 #include "nodemap.h"
 #include "resource.h"
 #include "xen.h"
 
 #define LEDGER_TIMEOUT_MS 30000
 #define CLAIM_WAIT_MS     60000 /* for the fencing of an orphan's owner to be seen */
+#define START_DEFAULT_MS  300000 /* without Pacemaker's timeout (by hand) */
+#define MIGRATE_DEFAULT_MS 600000 /* migrate_to's, as the agent's meta-data has it */
+#define UNDO_MARGIN_MS    15000  /* time kept to undo a start that runs out */
+#define RELEASE_WAIT_MS   30000  /* for a restarting ferryd, at the end of a stop */
+#define RELEASE_DIR       "/run/ferry/release" /* releases left to ferryd */
 #define SUPERVISE_DIR     "/run/ferry/supervise"
 
 static int fail(struct resource_result *res, int ocf, const char *fmt, ...)
@@ -118,6 +125,29 @@ static int storage_demote(struct resource *r, struct resource_result *res)
 	return 0;
 }
 
+/* A stopped domain whose release could not be sent: ferryd releases it
+ * once it answers again and the domain does not run here (supervise.c). */
+static void release_later(const char *name)
+{
+	char p[256];
+	int fd;
+
+	mkdir("/run/ferry", 0755);
+	mkdir(RELEASE_DIR, 0755);
+	snprintf(p, sizeof(p), RELEASE_DIR "/%s", name);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void release_withdraw(const char *name)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), RELEASE_DIR "/%s", name);
+	unlink(p);
+}
+
 /* --- validate ----------------------------------------------------------- */
 
 int resource_validate(struct resource *r, bool deep, struct resource_result *res)
@@ -154,7 +184,16 @@ int resource_validate(struct resource *r, bool deep, struct resource_result *res
 							     "moves a domain between two",
 				    r->drbd[i], dc.nhosts);
 	}
-	if (deep || !r->name[0]) {
+	if (!deep && !r->name[0]) {
+		/* The name only: libxlutil's parser, no `xl -N create` (the
+		 * dry run costs seconds on a busy dom0, on every action). */
+		char why[256];
+
+		if (xen_config_name(r->config, r->name, sizeof(r->name), why, sizeof(why)))
+			return fail(res, OCF_ERR_CONFIGURED, "%s", why);
+		return ok(res);
+	}
+	if (deep) {
 		struct xen *x;
 		libxl_domain_config cfg;
 		int rc;
@@ -190,6 +229,48 @@ int resource_validate(struct resource *r, bool deep, struct resource_result *res
 
 /* --- start -------------------------------------------------------------- */
 
+/* The end of this action: Pacemaker's timeout less a margin in which the
+ * action still undoes its work (a start killed by Pacemaker would leave a
+ * half-built, paused domain behind). */
+static int64_t action_deadline(const struct resource *r, int default_ms)
+{
+	int t = r->op_timeout_ms > 0 ? r->op_timeout_ms : default_ms;
+	int margin = t / 10 > UNDO_MARGIN_MS ? t / 10 : UNDO_MARGIN_MS;
+
+	return clock_ms() + (t > 2 * margin ? t - margin : t / 2);
+}
+
+static int left_ms(int64_t deadline)
+{
+	int64_t l = deadline - clock_ms();
+
+	return l > 1000 ? (int)l : 1000;
+}
+
+/* Ledger CLAIM: no other node may run it. Already ours: no-op. After a
+ * failover Pacemaker has fenced the old owner before this start, but
+ * ferryd learns it from the fence history a moment later: an orphan whose
+ * owner is not yet known fenced is asked again. A ferryd that is
+ * restarting (a service restarted by its manager) is waited for too. */
+static int claim(const struct resource *r, int64_t deadline, struct ferry_ipc_reply *lr)
+{
+	int64_t wait_until = clock_ms() + CLAIM_WAIT_MS;
+	int rc;
+
+	if (wait_until > deadline)
+		wait_until = deadline;
+	for (;;) {
+		rc = ledger_client_claim(r->name, LEDGER_TIMEOUT_MS, lr);
+		bool retry = rc == -ENOTCONN || rc == -ETIMEDOUT ||
+			     (rc == 0 && lr->status == FERRY_E_NOTFENCED);
+		if (!retry || clock_ms() > wait_until)
+			return rc;
+		flog(FLOG_RESOURCE, LOG_INFO, "%s: %s, waiting", r->name,
+		     rc ? "ferryd does not answer yet" : "its old owner is not known fenced yet");
+		sleep(2);
+	}
+}
+
 int resource_start(struct resource *r, struct resource_result *res)
 {
 	struct ferry_ipc_reply lr;
@@ -198,6 +279,7 @@ int resource_start(struct resource *r, struct resource_result *res)
 	struct xen *x;
 	uint32_t domid;
 	char why[256];
+	int64_t deadline = action_deadline(r, START_DEFAULT_MS);
 	int rc;
 
 	if (resource_validate(r, false, res))
@@ -205,43 +287,43 @@ int resource_start(struct resource *r, struct resource_result *res)
 	if (xen_open(&x))
 		return fail(res, OCF_ERR_INSTALLED, "libxl is not available (not a Xen dom0?)");
 
-	/* 1. Ledger CLAIM: no other node may run it. Already ours: no-op.
-	 * After a failover Pacemaker has fenced the old owner before this
-	 * start, but ferryd learns it from the fence history a moment later:
-	 * an orphan whose owner is not yet known fenced is asked again. */
-	int64_t deadline = clock_ms() + CLAIM_WAIT_MS;
-	for (;;) {
-		rc = ledger_client_claim(r->name, LEDGER_TIMEOUT_MS, &lr);
-		if (rc || lr.status != FERRY_E_NOTFENCED || clock_ms() > deadline)
-			break;
-		flog(FLOG_RESOURCE, LOG_INFO, "%s: its old owner is not known fenced yet, waiting",
-		     r->name);
-		sleep(2);
-	}
+	/* 1. Ledger CLAIM. A release left to ferryd by an earlier stop is
+	 * withdrawn first, so that it can never follow this claim. */
+	release_withdraw(r->name);
+	rc = claim(r, deadline, &lr);
 	if (ledger_client_verdict(rc, rc ? 0 : lr.status) != FERRY_OK) {
 		ledger_why(rc, &lr, why, sizeof(why));
 		xen_close(x);
 		return fail(res, OCF_ERR_GENERIC, "start of %s refused by the ledger: %s", r->name,
 			    why);
 	}
-	if (xen_status_get(x, r->name, &st) == 0 && xen_status_alive(&st) && !st.migrating) {
+	if (xen_status_get(x, r->name, &st))
+		st.state = XEN_ABSENT;
+	if (xen_status_alive(&st) && !st.migrating && !(st.state == XEN_PAUSED && !st.managed)) {
 		xen_close(x);
 		flog(FLOG_RESOURCE, LOG_INFO, "%s already runs here", r->name);
 		return ok(res);
+	}
+	if (st.state == XEN_PAUSED && !st.managed && !st.migrating) {
+		/* the half-built leftover of a start that was killed */
+		flog(FLOG_RESOURCE, LOG_WARNING, "%s: destroying a half-created copy (domid %u)",
+		     r->name, st.domid);
+		xen_destroy(x, st.domid);
 	}
 
 	/* 2-3. Storage up and Primary here (refusing a Primary peer), LVM. */
 	if (storage_up_promote(r, res))
 		goto undo_storage;
 
-	/* 4. Create the domain and unpause it. */
+	/* 4. Create the domain and unpause it, within this action's time. */
 	libxl_domain_config_init(&cfg);
 	rc = xen_config_load(x, r->config, &cfg);
 	if (rc == 0)
-		rc = xen_create(x, &cfg, r->config, false, &domid);
+		rc = xen_create(x, &cfg, r->config, false, left_ms(deadline), &domid);
 	libxl_domain_config_dispose(&cfg);
 	if (rc) {
-		fail(res, OCF_ERR_GENERIC, "creating domain %s failed: %s", r->name, strerror(-rc));
+		fail(res, OCF_ERR_GENERIC, "creating domain %s failed: %s", r->name,
+		     rc == -ETIMEDOUT ? "not done within the start's timeout" : strerror(-rc));
 		goto undo_storage;
 	}
 	xen_close(x);
@@ -257,6 +339,133 @@ undo_storage:
 
 /* --- stop --------------------------------------------------------------- */
 
+/* Release the domain if the ledger gives it to this node. A ferryd that is
+ * restarting is waited for; one that stays away does not fail the stop
+ * (a failed stop gets the node fenced): the release is left to ferryd,
+ * which releases what does not run here when it is back (release marker). */
+static int stop_release(struct resource *r, uint32_t me, struct resource_result *res)
+{
+	struct ledger_entry e;
+	bool found = false;
+	int64_t until = clock_ms() + RELEASE_WAIT_MS;
+	int rc;
+
+	while ((rc = ledger_lookup(r->name, &e, &found)) == -ENOTCONN || rc == -ETIMEDOUT) {
+		if (clock_ms() > until)
+			break;
+		sleep(2);
+	}
+	if (rc) {
+		release_later(r->name);
+		flog(FLOG_RESOURCE, LOG_WARNING, "%s stopped; ferryd does not answer, so it releases "
+						 "%s in the ledger when it is back",
+		     r->name, r->name);
+		return ok(res);
+	}
+	if (found && e.owner == me && e.state == LEDGER_RUNNING) {
+		struct ferry_ipc_reply lr;
+		char why[256];
+		rc = ledger_client_release(r->name, LEDGER_TIMEOUT_MS, &lr);
+		if (ledger_client_verdict(rc, rc ? 0 : lr.status) != FERRY_OK) {
+			ledger_why(rc, &lr, why, sizeof(why));
+			return fail(res, OCF_ERR_GENERIC, "%s stopped, but releasing it failed: %s",
+				    r->name, why);
+		}
+	}
+	flog(FLOG_RESOURCE, LOG_NOTICE, "%s stopped", r->name);
+	return ok(res);
+}
+
+/* The domain started from @config here, found by the config path ferry
+ * records with every domain it creates (xen_tag): how stop finds its
+ * domain on a node where the config file is missing. */
+static int name_by_config(struct xen *x, const char *config, char *name, size_t len)
+{
+	int nb = 0, rc = -ENOENT;
+	libxl_dominfo *info = libxl_list_domain(xen_ctx(x), &nb);
+
+	for (int i = 0; info && i < nb && rc; i++) {
+		uint8_t *ud = NULL;
+		int udlen = 0;
+		char want[FERRY_IPC_PATH_MAX + 16];
+
+		if (info[i].domid == 0 ||
+		    libxl_userdata_retrieve(xen_ctx(x), info[i].domid, XEN_USERDATA_KEY, &ud, &udlen) ||
+		    !ud)
+			continue;
+		snprintf(want, sizeof(want), "config=%s\n", config);
+		if (memmem(ud, (size_t)udlen, want, strlen(want))) {
+			char *n = libxl_domid_to_name(xen_ctx(x), info[i].domid);
+			size_t k = n ? strlen(n) : 0;
+			/* its in-flight names stop the same domain */
+			if (k > strlen(XEN_INCOMING_SUFFIX) &&
+			    !strcmp(n + k - strlen(XEN_INCOMING_SUFFIX), XEN_INCOMING_SUFFIX))
+				n[k - strlen(XEN_INCOMING_SUFFIX)] = '\0';
+			else if (k > strlen(XEN_MIGRATED_SUFFIX) &&
+				 !strcmp(n + k - strlen(XEN_MIGRATED_SUFFIX), XEN_MIGRATED_SUFFIX))
+				n[k - strlen(XEN_MIGRATED_SUFFIX)] = '\0';
+			if (n && strlen(n) < len) {
+				snprintf(name, len, "%s", n);
+				rc = 0;
+			}
+			free(n);
+		}
+		free(ud);
+	}
+	if (info)
+		libxl_dominfo_list_free(info, nb);
+	return rc;
+}
+
+/* Shut down (destroy at the deadline) one copy. A paused copy cannot shut
+ * down: the half-built leftover of a killed start is destroyed; a domain an
+ * administrator paused is resumed first, then shut down cleanly. */
+static bool domain_still_there(struct xen *x, const char *n, uint32_t domid)
+{
+	uint32_t now;
+
+	return libxl_name_to_domid(xen_ctx(x), n, &now) == 0 && now == domid;
+}
+
+static int stop_copy(struct xen *x, struct resource *r, const char *n, uint32_t domid, bool main)
+{
+	struct xen_status st;
+
+	if (!main)
+		return xen_destroy(x, domid);
+	if (xen_status_domid(x, domid, &st) == 0 && st.state == XEN_PAUSED) {
+		if (!st.managed) {
+			flog(FLOG_RESOURCE, LOG_WARNING, "%s (domid %u) is a half-created copy: "
+							 "destroying it", n, domid);
+			return xen_destroy(x, domid);
+		}
+		flog(FLOG_RESOURCE, LOG_NOTICE, "%s is paused: resuming it to shut it down", n);
+		xen_unpause(x, domid);
+	}
+	return xen_shutdown(x, domid, r->shutdown_timeout_s * 1000, NULL);
+}
+
+/* DRBD Secondary after the domain is gone. Only "still Primary" fails a
+ * stop: DRBD missing or not up here means there is nothing to demote. */
+static int stop_storage(struct resource *r, struct resource_result *res)
+{
+	char why[1024] = "";
+
+	if (r->shared)
+		return 0;
+	if (r->stack == LVM_ABOVE && r->vg && lvm_deactivate(r->vg, NULL))
+		return fail(res, OCF_ERR_GENERIC, "deactivating VG %s failed", r->vg);
+	for (int i = r->ndrbd - 1; i >= 0; i--) {
+		int rc = drbd_demote(r->drbd[i], why, sizeof(why));
+		if (rc == -EBUSY)
+			return fail(res, OCF_ERR_GENERIC, "cannot demote %s: %s", r->drbd[i], why);
+		if (rc)
+			flog(FLOG_RESOURCE, LOG_WARNING, "%s: DRBD %s not checked (%s): nothing to "
+							 "demote here", r->name, r->drbd[i], strerror(-rc));
+	}
+	return 0;
+}
+
 int resource_stop(struct resource *r, struct resource_result *res)
 {
 	static const char *const suffixes[] = {"", XEN_INCOMING_SUFFIX, XEN_MIGRATED_SUFFIX};
@@ -266,11 +475,25 @@ int resource_stop(struct resource *r, struct resource_result *res)
 	uint32_t me = self_id();
 	int rc;
 
-	if (!r->name[0] && resource_validate(r, false, res))
+	if (xen_open(&x)) {
+		/* No libxl here: no domain can run here either. */
+		flog(FLOG_RESOURCE, LOG_NOTICE, "libxl is not available: nothing runs here to stop");
+		return ok(res);
+	}
+	if (!r->name[0] && (!r->config || access(r->config, R_OK))) {
+		if (!r->config || name_by_config(x, r->config, r->name, sizeof(r->name))) {
+			xen_close(x);
+			flog(FLOG_RESOURCE, LOG_NOTICE, "config %s is missing here and no domain "
+							"created from it runs: nothing to stop",
+			     r->config ? r->config : "(none)");
+			return ok(res);
+		}
+		flog(FLOG_RESOURCE, LOG_WARNING, "config %s is missing here: stopping %s, found by "
+						 "its recorded config path", r->config, r->name);
+	} else if (!r->name[0] && resource_validate(r, false, res)) {
+		xen_close(x);
 		return res->ocf == OCF_ERR_CONFIGURED ? res->ocf : OCF_ERR_GENERIC;
-	if (xen_open(&x))
-		return fail(res, OCF_ERR_GENERIC, "libxl is not available: cannot stop %s",
-			    r->name);
+	}
 	rc = ledger_lookup(r->name, &e, &found);
 
 	/* 1. Shut down (destroy at the deadline) whatever copy is here. */
@@ -290,10 +513,14 @@ int resource_stop(struct resource *r, struct resource_result *res)
 							  "migration; resolve it by hand",
 				    n);
 		}
-		if (i == 0)
-			rc = xen_shutdown(x, domid, r->shutdown_timeout_s * 1000, NULL);
-		else
-			rc = xen_destroy(x, domid);
+		rc = stop_copy(x, r, n, domid, i == 0);
+		if (rc && !domain_still_there(x, n, domid)) {
+			/* ferryd's supervisor acted on a guest poweroff in the
+			 * meantime (it destroys the domain): what stop wanted. */
+			flog(FLOG_RESOURCE, LOG_INFO, "%s (domid %u) went away while being stopped (%s)",
+			     n, domid, strerror(-rc));
+			rc = 0;
+		}
 		if (rc) {
 			xen_close(x);
 			return fail(res, OCF_ERR_GENERIC, "cannot stop %s: %s", n, strerror(-rc));
@@ -302,27 +529,11 @@ int resource_stop(struct resource *r, struct resource_result *res)
 	xen_close(x);
 
 	/* 2. LVM off, then DRBD Secondary. */
-	if (storage_demote(r, res))
+	if (stop_storage(r, res))
 		return res->ocf;
 
 	/* 3. Release, if the ledger gives it to this node. */
-	rc = ledger_lookup(r->name, &e, &found);
-	if (rc)
-		return fail(res, OCF_ERR_GENERIC, "%s stopped, but ferryd is unreachable to release "
-						  "it in the ledger",
-			    r->name);
-	if (found && e.owner == me && e.state == LEDGER_RUNNING) {
-		struct ferry_ipc_reply lr;
-		char why[256];
-		rc = ledger_client_release(r->name, LEDGER_TIMEOUT_MS, &lr);
-		if (ledger_client_verdict(rc, rc ? 0 : lr.status) != FERRY_OK) {
-			ledger_why(rc, &lr, why, sizeof(why));
-			return fail(res, OCF_ERR_GENERIC, "%s stopped, but releasing it failed: %s",
-				    r->name, why);
-		}
-	}
-	flog(FLOG_RESOURCE, LOG_NOTICE, "%s stopped", r->name);
-	return ok(res);
+	return stop_release(r, me, res);
 }
 
 /* --- monitor ------------------------------------------------------------ */
@@ -337,13 +548,14 @@ static bool rebooting(const char *name)
 	return stat(p, &s) == 0;
 }
 
-int resource_monitor(struct resource *r, struct resource_result *res)
+/* ferryd cannot answer (stopped, restarting, hung): judge the domain by
+ * libxl alone. A running guest stays "running" — a ferryd hiccup must
+ * never make Pacemaker stop a domain — and the log says what was not
+ * checked. */
+static int monitor_local(struct resource *r, int why, struct resource_result *res)
 {
 	struct xen_status st;
-	struct ledger_entry e;
 	struct xen *x;
-	bool found = false;
-	uint32_t me;
 	int rc;
 
 	if (r->probe && (!r->config || access(r->config, R_OK))) {
@@ -359,8 +571,6 @@ int resource_monitor(struct resource *r, struct resource_result *res)
 	xen_close(x);
 	if (rc)
 		return fail(res, OCF_ERR_GENERIC, "cannot read the state of %s", r->name);
-
-	/* The domain: alive here, or this node's copy in flight. */
 	if (st.state == XEN_ABSENT) {
 		if (rebooting(r->name)) {
 			snprintf(res->info, sizeof(res->info), "rebooting");
@@ -369,7 +579,6 @@ int resource_monitor(struct resource *r, struct resource_result *res)
 		res->ocf = OCF_NOT_RUNNING;
 		return res->ocf;
 	}
-	/* A guest reboot: ferryd recreates it (marker), or is about to. */
 	if (st.state == XEN_SHUTDOWN &&
 	    (st.shutdown_reason == LIBXL_SHUTDOWN_REASON_REBOOT || rebooting(r->name))) {
 		snprintf(res->info, sizeof(res->info), "rebooting");
@@ -381,42 +590,25 @@ int resource_monitor(struct resource *r, struct resource_result *res)
 			    st.state == XEN_SHUTDOWN
 				    ? libxl_shutdown_reason_to_string(st.shutdown_reason)
 				    : "");
-
-	/* The ledger gives it to this node (or is migrating it here). */
-	me = self_id();
-	rc = ledger_lookup(r->name, &e, &found);
-	if (rc)
-		return fail(res, OCF_ERR_GENERIC, "%s runs here, but ferryd is unreachable",
-			    r->name);
-	if (!found)
-		return fail(res, OCF_ERR_GENERIC, "%s runs here but is not in the ledger", r->name);
-	if (e.state == LEDGER_CONFLICT) {
-		char other[PEER_NAME_MAX];
-		node_name(e.owner == me ? e.peer : e.owner, other, sizeof(other));
-		return fail(res, OCF_ERR_GENERIC, "CONFLICT: %s runs here and on %s", r->name,
-			    other);
-	}
-	if (e.owner != me && !(e.state == LEDGER_MIGRATING && e.peer == me)) {
-		char owner[PEER_NAME_MAX];
-		node_name(e.owner, owner, sizeof(owner));
-		return fail(res, OCF_ERR_GENERIC, "%s runs here but the ledger gives it to %s",
-			    r->name, owner);
-	}
-
-	/* Storage: Primary and UpToDate here; a lost peer is degraded only. */
-	for (int i = 0; !r->shared && i < r->ndrbd; i++) {
-		struct drbd_resource d;
-		char why[256];
-		if (drbd_state(r->drbd[i], &d) || !drbd_is_primary(&d))
-			return fail(res, OCF_ERR_GENERIC, "%s runs here but DRBD %s is not Primary",
-				    r->name, r->drbd[i]);
-		if (!drbd_local_uptodate(&d))
-			return fail(res, OCF_ERR_GENERIC, "DRBD %s is not UpToDate here (disk: %s)",
-				    r->drbd[i], d.nvolumes ? d.volumes[0].disk : "?");
-		if (!drbd_healthy(&d, why, sizeof(why)))
-			snprintf(res->info, sizeof(res->info), "degraded: %s", why);
-	}
+	flog(FLOG_RESOURCE, LOG_WARNING, "%s runs here; ferryd %s: ledger and DRBD not checked",
+	     r->name, why == -ETIMEDOUT ? "does not answer" : "is not running");
+	snprintf(res->info, sizeof(res->info), "ferryd %s: ledger and DRBD not checked",
+		 why == -ETIMEDOUT ? "does not answer" : "is not running");
 	return ok(res);
+}
+
+int resource_monitor(struct resource *r, struct resource_result *res)
+{
+	struct ferry_ipc_monitor m;
+	int rc = resource_monitor_ask(r, &m);
+
+	if (rc == 0 && (m.xen || m.status != FERRY_OK)) {
+		rc = resource_monitor_verdict(r, &m, res);
+		if (rc != OCF_SUCCESS && rc != OCF_NOT_RUNNING)
+			flog(FLOG_RESOURCE, LOG_ERR, "%s", res->why);
+		return rc;
+	}
+	return monitor_local(r, rc, res);
 }
 
 /* --- live migration ----------------------------------------------------- */
@@ -482,7 +674,8 @@ static void window_close(struct peer *p, struct window *w, bool migrated, char *
 int resource_migrate_to(struct resource *r, const char *target, struct resource_result *res)
 {
 	struct window w = {.r = r};
-	struct migrate_opts mo = {.live = r->live};
+	struct migrate_opts mo = {.live = r->live, .config = r->config};
+	struct migrate_slot slot;
 	struct migrate_metrics m;
 	struct ledger_entry e;
 	struct peer *p;
@@ -507,11 +700,22 @@ int resource_migrate_to(struct resource *r, const char *target, struct resource_
 		if (!drbd_healthy(&d, why, sizeof(why)))
 			return fail(res, OCF_ERR_GENERIC, "migrate_to %s refused: %s", r->name, why);
 	}
-	if (xen_open(&x))
+	/* One of this node's outbound migration slots, for at most half the
+	 * operation's timeout: a migration that starts later would likely be
+	 * cut short by Pacemaker. The kernel frees it if we die. */
+	rc = migrate_slot_take(r->name, clock_ms() + (r->op_timeout_ms > 0 ? r->op_timeout_ms :
+						      MIGRATE_DEFAULT_MS) / 2,
+			       &slot, why, sizeof(why));
+	if (rc)
+		return fail(res, OCF_ERR_GENERIC, "migrate_to %s refused: %s", r->name, why);
+	if (xen_open(&x)) {
+		migrate_slot_release(&slot);
 		return fail(res, OCF_ERR_GENERIC, "libxl is not available");
+	}
 	rc = peer_connect(target, &r->peer, &p, why, sizeof(why));
 	if (rc) {
 		xen_close(x);
+		migrate_slot_release(&slot);
 		return fail(res, OCF_ERR_GENERIC, "migrate_to %s: %s", r->name, why);
 	}
 
@@ -519,6 +723,8 @@ int resource_migrate_to(struct resource *r, const char *target, struct resource_
 	if (!r->shared) {
 		mo.before_stream = window_open;
 		mo.hook_arg = &w;
+		if (r->stack == LVM_ABOVE)
+			mo.late_vg = r->vg; /* window_open activates it on the target */
 	}
 	enum migrate_result mr = migrate_send(x, p, r->name, &mo, &m);
 	xen_close(x);
@@ -527,13 +733,16 @@ int resource_migrate_to(struct resource *r, const char *target, struct resource_
 	if (!r->shared && mr != MIGRATE_UNCERTAIN)
 		window_close(p, &w, mr == MIGRATE_OK, tail, sizeof(tail));
 	peer_close(p);
+	migrate_slot_release(&slot);
 	if (mr != MIGRATE_OK)
 		return fail(res, OCF_ERR_GENERIC, "migrate_to %s -> %s %s: %s%s", r->name, target,
-			    mr == MIGRATE_UNCERTAIN ? "FAILED AFTER GO" : "failed", m.why, tail);
+			    mr == MIGRATE_UNCERTAIN ? "FAILED AFTER GO" :
+			    mr == MIGRATE_REFUSED   ? "refused, nothing changed" : "failed",
+			    m.why, tail);
 	snprintf(res->info, sizeof(res->info),
-		 "downtime_ms=%lld total_ms=%lld bytes=%llu mib_per_s=%.1f encrypted=%s",
+		 "downtime_ms=%lld total_ms=%lld bytes=%llu mib_per_s=%.1f encrypted=%s ktls=%s",
 		 (long long)m.downtime_ms, (long long)m.total_ms, (unsigned long long)m.bytes,
-		 m.mib_per_s, m.encrypted ? "yes" : "no");
+		 m.mib_per_s, m.encrypted ? "yes" : "no", m.ktls ? "yes" : "no");
 	return ok(res);
 }
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ferry_ipc.h"
 #include "names.h"
 #include "peer.h"
 
@@ -45,6 +46,7 @@ struct resource {
 	bool live;                 /**< migration=live (else suspend) */
 	struct peer_opts peer;     /**< migration address/port/encryption/key */
 	bool probe;                /**< monitor with interval 0 */
+	int op_timeout_ms;         /**< Pacemaker's timeout of this action (0: none given) */
 };
 
 struct resource_result {
@@ -62,5 +64,17 @@ int resource_stop(struct resource *r, struct resource_result *res);
 int resource_monitor(struct resource *r, struct resource_result *res);
 int resource_migrate_to(struct resource *r, const char *target, struct resource_result *res);
 int resource_migrate_from(struct resource *r, const char *source, struct resource_result *res);
+
+/**
+ * Asks the local ferryd everything the monitor needs about @r's domain in one
+ * round trip (resource_monitor.c; libqb only, no libxl).
+ * @return 0, or -errno as ledger_client_call (-ENOTCONN, -ETIMEDOUT: ferryd
+ *         cannot answer), -EINVAL for names too long for the request
+ */
+int resource_monitor_ask(const struct resource *r, struct ferry_ipc_monitor *m);
+
+/** The OCF verdict on ferryd's answer @m (pure). @return the OCF code */
+int resource_monitor_verdict(const struct resource *r, const struct ferry_ipc_monitor *m,
+			     struct resource_result *res);
 
 #endif

@@ -1,7 +1,6 @@
 /* Storage requests served for a peer (see storage_serve.h), and their undo
  * (the journal that lets ferryd undo them when the serving process dies is
  * serve_journal.c). */
-#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "lvm.h"
 #include "names.h"
 #include "peer.h"
+#include "serve_journal.h"
 #include "storage_serve.h"
 #include "xen.h"
 
@@ -70,25 +70,21 @@ static int serve_op(enum peer_op op, const char *res, char *why, size_t len)
 	return -EOPNOTSUPP;
 }
 
-int storage_serve_request(struct transport *t, const struct peer_request *req)
+int storage_serve_request(enum peer_op op, const char *res, char *why, size_t len)
 {
-	char res[PEER_NAME_MAX], why[PEER_WHY_MAX] = "";
-	enum peer_op op = be32toh(req->op);
 	int rc;
 
 	/* The peer's name enters ferry here: a DRBD resource, or a VG for the
-	 * VG requests, checked in its fixed field before anything runs. */
-	if (name_check_field(op == PEER_OP_VG_ACTIVATE || op == PEER_OP_VG_DEACTIVATE ? NAME_VG
-										     : NAME_DRBD,
-			     req->res, sizeof(req->res), why, sizeof(why))) {
+	 * VG requests, checked before anything runs. */
+	if (name_check(op == PEER_OP_VG_ACTIVATE || op == PEER_OP_VG_DEACTIVATE ? NAME_VG : NAME_DRBD,
+		       res, why, len)) {
 		rc = -EINVAL;
-		snprintf(res, sizeof(res), "(refused)");
+		res = "(refused name)"; /* not logged as sent */
 	} else {
-		snprintf(res, sizeof(res), "%s", req->res);
-		rc = serve_op(op, res, why, sizeof(why));
+		rc = serve_op(op, res, why, len);
 	}
 	flog(FLOG_PEER, rc ? LOG_WARNING : LOG_INFO, "peer request %s %s: %s%s%s", op_name(op), res,
-	       rc ? "refused" : "done", why[0] ? ": " : "", why);
+	     rc ? "refused" : "done", why[0] ? ": " : "", why);
 	if (rc == 0 && nundo < UNDO_MAX &&
 	    (op == PEER_OP_WINDOW_OPEN || op == PEER_OP_PROMOTE || op == PEER_OP_VG_ACTIVATE)) {
 		undo[nundo].op = op;
@@ -96,7 +92,7 @@ int storage_serve_request(struct transport *t, const struct peer_request *req)
 		nundo++;
 		serve_journal_note_op(op, res);
 	}
-	return peer_send_reply(t, PEER_MSG_REPLY, rc, why[0] ? why : rc ? strerror(-rc) : "");
+	return rc;
 }
 
 void storage_serve_undo_step(enum peer_op op, const char *res, bool domain_runs_here)

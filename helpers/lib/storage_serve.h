@@ -6,12 +6,13 @@
 
 #include <stdbool.h>
 
-#include "peer_proto.h"
-#include "serve_journal.h" /* the journal of what it changed */
-#include "transport.h"
+#include <stddef.h>
 
-/** Executes @req here and sends the REPLY. Remembers what it changed. */
-int storage_serve_request(struct transport *t, const struct peer_request *req);
+#include "peer_proto.h"
+
+/** Executes storage operation @op on @res here for a peer: 0 or -errno
+ * (the reason in @why). Remembers what it changed, for the undo. */
+int storage_serve_request(enum peer_op op, const char *res, char *why, size_t len);
 
 /**
  * The conversation ended: unless a domain now runs here on that storage,

@@ -13,26 +13,29 @@
 
 #include "transport_int.h"
 
-static void peer_name(int fd, char *out, size_t len)
+/* "198.18.1.2:53122" for logs, and the address alone for admit(). */
+static void peer_name(struct transport *t)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	char host[INET6_ADDRSTRLEN] = "?";
+	char *host = t->peer_ip;
 
-	if (getpeername(fd, (struct sockaddr *)&ss, &sl) < 0) {
-		snprintf(out, len, "fd%d", fd);
+	snprintf(host, sizeof(t->peer_ip), "?");
+	if (getpeername(t->fd, (struct sockaddr *)&ss, &sl) < 0) {
+		snprintf(t->peer, sizeof(t->peer), "fd%d", t->fd);
 	} else if (ss.ss_family == AF_INET) {
 		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
 
-		inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
-		snprintf(out, len, "%s:%u", host, ntohs(a->sin_port));
+		inet_ntop(AF_INET, &a->sin_addr, host, sizeof(t->peer_ip));
+		snprintf(t->peer, sizeof(t->peer), "%s:%u", host, ntohs(a->sin_port));
 	} else if (ss.ss_family == AF_INET6) {
 		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
 
-		inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
-		snprintf(out, len, "[%s]:%u", host, ntohs(a->sin6_port));
+		inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(t->peer_ip));
+		snprintf(t->peer, sizeof(t->peer), "[%s]:%u", host, ntohs(a->sin6_port));
 	} else {
-		snprintf(out, len, "local");
+		snprintf(t->peer, sizeof(t->peer), "local");
+		snprintf(host, sizeof(t->peer_ip), "local");
 	}
 }
 
@@ -65,8 +68,6 @@ static void transport_destroy(struct transport *t, bool close_fd)
 		gnutls_psk_free_client_credentials(t->ccred);
 	if (t->scred)
 		gnutls_psk_free_server_credentials(t->scred);
-	gnutls_memset(t->psk, 0, sizeof(t->psk));
-	gnutls_memset(t->mac_key, 0, sizeof(t->mac_key));
 	if (close_fd && t->fd >= 0)
 		close(t->fd);
 	free(t);
@@ -81,8 +82,14 @@ static int transport_open(int fd, const struct transport_opts *o, bool server,
 	if (!out)
 		return -EINVAL;
 	*out = NULL;
-	if (fd < 0 || !o || !o->key || o->timeout_ms <= 0)
+	if (fd < 0 || !o || o->timeout_ms <= 0 || o->auth_timeout_ms < 0 || !o->self ||
+	    (server ? !o->key && !o->ring : !o->key))
 		return -EINVAL;
+	if (!identity_name_ok(o->self)) {
+		tlog(LOG_ERR, "transport: this node's name '%s' cannot be used in an identity "
+		     "(1..63 printable characters, no spaces)", o->self);
+		return -EINVAL;
+	}
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -90,20 +97,22 @@ static int transport_open(int fd, const struct transport_opts *o, bool server,
 	t->server = server;
 	t->timeout_ms = o->timeout_ms;
 	t->app_fd = t->pump_fd = t->stop_fd = t->done_fd = -1;
-	peer_name(fd, t->peer, sizeof(t->peer));
-	rc = auth_derive(t, o->key);
-	if (!rc) {
-		socket_tune(fd, o->timeout_ms);
-		rc = server ? auth_server(t, o->encrypt) : auth_client(t, o->encrypt);
-	}
+	t->o = o;
+	t->rate.rate = server ? 0 : o->stream_rate;
+	snprintf(t->self, sizeof(t->self), "%s", o->self);
+	peer_name(t);
+	socket_tune(fd, o->timeout_ms);
+	t->auth_deadline = io_deadline(o->auth_timeout_ms ? o->auth_timeout_ms : o->timeout_ms);
+	rc = server ? auth_server(t) : auth_client(t);
+	t->o = NULL;
 	if (rc) {
 		/* The caller keeps the socket on failure. */
 		transport_destroy(t, false);
 		return rc;
 	}
-	tlog(LOG_INFO, "transport %s: %s, %s", t->peer,
-	     server ? "client accepted" : "connected to target",
-	     t->tls_up ? "encrypted" : "authenticated, not encrypted");
+	tlog(LOG_INFO, "transport %s: %s %s, %s", t->peer,
+	     server ? "client accepted: node" : "connected to target: node", t->peer_node,
+	     t->plain ? "authenticated, not encrypted" : "encrypted");
 	*out = t;
 	return 0;
 }
@@ -177,7 +186,7 @@ int transport_recv_msg(struct transport *t, uint16_t *type, void *buf, size_t ca
 			    io_deadline(timeout_ms < 0 ? t->timeout_ms : timeout_ms));
 	if (rc == -ETIMEDOUT && !partial)
 		return rc;
-	if (!rc && (*type > TRANSPORT_TYPE_MAX || n > TRANSPORT_MSG_MAX)) {
+	if (!rc && frame_check_msg(*type, n)) {
 		tlog(LOG_ERR, "transport %s: refusing frame type %#x of %u bytes (max %d)",
 		     t->peer, *type, n, TRANSPORT_MSG_MAX);
 		rc = -EPROTO;
@@ -214,15 +223,34 @@ int transport_stats(const struct transport *t, struct transport_stats *s)
 		s->wire_tx = t->wire_tx;
 		s->wire_rx = t->wire_rx;
 	}
-	s->encrypted = t->tls_up;
-	s->ktls = t->ktls;
+	s->encrypted = t->tls_up && !t->plain;
+	s->ktls = t->ktls_tx && t->ktls_rx;
+	s->ktls_tx = t->ktls_tx;
+	s->ktls_rx = t->ktls_rx;
+	s->stream_rate = t->rate.rate;
 	s->cipher = t->tls_up ? gnutls_cipher_get_name(gnutls_cipher_get(t->sess)) : "none";
+	s->mac = t->tls_up ? gnutls_mac_get_name(gnutls_mac_get(t->sess)) : "none";
+	snprintf(s->key_id, sizeof(s->key_id), "%s", t->key_id);
 	return 0;
 }
 
 const char *transport_peer(const struct transport *t)
 {
 	return t ? t->peer : "-";
+}
+
+const char *transport_peer_node(const struct transport *t)
+{
+	return t ? t->peer_node : "";
+}
+
+void transport_abort(struct transport *t, int err)
+{
+	if (!t)
+		return;
+	if (!t->broken)
+		t->broken = err ? err : -EPROTO;
+	shutdown(t->fd, SHUT_RDWR);
 }
 
 void transport_free(struct transport *t)

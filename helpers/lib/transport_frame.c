@@ -17,6 +17,27 @@ void frame_hdr_put(uint8_t *h, uint16_t type, uint32_t len)
 	h[7] = (uint8_t)len;
 }
 
+int frame_hdr_decode(const uint8_t *h, uint16_t *type, uint32_t *len)
+{
+	if (h[2] || h[3])
+		return -EPROTO;
+	*type = (uint16_t)(h[0] << 8 | h[1]);
+	*len = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
+	return 0;
+}
+
+int frame_check_msg(uint16_t type, uint32_t len)
+{
+	return type <= TRANSPORT_TYPE_MAX && len <= TRANSPORT_MSG_MAX ? 0 : -EPROTO;
+}
+
+int frame_check_stream(uint16_t type, uint32_t len)
+{
+	if (type == FRAME_STREAM_END && len == 0)
+		return 1;
+	return type == FRAME_STREAM_DATA && len > 0 && len <= STREAM_CHUNK ? 0 : -EPROTO;
+}
+
 int frame_send(struct transport *t, uint16_t type, const void *buf, size_t len, int stop_fd,
 	       int64_t deadline)
 {
@@ -51,12 +72,10 @@ int frame_recv_hdr(struct transport *t, uint16_t *type, uint32_t *len, bool *par
 			tlog(LOG_ERR, "transport %s: truncated frame header", t->peer);
 		return rc == -ECONNRESET ? -EPROTO : rc;
 	}
-	if (h[2] || h[3]) {
+	if (frame_hdr_decode(h, type, len)) {
 		tlog(LOG_ERR, "transport %s: frame with unknown flags %02x%02x", t->peer, h[2], h[3]);
 		return -EPROTO;
 	}
-	*type = (uint16_t)(h[0] << 8 | h[1]);
-	*len = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
 	return 0;
 }
 

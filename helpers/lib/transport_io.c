@@ -105,7 +105,8 @@ static ssize_t io_once(struct transport *t, bool out, char *p, size_t len, short
 {
 	ssize_t n;
 
-	if (t->tls_up) {
+	/* A direction the kernel's kTLS took over goes straight to the socket. */
+	if (t->tls_up && !(out ? t->ktls_tx : t->ktls_rx)) {
 		n = out ? gnutls_record_send(t->sess, p, len) : gnutls_record_recv(t->sess, p, len);
 		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
 			*ev = gnutls_record_get_direction(t->sess) ? POLLOUT : POLLIN;
@@ -119,6 +120,9 @@ static ssize_t io_once(struct transport *t, bool out, char *p, size_t len, short
 		*ev = out ? POLLOUT : POLLIN;
 		return -EAGAIN;
 	}
+	if (n < 0 && !out && t->ktls_rx && (errno == EBADMSG || errno == EIO || errno == EMSGSIZE ||
+					     errno == EINVAL))
+		return -EPROTO; /* a record that did not verify, or not application data */
 	if (n < 0)
 		return sock_errno(errno);
 	if (out)

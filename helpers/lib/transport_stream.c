@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The libxl stream. Plain mode hands libxl the socket. TLS mode hands it
- * one end of a socketpair and runs a pump thread that carries the other
- * end as STREAM_DATA frames inside TLS, then a STREAM_END frame, so that
- * control messages can follow on the same session.
+/* The libxl stream. libxl gets one end of a socketpair; a pump thread
+ * carries the other end as STREAM_DATA frames inside TLS records
+ * (encrypted, or integrity-only in plain mode), then a STREAM_END frame, so
+ * that control messages can follow on the same session and no byte reaches
+ * libxl that the peer did not send.
  *
  * The pump never waits without a way out: network steps are bounded by
  * timeout_ms; waits on libxl end when stream_end() says libxl is done
@@ -19,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "transport_int.h"
@@ -34,16 +36,46 @@ static void pump_finish(struct transport *t, int rc, const char *what)
 	t->pump_rc = rc;
 }
 
-/* Source side: libxl -> socketpair -> DATA frames -> TLS. */
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The speed cap: waits until @n more bytes may go (0), or until the
+ * stream is stopped (-ECANCELED). */
+static int rate_wait(struct transport *t, size_t n)
+{
+	int64_t wait = ratelimit_take(&t->rate, n, now_us()), until = now_us() + wait;
+
+	while (wait > 0) {
+		struct pollfd p = { .fd = t->stop_fd, .events = POLLIN };
+		int r = poll(&p, 1, (int)((wait + 999) / 1000));
+
+		if (r > 0)
+			return -ECANCELED;
+		wait = until - now_us();
+	}
+	return 0;
+}
+
+/* Source side: libxl -> socketpair -> DATA frames -> TLS. Header and data
+ * go out in one call: with kTLS one send() per frame, the kernel cutting
+ * it into records; with GnuTLS one record per call. */
 static void *pump_send(void *arg)
 {
 	struct transport *t = arg;
 	uint8_t *data = t->chunk + FRAME_HDR;
+	size_t want = ratelimit_chunk(&t->rate, STREAM_CHUNK);
 	int rc;
 
 	for (;;) {
-		ssize_t n = read(t->pump_fd, data, STREAM_CHUNK);
+		ssize_t n = read(t->pump_fd, data, want);
 
+		if (n > 0 && (rc = rate_wait(t, (size_t)n)))
+			break;
 		if (n > 0) {
 			frame_hdr_put(t->chunk, FRAME_STREAM_DATA, (uint32_t)n);
 			rc = io_send(t, t->chunk, FRAME_HDR + (size_t)n, t->stop_fd,
@@ -108,12 +140,14 @@ static void *pump_recv(void *arg)
 				    io_deadline(t->timeout_ms));
 		if (rc)
 			break;
-		if (type == FRAME_STREAM_END && len == 0)
+		rc = frame_check_stream(type, len);
+		if (rc == 1) {
+			rc = 0;
 			break;
-		if (type != FRAME_STREAM_DATA || len == 0 || len > STREAM_CHUNK) {
+		}
+		if (rc) {
 			tlog(LOG_ERR, "transport %s: bad frame in stream (type %#x, %u bytes)",
 			     t->peer, type, len);
-			rc = -EPROTO;
 			break;
 		}
 		rc = frame_recv_body(t, t->chunk, len, t->stop_fd);
@@ -133,6 +167,19 @@ static void *pump_recv(void *arg)
 	return NULL;
 }
 
+/* Room for a few frames in the socketpair, so that libxl's writer and the
+ * pump each move a frame or more per wakeup (the default is ~200 KiB).
+ * Root may go past net.core.wmem_max. */
+static void pair_buffers(int fd)
+{
+	int size = 4 * STREAM_CHUNK;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
 static int pump_start(struct transport *t)
 {
 	sigset_t all, old;
@@ -145,6 +192,10 @@ static int pump_start(struct transport *t)
 		return -errno;
 	t->app_fd = sv[0];
 	t->pump_fd = sv[1];
+	pair_buffers(sv[0]);
+	pair_buffers(sv[1]);
+	/* The cap counts from the stream's start, not the connection's. */
+	ratelimit_init(&t->rate, t->rate.rate, now_us());
 	t->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	t->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (t->stop_fd < 0 || t->done_fd < 0)
@@ -188,42 +239,6 @@ void stream_stop(struct transport *t)
 	t->chunk = NULL;
 }
 
-/* Application bytes through the socket in the stream's direction. */
-static uint64_t tcp_count(const struct transport *t)
-{
-	uint64_t tx = 0, rx = 0;
-
-	io_tcp_bytes(t->fd, &tx, &rx);
-	return t->server ? rx : tx;
-}
-
-/* Plain mode: libxl's blocking reads and writes on the socket give up
- * after timeout_ms of silence (EAGAIN), the same bound the pump keeps in
- * TLS mode; 0 lifts it. Our own I/O polls and is not affected. */
-static void plain_timeouts(struct transport *t, int ms)
-{
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-
-	setsockopt(t->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(t->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-}
-
-/* Plain mode: libxl did the I/O, so only the socket can tell whether the
- * peer went away during the stream (a live peer keeps it open and waits
- * for the next control message). */
-static int plain_health(struct transport *t)
-{
-	struct pollfd p = { .fd = t->fd, .events = POLLRDHUP };
-
-	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP | POLLRDHUP))) {
-		tlog(LOG_ERR, "transport %s: peer closed the connection during the stream",
-		     t->peer);
-		t->broken = -ECONNRESET;
-		return -ECONNRESET;
-	}
-	return 0;
-}
-
 int transport_stream_begin(struct transport *t, int *fd)
 {
 	int rc;
@@ -232,13 +247,6 @@ int transport_stream_begin(struct transport *t, int *fd)
 		return -EINVAL;
 	if (t->broken)
 		return t->broken;
-	if (!t->tls_up) {
-		t->tcp_base = tcp_count(t);
-		plain_timeouts(t, t->timeout_ms);
-		t->stream = STREAM_ACTIVE;
-		*fd = t->fd;
-		return 0;
-	}
 	rc = pump_start(t);
 	if (rc) {
 		tlog(LOG_ERR, "transport %s: cannot start the stream pump: %s", t->peer,
@@ -258,11 +266,6 @@ int transport_stream_end(struct transport *t)
 	if (!t || t->stream != STREAM_ACTIVE)
 		return -EINVAL;
 	t->stream = STREAM_DONE;
-	if (!t->tls_up) {
-		t->stream_bytes = tcp_count(t) - t->tcp_base;
-		plain_timeouts(t, 0);
-		return plain_health(t);
-	}
 	/* Source: EOF tells the pump libxl is done. Target: libxl has
 	 * returned, so anything the pump still wants to give it is an error
 	 * rather than a wait. */
@@ -282,7 +285,9 @@ int transport_stream_end(struct transport *t)
 	if (rc)
 		t->broken = rc;
 	else
-		tlog(LOG_INFO, "transport %s: stream done, %llu bytes", t->peer,
-		     (unsigned long long)t->stream_bytes);
+		tlog(LOG_INFO, "transport %s: stream done, %llu bytes, records by %s%s", t->peer,
+		     (unsigned long long)t->stream_bytes,
+		     (t->server ? t->ktls_rx : t->ktls_tx) ? "the kernel (kTLS)" : "GnuTLS",
+		     t->rate.rate ? ", speed capped" : "");
 	return rc;
 }

@@ -11,7 +11,13 @@ const char *transport_strerror(int err)
 	case 0:
 		return "success";
 	case -EACCES:
-		return "the peer does not hold the cluster key";
+		return "the peer holds none of our cluster keys";
+	case -EPERM:
+		return "identity refused (not the node dialled, not a cluster member, or "
+		       "another node's address)";
+	case -EBADMSG:
+		return "handshake did not verify although the key matched (replayed, "
+		       "tampered with or corrupted)";
 	case -EPROTO:
 		return "protocol error (not a ferry peer, version mismatch or bad frame)";
 	case -EPROTONOSUPPORT:

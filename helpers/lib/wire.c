@@ -135,19 +135,44 @@ int wire_encode_node_req(struct wbuf *b, enum wire_type type, uint32_t flags, ui
 	return wire_end(b);
 }
 
-int wire_encode_offer(struct wbuf *b, uint64_t round, uint8_t has_state, uint64_t authority,
-		      const uint32_t *nodes, size_t nnodes)
+int wire_encode_offer(struct wbuf *b, const struct wire_offer *o)
 {
 	wire_begin(b, WIRE_SYNC_OFFER, 0, 0, 0);
-	put(b, round, 8);
-	put(b, has_state ? 1 : 0, 1);
-	put(b, authority, 8);
-	put(b, nnodes, 4);
-	for (size_t i = 0; i < nnodes; i++) {
-		if (nodes[i] == 0 && !b->err)
+	put(b, o->round, 8);
+	put(b, o->has_state ? 1 : 0, 1);
+	put(b, o->restored ? 1 : 0, 1);
+	put(b, o->authority, 8);
+	put(b, o->version, 8);
+	put(b, o->nnodes, 4);
+	for (size_t i = 0; i < o->nnodes; i++) {
+		if (o->nodes[i] == 0 && !b->err)
 			b->err = -EINVAL;
-		put(b, nodes[i], 4);
+		put(b, o->nodes[i], 4);
 	}
+	put(b, o->nrefused, 4);
+	for (size_t i = 0; i < o->nrefused; i++) {
+		if (o->refused[i].nodeid == 0 && !b->err)
+			b->err = -EINVAL;
+		put(b, o->refused[i].nodeid, 4);
+		put(b, o->refused[i].pid, 4);
+	}
+	return wire_end(b);
+}
+
+int wire_encode_state(struct wbuf *b, const uint8_t boot_id[WIRE_BOOT_ID_LEN], uint32_t nodeid,
+		      uint64_t version, uint64_t authority)
+{
+	uint8_t *p;
+
+	wire_begin(b, WIRE_STATE, 0, 0, 0);
+	p = wbuf_room(b, WIRE_BOOT_ID_LEN);
+	if (p)
+		memcpy(p, boot_id, WIRE_BOOT_ID_LEN);
+	if (nodeid == 0 && !b->err)
+		b->err = -EINVAL;
+	put(b, nodeid, 4);
+	put(b, version, 8);
+	put(b, authority, 8);
 	return wire_end(b);
 }
 
@@ -159,17 +184,32 @@ int wire_encode_force(struct wbuf *b, uint64_t round)
 }
 
 int wire_list_begin(struct wbuf *b, enum wire_type type, uint64_t req_id, uint64_t round,
-		    uint32_t seq, uint32_t total)
+		    uint32_t seq)
 {
-	if (type != WIRE_REPORT && type != WIRE_SYNC_CHUNK && type != WIRE_SYNC_DONE)
+	if (type != WIRE_REPORT && type != WIRE_SYNC_CHUNK)
 		return -EINVAL;
 	wire_begin(b, type, 0, 0, req_id);
 	if (type != WIRE_REPORT) {
 		put(b, round, 8);
 		put(b, seq, 4);
 	}
-	if (type == WIRE_SYNC_DONE)
-		put(b, total, 4);
+	b->count_off = b->len;
+	put(b, 0, 4);
+	return b->err;
+}
+
+int wire_done_begin(struct wbuf *b, uint64_t round, uint32_t seq, uint32_t total,
+		    uint64_t version, uint8_t restored, uint8_t origin)
+{
+	wire_begin(b, WIRE_SYNC_DONE, 0, 0, 0);
+	put(b, round, 8);
+	put(b, seq, 4);
+	put(b, total, 4);
+	put(b, version, 8);
+	put(b, restored ? 1 : 0, 1);
+	if (origin > WIRE_ORIGIN_MAX && !b->err)
+		b->err = -EINVAL;
+	put(b, origin, 1);
 	b->count_off = b->len;
 	put(b, 0, 4);
 	return b->err;
@@ -182,15 +222,30 @@ int wire_add_name(struct wbuf *b, const char *name)
 	return b->err;
 }
 
+/* One room for the whole record: a snapshot encodes every record after
+ * every change (ledger.state), so this is the encoder's hot path. */
 int wire_add_domain(struct wbuf *b, const struct ledger_entry *e)
 {
-	put_name(b, e->name);
-	put(b, e->state, 1);
-	put(b, e->owner_dead, 1);
-	put(b, e->owner, 4);
-	put(b, e->peer, 4);
-	put(b, e->epoch, 8);
-	put(b, e->since_ms, 8);
+	size_t n = strnlen(e->name, LEDGER_NAME_MAX + 1);
+	uint8_t *p;
+
+	if (!ledger_name_valid(e->name)) {
+		if (!b->err)
+			b->err = -EINVAL;
+		return b->err;
+	}
+	p = wbuf_room(b, 1 + n + 1 + 1 + 4 + 4 + 8 + 8);
+	if (p) {
+		p[0] = (uint8_t)n;
+		memcpy(p + 1, e->name, n);
+		p += 1 + n;
+		p[0] = e->state;
+		p[1] = e->owner_dead;
+		put_le(p + 2, e->owner, 4);
+		put_le(p + 6, e->peer, 4);
+		put_le(p + 10, e->epoch, 8);
+		put_le(p + 18, e->since_ms, 8);
+	}
 	b->count++;
 	return b->err;
 }
@@ -198,6 +253,7 @@ int wire_add_domain(struct wbuf *b, const struct ledger_entry *e)
 int wire_add_node(struct wbuf *b, const struct ledger_node *n)
 {
 	put(b, n->nodeid, 4);
+	put(b, n->member ? 1 : 0, 1);
 	put(b, n->dead, 1);
 	put(b, n->unseen, 1);
 	put(b, n->lost_gen, 4);
@@ -243,7 +299,10 @@ static void take_name(struct rd *r, char out[LEDGER_NAME_MAX + 1])
 
 	if (r->err)
 		return;
-	if (n == 0 || n > LEDGER_NAME_MAX || (size_t)(r->end - r->p) < n) {
+	/* Exactly n valid bytes: a NUL inside would end the name early, leave
+	 * the bytes after it unchecked and give one message two encodings. */
+	if (n == 0 || n > LEDGER_NAME_MAX || (size_t)(r->end - r->p) < n ||
+	    memchr(r->p, '\0', n) != NULL) {
 		r->err = -EBADMSG;
 		return;
 	}
@@ -272,11 +331,12 @@ static void take_node(struct rd *r, struct ledger_node *n)
 {
 	memset(n, 0, sizeof(*n));
 	n->nodeid = (uint32_t)take(r, 4);
+	n->member = (uint8_t)take(r, 1);
 	n->dead = (uint8_t)take(r, 1);
 	n->unseen = (uint8_t)take(r, 1);
 	n->lost_gen = (uint32_t)take(r, 4);
 	n->lost_at_ms = take(r, 8);
-	if (!r->err && (n->nodeid == 0 || n->dead > 1 || n->unseen > 1))
+	if (!r->err && (n->nodeid == 0 || n->member > 1 || n->dead > 1 || n->unseen > 1))
 		r->err = -EBADMSG;
 }
 
@@ -287,13 +347,22 @@ static void take_nodeid(struct rd *r, uint32_t *id)
 		r->err = -EBADMSG;
 }
 
+static void take_member(struct rd *r, struct wire_member *m)
+{
+	take_nodeid(r, &m->nodeid);
+	m->pid = (uint32_t)take(r, 4);
+}
+
+enum item { IT_NAME, IT_DOMAIN, IT_NODE, IT_NODEID, IT_MEMBER };
+
 /* Walk a whole list once so that iterating it later cannot fail. */
-static void take_list(struct rd *r, enum wire_type type, struct wire_iter *it)
+static void take_list(struct rd *r, enum item type, struct wire_iter *it)
 {
 	uint32_t count = (uint32_t)take(r, 4);
 	char name[LEDGER_NAME_MAX + 1];
 	struct ledger_entry e;
 	struct ledger_node n;
+	struct wire_member wm;
 	uint32_t id;
 
 	if (r->err)
@@ -306,12 +375,14 @@ static void take_list(struct rd *r, enum wire_type type, struct wire_iter *it)
 	it->p = r->p;
 	it->left = count;
 	for (uint32_t i = 0; i < count && !r->err; i++) {
-		if (type == WIRE_REPORT)
+		if (type == IT_NAME)
 			take_name(r, name);
-		else if (type == WIRE_SYNC_CHUNK)
+		else if (type == IT_DOMAIN)
 			take_domain(r, &e);
-		else if (type == WIRE_SYNC_OFFER)
+		else if (type == IT_NODEID)
 			take_nodeid(r, &id);
+		else if (type == IT_MEMBER)
+			take_member(r, &wm);
 		else
 			take_node(r, &n);
 	}
@@ -376,27 +447,48 @@ int wire_decode(const void *buf, size_t len, struct wire_msg *m)
 	case WIRE_SYNC_OFFER:
 		m->round = take(&r, 8);
 		m->has_state = (uint8_t)take(&r, 1);
+		m->restored = (uint8_t)take(&r, 1);
 		m->authority = take(&r, 8);
-		if (!r.err && m->has_state > 1)
+		m->version = take(&r, 8);
+		if (!r.err && (m->has_state > 1 || m->restored > 1))
 			r.err = -EBADMSG;
-		take_list(&r, WIRE_SYNC_OFFER, &m->items);
+		take_list(&r, IT_NODEID, &m->items);
+		take_list(&r, IT_MEMBER, &m->refused);
 		break;
 	case WIRE_SYNC_FORCE:
 		m->round = take(&r, 8);
 		break;
 	case WIRE_REPORT:
-		take_list(&r, WIRE_REPORT, &m->items);
+		take_list(&r, IT_NAME, &m->items);
 		break;
 	case WIRE_SYNC_CHUNK:
 		m->round = take(&r, 8);
 		m->seq = (uint32_t)take(&r, 4);
-		take_list(&r, WIRE_SYNC_CHUNK, &m->items);
+		take_list(&r, IT_DOMAIN, &m->items);
 		break;
 	case WIRE_SYNC_DONE:
 		m->round = take(&r, 8);
 		m->seq = (uint32_t)take(&r, 4);
 		m->total = (uint32_t)take(&r, 4);
-		take_list(&r, WIRE_SYNC_DONE, &m->items);
+		m->version = take(&r, 8);
+		m->restored = (uint8_t)take(&r, 1);
+		m->origin = (uint8_t)take(&r, 1);
+		if (!r.err && (m->restored > 1 || m->origin > WIRE_ORIGIN_MAX))
+			r.err = -EBADMSG;
+		take_list(&r, IT_NODE, &m->items);
+		break;
+	case WIRE_STATE:
+		if ((size_t)(r.end - r.p) >= WIRE_BOOT_ID_LEN) {
+			memcpy(m->boot_id, r.p, WIRE_BOOT_ID_LEN);
+			r.p += WIRE_BOOT_ID_LEN;
+		} else {
+			r.err = -EBADMSG;
+		}
+		m->node = (uint32_t)take(&r, 4);
+		m->version = take(&r, 8);
+		m->authority = take(&r, 8);
+		if (!r.err && m->node == 0)
+			r.err = -EBADMSG;
 		break;
 	}
 	if (!r.err && r.p != r.end)
@@ -459,6 +551,16 @@ int wire_next_nodeid(struct wire_iter *it, uint32_t *nodeid)
 	return iter_next(it, take_nodeid_item, nodeid);
 }
 
+static void take_member_item(struct rd *r, void *out)
+{
+	take_member(r, out);
+}
+
+int wire_next_member(struct wire_iter *it, struct wire_member *m)
+{
+	return iter_next(it, take_member_item, m);
+}
+
 const char *wire_type_name(int type)
 {
 	static const char *const names[WIRE_TYPE_MAX] = {
@@ -474,6 +576,7 @@ const char *wire_type_name(int type)
 		[WIRE_SYNC_CHUNK] = "SYNC_CHUNK",
 		[WIRE_SYNC_DONE] = "SYNC_DONE",
 		[WIRE_SYNC_FORCE] = "SYNC_FORCE",
+		[WIRE_STATE] = "STATE",
 	};
 
 	if (type <= 0 || type >= WIRE_TYPE_MAX)

@@ -17,7 +17,17 @@
 #include "ledger.h"
 
 #define WIRE_MAGIC 0x59525246u /* "FRRY" read as little-endian */
-#define WIRE_VERSION_MAJOR 1   /**< a different major is refused */
+/*
+ * A different major is refused. v2: offers carry live/restored, the ledger
+ * version and the sender's refused members; node records carry the member
+ * flag; DONE carries the version; round keys cover the whole CPG membership.
+ * A v1 node would compute other round keys and misread offers, so the two
+ * must refuse each other. Overridable (-DWIRE_VERSION_MAJOR=N) only to build
+ * the cluster tier's test-only ferryd of another major.
+ */
+#ifndef WIRE_VERSION_MAJOR
+#define WIRE_VERSION_MAJOR 2
+#endif
 #define WIRE_VERSION_MINOR 0
 #define WIRE_HDR_LEN 32
 /** Largest message accepted; senders chunk well below it. */
@@ -41,6 +51,7 @@ enum wire_type {
 	WIRE_SYNC_CHUNK,   /**< state transfer: domain records */
 	WIRE_SYNC_DONE,    /**< state transfer: node table, totals */
 	WIRE_SYNC_FORCE,   /**< state transfer: stop waiting for silent members */
+	WIRE_STATE,        /**< first record of a ledger.state file, never multicast */
 	WIRE_TYPE_MAX
 };
 
@@ -53,6 +64,31 @@ struct wire_hdr {
 	uint32_t flags;
 	uint64_t ring;
 	uint64_t req_id;
+};
+
+/** A CPG member (nodeid, pid) as offers list refused ones. */
+struct wire_member {
+	uint32_t nodeid;
+	uint32_t pid;
+};
+
+/** Largest origin of a SYNC_DONE (see wire_done_begin). */
+#define WIRE_ORIGIN_MAX 2
+
+/** Length of a boot id (the 16 bytes of /proc/sys/kernel/random/boot_id). */
+#define WIRE_BOOT_ID_LEN 16
+
+/** What a SYNC_OFFER says. */
+struct wire_offer {
+	uint64_t round;
+	uint8_t has_state;  /**< it holds a ledger */
+	uint8_t restored;   /**< ...loaded from ledger.state, not kept live in memory */
+	uint64_t authority; /**< last ring in which that ledger was quorate */
+	uint64_t version;   /**< applied changes in that ledger's history */
+	const uint32_t *nodes; /**< the nodeids its corosync configures */
+	size_t nnodes;
+	const struct wire_member *refused; /**< members it refused (other protocol major) */
+	size_t nrefused;
 };
 
 /** Cursor over a validated list (names, domain records or node records). */
@@ -72,11 +108,16 @@ struct wire_msg {
 	uint64_t fence_time;            /**< FENCED: last completed fencing, s */
 	uint64_t round;                 /**< SYNC_*: round key */
 	uint8_t has_state;              /**< OFFER */
-	uint64_t authority;             /**< OFFER: last quorate ring seq */
+	uint8_t restored;               /**< OFFER, DONE: the ledger came from ledger.state */
+	uint8_t origin;                 /**< DONE: how the ledger's history began */
+	uint64_t authority;             /**< OFFER, STATE: last quorate ring seq */
+	uint64_t version;               /**< OFFER, DONE, STATE: ledger version */
 	uint32_t seq;                   /**< CHUNK: index; DONE: chunk count */
 	uint32_t total;                 /**< DONE: domain count */
+	uint8_t boot_id[WIRE_BOOT_ID_LEN]; /**< STATE */
 	struct wire_iter items;         /**< REPORT names, CHUNK domains, DONE nodes,
 					     OFFER configured nodeids */
+	struct wire_iter refused;       /**< OFFER: refused members */
 };
 
 /** A growable output buffer. `err` latches the first failure. */
@@ -114,11 +155,18 @@ int wire_encode_node_req(struct wbuf *b, enum wire_type type, uint32_t flags, ui
 
 /**
  * Encode SYNC_OFFER, with the nodeids this node's corosync configures (a
- * cold start treats configured non-members as unseen).
+ * cold or warm start treats configured non-members as unseen) and the
+ * members this node refused (so that a joiner refuses them too).
+ * @return 0 or -errno (-EINVAL: nodeid 0)
+ */
+int wire_encode_offer(struct wbuf *b, const struct wire_offer *o);
+
+/**
+ * Encode the STATE record that opens a ledger.state file.
  * @return 0 or -errno
  */
-int wire_encode_offer(struct wbuf *b, uint64_t round, uint8_t has_state, uint64_t authority,
-		      const uint32_t *nodes, size_t nnodes);
+int wire_encode_state(struct wbuf *b, const uint8_t boot_id[WIRE_BOOT_ID_LEN], uint32_t nodeid,
+		      uint64_t version, uint64_t authority);
 
 /**
  * Encode SYNC_FORCE.
@@ -127,13 +175,22 @@ int wire_encode_offer(struct wbuf *b, uint64_t round, uint8_t has_state, uint64_
 int wire_encode_force(struct wbuf *b, uint64_t round);
 
 /**
- * Start a list message: REPORT (no prefix), SYNC_CHUNK (round, seq) or
- * SYNC_DONE (round, seq = chunk count, total = domain count). Add items with
- * wire_add_name / wire_add_domain / wire_add_node, then wire_end().
+ * Start a list message: REPORT (no prefix) or SYNC_CHUNK (round, seq). Add
+ * items with wire_add_name / wire_add_domain, then wire_end().
  * @return 0 or -errno
  */
 int wire_list_begin(struct wbuf *b, enum wire_type type, uint64_t req_id, uint64_t round,
-		    uint32_t seq, uint32_t total);
+		    uint32_t seq);
+
+/**
+ * Start a SYNC_DONE: round, seq = chunk count, total = domain count, the
+ * ledger's version, whether it was restored from ledger.state, and how its
+ * history began (origin: 0 unknown, 1 cold start, 2 warm start; at most
+ * WIRE_ORIGIN_MAX). Add node records with wire_add_node, then wire_end().
+ * @return 0 or -errno
+ */
+int wire_done_begin(struct wbuf *b, uint64_t round, uint32_t seq, uint32_t total,
+		    uint64_t version, uint8_t restored, uint8_t origin);
 
 /** Append a name to a REPORT. @return 0 or -errno */
 int wire_add_name(struct wbuf *b, const char *name);
@@ -163,6 +220,8 @@ int wire_next_domain(struct wire_iter *it, struct ledger_entry *e);
 int wire_next_node(struct wire_iter *it, struct ledger_node *n);
 /** Next configured nodeid of a SYNC_OFFER. @return 1 item, 0 end */
 int wire_next_nodeid(struct wire_iter *it, uint32_t *nodeid);
+/** Next refused member of a SYNC_OFFER (its `refused` list). @return 1 item, 0 end */
+int wire_next_member(struct wire_iter *it, struct wire_member *m);
 
 /** Printable name of a message type. */
 const char *wire_type_name(int type);

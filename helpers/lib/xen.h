@@ -123,14 +123,33 @@ int xen_disk_users(struct xen *x, const char *dev, char *buf, size_t len);
 int xen_config_load(struct xen *x, const char *path, libxl_domain_config *cfg);
 
 /**
+ * The domain name of xl config file @p path, read with libxlutil's own
+ * parser: no `xl` process, no libxl context (what a monitor or a
+ * migrate_from needs, where xen_config_load's dry run would be too slow).
+ * @return 0, -EINVAL with the reason in @p why, -ENOMEM
+ */
+int xen_config_name(const char *path, char *name, size_t len, char *why, size_t wlen);
+
+/**
+ * Gives @cfg's phy: disks (block devices) ferry's own hotplug script,
+ * ferry-block, instead of Xen's generic one: one small exec per disk
+ * (helpers/hotplug/block.c). An administrator's own script is kept.
+ */
+void xen_disks_fast_hotplug(libxl_domain_config *cfg);
+
+/**
  * Creates the domain from @cfg, tags it as ferry-managed (recording
  * @cfg_path), and unpauses it unless @paused. Checks free memory first.
+ * @timeout_ms bounds libxl's part (0: 120 s); at the bound the creation is
+ * aborted and libxl destroys what it had built: nothing is left paused.
  */
 int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bool paused,
-	       uint32_t *domid);
+	       int timeout_ms, uint32_t *domid);
 
 /** Tags @domid as ferry-managed, recording @cfg_path (may be NULL). */
 int xen_tag(struct xen *x, uint32_t domid, const char *cfg_path);
+/** The config path xen_tag() recorded for @domid ("" if none). */
+void xen_tag_config(struct xen *x, uint32_t domid, char *buf, size_t len);
 
 /**
  * Clean shutdown within @timeout_ms: a PV shutdown request, or the ACPI

@@ -78,8 +78,25 @@ int xen_tag(struct xen *x, uint32_t domid, const char *cfg_path)
 					      (const uint8_t *)data, n));
 }
 
+void xen_tag_config(struct xen *x, uint32_t domid, char *buf, size_t len)
+{
+	uint8_t *data = NULL;
+	int n = 0;
+	char *p;
+
+	buf[0] = '\0';
+	if (libxl_userdata_retrieve(xen_ctx(x), domid, XEN_USERDATA_KEY, &data, &n) || !data)
+		return;
+	p = memmem(data, (size_t)n, "config=", 7);
+	if (p) {
+		size_t l = strcspn(p + 7, "\n");
+		snprintf(buf, len, "%.*s", (int)(l < len - 1 ? l : len - 1), p + 7);
+	}
+	free(data);
+}
+
 int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bool paused,
-	       uint32_t *domid)
+	       int timeout_ms, uint32_t *domid)
 {
 	struct xen_ao ao;
 	uint32_t id = XEN_NO_DOMID;
@@ -88,9 +105,10 @@ int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bo
 	rc = memory_ensure(x, cfg);
 	if (rc)
 		return rc;
+	xen_disks_fast_hotplug(cfg);
 	xen_ao_init(&ao);
 	rc = xen_ao_run(x, &ao, libxl_domain_create_new(xen_ctx(x), cfg, &id, &ao.how, NULL),
-			CREATE_TIMEOUT);
+			timeout_ms > 0 ? timeout_ms : CREATE_TIMEOUT);
 	if (rc) {
 		flog(FLOG_XEN, LOG_ERR, "creating %s failed: %s", cfg->c_info.name, strerror(-rc));
 		if (id != XEN_NO_DOMID)

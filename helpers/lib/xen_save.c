@@ -167,6 +167,7 @@ int xen_restore(struct xen *x, const char *path, bool paused, uint32_t *domid)
 		}
 	}
 	if (rc == 0) {
+		xen_disks_fast_hotplug(&cfg);
 		params.stream_version = 2;
 		xen_ao_init(&ao);
 		rc = xen_ao_run(x, &ao,

@@ -29,24 +29,6 @@ static libxl_action_on_shutdown configured(const libxl_domain_config *c,
 	}
 }
 
-/* The config path ferry recorded in the domain's userdata. */
-static void config_path(struct xen *x, uint32_t domid, char *buf, size_t len)
-{
-	uint8_t *data = NULL;
-	int n = 0;
-	char *p;
-
-	buf[0] = '\0';
-	if (libxl_userdata_retrieve(xen_ctx(x), domid, XEN_USERDATA_KEY, &data, &n) || !data)
-		return;
-	p = memmem(data, (size_t)n, "config=", 7);
-	if (p) {
-		size_t l = strcspn(p + 7, "\n");
-		snprintf(buf, len, "%.*s", (int)(l < len - 1 ? l : len - 1), p + 7);
-	}
-	free(data);
-}
-
 static int core_dump(struct xen *x, uint32_t domid, const char *name)
 {
 	char path[256];
@@ -103,7 +85,7 @@ int xen_on_shutdown(struct xen *x, uint32_t domid, bool may_restart, char *done,
 		return rc;
 	}
 	act = configured(&cfg, st.shutdown_reason);
-	config_path(x, domid, path, sizeof(path));
+	xen_tag_config(x, domid, path, sizeof(path));
 	if (!may_restart && (act == LIBXL_ACTION_ON_SHUTDOWN_RESTART ||
 			     act == LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME ||
 			     act == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART))
@@ -137,7 +119,7 @@ int xen_on_shutdown(struct xen *x, uint32_t domid, bool may_restart, char *done,
 			rc = xen_destroy(x, domid);
 		}
 		if (rc == 0)
-			rc = xen_create(x, &cfg, path[0] ? path : NULL, false, &newid);
+			rc = xen_create(x, &cfg, path[0] ? path : NULL, false, 0, &newid);
 		if (rc == 0)
 			snprintf(done, len, "restarted as domid %u", newid);
 		else

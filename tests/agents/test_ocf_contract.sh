@@ -29,7 +29,7 @@ agent() {
 reason() { sed -n 's/^ocf-exit-reason://p' "$TMP/err" | tail -n 1; }
 
 test_metadata_valid() {
-	for a in XenDomain ferryd; do
+	for a in XenDomain storage; do
 		agent $a meta-data
 		assertEquals "$a meta-data exit" 0 $?
 		(cd "$(dirname "$DTD")" && xmllint --noout --dtdvalid "$DTD" "$TMP/out" 2>"$TMP/xml")
@@ -38,7 +38,7 @@ test_metadata_valid() {
 }
 
 test_metadata_timeouts_have_units() {
-	for a in XenDomain ferryd; do
+	for a in XenDomain storage; do
 		agent $a meta-data
 		bad=$(grep -o 'timeout="[^"]*"' "$TMP/out" | grep -v 'timeout="[0-9]*s"')
 		assertEquals "$a: every timeout ends in s" "" "$bad"
@@ -50,16 +50,16 @@ test_metadata_actions() {
 	for act in start stop monitor migrate_to migrate_from validate-all meta-data; do
 		assertTrue "XenDomain advertises $act" "grep -q 'action name=\"$act\"' $TMP/out"
 	done
-	agent ferryd meta-data
+	agent storage meta-data
 	for act in start stop monitor validate-all meta-data; do
-		assertTrue "ferryd advertises $act" "grep -q 'action name=\"$act\"' $TMP/out"
+		assertTrue "storage advertises $act" "grep -q 'action name=\"$act\"' $TMP/out"
 	done
 }
 
 test_metadata_defaults_match_the_code() {
 	agent XenDomain meta-data
 	for p in storage:drbd lvm_stack:none shutdown_timeout:60 migration:live encryption:on \
-		migration_port:7780; do
+		migration_port:7780 migration_speed:0; do
 		name=${p%%:*}
 		want=${p#*:}
 		got=$(xmllint --xpath "string(//parameter[@name='$name']/content/@default)" "$TMP/out")
@@ -75,7 +75,8 @@ test_validate_needs_config() {
 
 test_validate_rejects_bad_values() {
 	for bad in storage=nfs lvm_stack=sideways migration=teleport encryption=maybe \
-		shutdown_timeout=soon shutdown_timeout=0 migration_port=http; do
+		shutdown_timeout=soon shutdown_timeout=0 migration_port=http migration_speed=fast \
+		migration_speed=-5; do
 		agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0 \
 			"OCF_RESKEY_$bad"
 		assertEquals "$bad: not configured" 6 $?
@@ -198,40 +199,43 @@ test_stop_without_ferry_succeeds() {
 		agent XenDomain stop OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0 \
 			OCF_RESKEY_ferryctl=/nonexistent/ferryctl
 		assertEquals "XenDomain stop #$i" 0 $?
-		agent ferryd stop OCF_RESKEY_ferryd=/nonexistent/ferryd OCF_RESKEY_pidfile="$TMP/p"
-		assertEquals "ferryd stop #$i" 0 $?
+		agent storage stop OCF_RESKEY_drbd_resources=r0 OCF_RESKEY_ferryctl=/nonexistent/ferryctl
+		assertEquals "storage stop #$i" 0 $?
 	done
 }
 
-test_ferryd_not_running() {
-	agent ferryd monitor OCF_RESKEY_pidfile="$TMP/none.pid" OCF_RESKEY_ferryd="$top/build/ferryd" \
-		OCF_RESKEY_ferryctl="$top/build/ferryctl"
-	assertEquals "ferryd monitor without a daemon" 7 $?
-	echo 999999 >"$TMP/stale.pid"
-	agent ferryd monitor OCF_RESKEY_pidfile="$TMP/stale.pid" OCF_RESKEY_ferryd="$top/build/ferryd" \
-		OCF_RESKEY_ferryctl="$top/build/ferryctl"
-	assertEquals "ferryd monitor with a stale pid file" 7 $?
-	agent ferryd stop OCF_RESKEY_pidfile="$TMP/none.pid" OCF_RESKEY_ferryd="$top/build/ferryd"
-	assertEquals "ferryd stop when stopped" 0 $?
+test_storage_started_or_not() {
+	# The clone instance's state is its own: DRBD is left up on stop.
+	agent storage monitor OCF_RESKEY_drbd_resources=r0 OCF_RESKEY_CRM_meta_interval=0
+	assertEquals "storage probe before any start" 7 $?
+	touch "$TMP/ferry-storage-t.started"
+	agent storage stop OCF_RESKEY_drbd_resources=r0
+	assertEquals "storage stop" 0 $?
+	assertFalse "stop forgets the instance" "[ -e $TMP/ferry-storage-t.started ]"
+	agent storage monitor OCF_RESKEY_drbd_resources=r0 OCF_RESKEY_CRM_meta_interval=0
+	assertEquals "storage monitor after stop" 7 $?
 }
 
-test_ferryd_validate_needs_the_key() {
-	agent ferryd validate-all OCF_RESKEY_keyfile="$TMP/nokey" OCF_RESKEY_ferryd="$top/build/ferryd" \
-		OCF_RESKEY_ferryctl="$top/build/ferryctl"
-	assertEquals "missing cluster key on this node: not installed" 5 $?
-	assertContains "$(reason)" "nokey"
+test_storage_validate() {
+	agent storage validate-all OCF_RESKEY_drbd_resources=
+	assertEquals "no resources: not configured" 6 $?
+	assertContains "$(reason)" "drbd_resources"
+	agent storage validate-all OCF_RESKEY_drbd_resources="ferry-no-such-res"
+	assertEquals "a resource this node does not configure is skipped" 0 $?
+	agent storage validate-all OCF_RESKEY_drbd_resources=r0 OCF_RESKEY_ferryctl=/nonexistent/ferryctl
+	assertEquals "no ferryctl: not installed" 5 $?
 }
 
 test_unknown_action() {
 	agent XenDomain frobnicate OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0
 	assertEquals "XenDomain unknown action" 3 $?
-	agent ferryd frobnicate OCF_RESKEY_ferryd="$top/build/ferryd"
-	assertEquals "ferryd unknown action" 3 $?
+	agent storage frobnicate OCF_RESKEY_drbd_resources=r0
+	assertEquals "storage unknown action" 3 $?
 }
 
 test_shellcheck_clean() {
 	command -v shellcheck >/dev/null || startSkipping
-	out=$(shellcheck -s sh "$top/agents/XenDomain" "$top/agents/ferryd" 2>&1)
+	out=$(shellcheck -s sh "$top/agents/XenDomain" "$top/agents/storage" 2>&1)
 	assertEquals "shellcheck: $out" 0 $?
 }
 

@@ -126,7 +126,7 @@ flc_power_on() {
 	_po_d=$FLC_DIR/n$_po_i
 	mkdir -p "$_po_d/etc-corosync" "$_po_d/var-lib-corosync" "$_po_d/var-lib-pacemaker" "$_po_d/var-log" \
 		"$_po_d/inv" "$_po_d/log" "$FLC_DIR/sbin"
-	mkdir -p "$_po_d/var-log/corosync" "$_po_d/var-log/pacemaker"
+	mkdir -p "$_po_d/var-log/corosync" "$_po_d/var-log/pacemaker" "$_po_d/var-log/crmsh"
 	for _po_s in cib pengine blackbox cores; do mkdir -p "$_po_d/var-lib-pacemaker/$_po_s"; done
 	chown -R hacluster:haclient "$_po_d/var-lib-pacemaker" "$_po_d/var-log/pacemaker"
 	flc_corosync_conf >"$_po_d/etc-corosync/corosync.conf"
@@ -199,8 +199,32 @@ flc_pacemaker_start() { flc_start "$1" pacemakerd pacemakerd; }
 flc_ferryd_start() { # I [ferryd options]
 	_fs_fi=$1
 	shift
+	# The cluster key of this tier (flc_key), not the host's /etc/ferry.
+	[ -f "$FLC_DIR/authkey" ] && set -- --keyfile "$FLC_DIR/authkey" "$@"
 	flc_start "$_fs_fi" ferryd "$FLC_BUILD/ferryd" -f --inventory-dir "$FLC_DIR/n$_fs_fi/inv" \
 		--run-dir /run/ferry "$@"
+}
+# The cluster key every node's ferryd and ferryctl use here.
+flc_key() { [ -f "$FLC_DIR/authkey" ] || "$FLC_BUILD/ferryctl" key generate "$FLC_DIR/authkey" >/dev/null; }
+
+# An extra namespace on the hub's bridge with address ADDR (in 198.19.0.0/16),
+# not a cluster node: the stranger of the flood test.
+flc_stranger_ns() { echo "$FLC_NS-x"; }
+flc_stranger_up() { # ADDR
+	_su_ns=$(flc_stranger_ns)
+	ip netns add "$_su_ns" || return 1
+	ip -n "$FLC_NS-hub" link add hx type veth peer name eth0 netns "$_su_ns" || return 1
+	ip -n "$FLC_NS-hub" link set hx master br0 up
+	ip -n "$_su_ns" link set lo up
+	ip -n "$_su_ns" addr add "$1/24" dev eth0
+	ip -n "$_su_ns" link set eth0 up
+}
+flc_stranger_down() { ip netns del "$(flc_stranger_ns)" 2>/dev/null; }
+# PIDs of `ferryctl serve` processes on node I.
+flc_serve_pids() {
+	for _sp_p in $(flc_node_pids "$1"); do
+		tr '\0' ' ' 2>/dev/null <"/proc/$_sp_p/cmdline" | grep -q '^[^ ]*ferryctl serve ' && echo "$_sp_p"
+	done
 }
 flc_ctl() {
 	_c_i=$1
@@ -300,6 +324,7 @@ flc_cleanup() {
 		ip netns del "$(flc_ns $_cu_i)" 2>/dev/null
 		_cu_i=$((_cu_i + 1))
 	done
+	flc_stranger_down
 	ip netns del "$FLC_NS-hub" 2>/dev/null
 	wait 2>/dev/null
 	case $FLC_DIR in /tmp/flc-*) rm -rf "$FLC_DIR" ;; esac

@@ -5,12 +5,15 @@
  *
  *   bench_transport [MiB]      (default 256)
  *
- * Modes: plain (libxl would use the socket), tls (the pump, AEAD chosen
- * for this CPU), tls-chacha20 and tls-aes128gcm (the pump with that AEAD
- * forced, for the choice), and a kTLS probe. To see the ciphers without
- * AES-NI/PCLMUL, as in the QEMU lab's dom0s, run it with
- * GNUTLS_CPUID_OVERRIDE=0x1 NETTLE_FAT_OVERRIDE=none (then "tls" still
- * picks by the real CPU). */
+ * Modes: plain (the pump, TLS 1.2 with the NULL cipher: HMAC-SHA256
+ * integrity, no encryption), tls (the pump, AEAD chosen for this CPU,
+ * records by the kernel where it has kTLS), tls-chacha20 and tls-aes128gcm
+ * (that AEAD forced, for the choice), and where the kernel has kTLS the
+ * same three with GnuTLS doing the records (-gnutls), for the difference.
+ * Each line says whether kTLS carried the stream (ktls=yes|no|tx|rx).
+ * To see the ciphers without AES-NI/PCLMUL, as on a CPU without them, run
+ * it with GNUTLS_CPUID_OVERRIDE=0x1 NETTLE_FAT_OVERRIDE=none (then "tls"
+ * still picks by the real CPU). */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -20,6 +23,8 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+
+#include <qb/qblog.h>
 
 #include "transport_int.h"
 #include "transport_peer.h"
@@ -95,7 +100,13 @@ static int source(struct side *s, struct transport *t)
 	return rc;
 }
 
-static void run(const char *mode, bool enc, uint64_t bytes)
+static const char *ktls_name(const struct transport_stats *st)
+{
+	return st->ktls ? "yes" : st->ktls_tx ? "tx" : st->ktls_rx ? "rx" : "no";
+}
+
+/* Returns whether the source sent with kTLS. */
+static bool run(const char *mode, bool enc, bool no_ktls, uint64_t bytes)
 {
 	struct authkey key;
 	struct bench b = { .bytes = bytes };
@@ -106,9 +117,12 @@ static void run(const char *mode, bool enc, uint64_t bytes)
 	key_fill(&key, 7);
 	if (tcp_pair(&cli.fd, &srv.fd)) {
 		printf("# %s: error %s\n", mode, strerror(errno));
-		return;
+		return false;
 	}
-	cli.o = srv.o = (struct transport_opts){ .key = &key, .encrypt = enc, .timeout_ms = 30000 };
+	cli.o = (struct transport_opts){ .key = &key, .self = "bench-a", .peer = "bench-b",
+					 .encrypt = enc, .timeout_ms = 30000, .no_ktls = no_ktls };
+	srv.o = (struct transport_opts){ .key = &key, .self = "bench-b", .encrypt = enc,
+					 .timeout_ms = 30000, .no_ktls = no_ktls };
 	t0 = now_s();
 	c0 = cpu_s();
 	if (side_start(&srv) || side_start(&cli)) {
@@ -123,17 +137,20 @@ static void run(const char *mode, bool enc, uint64_t bytes)
 		printf("# %s: error: %s\n", mode,
 		       transport_strerror(cli.rc ? cli.rc : srv.rc ? srv.rc :
 					  cli.script_rc ? cli.script_rc : srv.script_rc));
-		return;
+		return false;
 	}
-	printf("transport: mode=%s MiB_per_s=%.0f cpu_s=%.2f\n", mode,
-	       (double)bytes / (1 << 20) / wall, cpu);
-	printf("# %s: cipher %s, %.1f MiB on the wire\n", mode, cli.stats.cipher,
-	       (double)cli.stats.wire_tx / (1 << 20));
+	printf("transport: mode=%s MiB_per_s=%.0f cpu_s=%.2f ktls=%s\n", mode,
+	       (double)bytes / (1 << 20) / wall, cpu, ktls_name(&cli.stats));
+	printf("# %s: cipher %s, MAC %s, %.1f MiB on the wire, target ktls=%s\n", mode,
+	       cli.stats.cipher, cli.stats.mac, (double)cli.stats.wire_tx / (1 << 20),
+	       ktls_name(&srv.stats));
 	fflush(stdout);
+	return cli.stats.ktls_tx;
 }
 
-/* kTLS needs the kernel's "tls" TCP upper layer protocol (CONFIG_TLS). */
-static void ktls_probe(void)
+/* Why kTLS is not there: the kernel's "tls" TCP upper layer protocol
+ * (CONFIG_TLS, tls.ko) is missing, or something else (the log says). */
+static void ktls_why_not(void)
 {
 	int c, s, rc = 0;
 
@@ -143,9 +160,10 @@ static void ktls_probe(void)
 		close(c);
 		close(s);
 	}
-	printf("# ktls: not measured: %s%s\n",
-	       rc ? "this kernel has no TLS ULP: TCP_ULP tls: " : "not implemented (the kernel has "
-	       "the TLS ULP; the pump is the only TLS mode)", rc ? strerror(rc) : "");
+	printf("# ktls: not used: %s%s\n",
+	       rc ? "this kernel has no TLS ULP (tls.ko): TCP_ULP tls: " :
+		    "the kernel has the TLS ULP but refused the keys (FERRY_TEST_LOG=1 says why)",
+	       rc ? strerror(rc) : "");
 }
 
 static const struct {
@@ -158,22 +176,35 @@ static const struct {
 int main(int argc, char **argv)
 {
 	uint64_t mib = argc > 1 ? strtoull(argv[1], NULL, 10) : 256;
+	bool ktls;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (!mib)
 		mib = 256;
-	run("plain", false, mib << 20);
-	run("tls", true, mib << 20);
-	for (size_t i = 0; i < sizeof(aeads) / sizeof(aeads[0]); i++) {
-		char mode[64], prio[256];
-
-		snprintf(mode, sizeof(mode), "tls-%s", aeads[i].mode);
-		snprintf(prio, sizeof(prio), "NONE:+VERS-TLS1.3:+AEAD:+SIGN-ALL:+GROUP-X25519:"
-			 "+ECDHE-PSK:+DHE-PSK:+CTYPE-ALL:+%s", aeads[i].name);
-		auth_tls_priority = prio;
-		run(mode, true, mib << 20);
+	if (getenv("FERRY_TEST_LOG")) {
+		qb_log_init("bench_transport", LOG_USER, LOG_DEBUG);
+		qb_log_filter_ctl(QB_LOG_STDERR, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*",
+				  LOG_DEBUG);
+		qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_TRUE);
 	}
-	auth_tls_priority = NULL;
-	ktls_probe();
+	run("plain", false, false, mib << 20);
+	ktls = run("tls", true, false, mib << 20);
+	for (int pass = 0; pass < (ktls ? 2 : 1); pass++) {
+		if (pass)
+			run("tls-gnutls", true, true, mib << 20);
+		for (size_t i = 0; i < sizeof(aeads) / sizeof(aeads[0]); i++) {
+			char mode[64], prio[256];
+
+			snprintf(mode, sizeof(mode), "tls-%s%s", aeads[i].mode,
+				 pass ? "-gnutls" : "");
+			snprintf(prio, sizeof(prio), "NONE:+VERS-TLS1.3:+AEAD:+SIGN-ALL:"
+				 "+GROUP-X25519:+ECDHE-PSK:+DHE-PSK:+CTYPE-ALL:+%s", aeads[i].name);
+			auth_tls_priority = prio;
+			run(mode, true, pass, mib << 20);
+		}
+		auth_tls_priority = NULL;
+	}
+	if (!ktls)
+		ktls_why_not();
 	return 0;
 }

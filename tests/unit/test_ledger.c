@@ -281,6 +281,107 @@ static void report_during_migration_is_fine(void **state)
 	assert_int_equal(REPORT(l, N3, "vm1"), FERRY_E_CONFLICT);
 }
 
+static enum ferry_status fenced(struct ledger *l, uint32_t node)
+{
+	struct ledger_result res;
+	struct ledger_req q = { .op = LEDGER_OP_FENCED, .sender = N1, .node = node,
+				.lost_gen = ledger_node_get(l, node)->lost_gen, .now_ms = 2000 };
+
+	assert_int_equal(ledger_apply(l, &q, &res), 0);
+	return res.status;
+}
+
+/* Regression (fault injection): CONFLICT(N1, N2), N2 leaves, N1 releases.
+ * The domain used to become RUNNING(N2) on a lost node: every claim refused
+ * (owned) and no fencing of N2 ever orphaned it. It must be ORPHANED(N2)
+ * with N2's loss time, claimable once N2 is fenced. */
+static void conflict_release_to_lost_node_orphans(void **state)
+{
+	struct ledger *l = *state;
+	const struct ledger_entry *e;
+
+	REPORT(l, N1, "vm1");
+	REPORT(l, N2, "vm1");
+	ledger_node_lost(l, N2, 7000);
+	/* both might still run it: it stays CONFLICT */
+	assert_int_equal(get(l, "vm1")->state, LEDGER_CONFLICT);
+	assert_int_equal(RELEASE(l, N1, "vm1"), FERRY_OK);
+	e = get(l, "vm1");
+	assert_string_equal(ledger_state_name(e->state), "ORPHANED");
+	assert_int_equal(e->owner, N2);
+	assert_int_equal(e->since_ms, 7000);
+	assert_int_equal(e->owner_dead, 0);
+	assert_int_equal(e->epoch, 2);
+	assert_int_equal(CLAIM(l, N3, "vm1"), FERRY_E_NOTFENCED);
+	assert_int_equal(fenced(l, N2), FERRY_OK);
+	assert_int_equal(get(l, "vm1")->owner_dead, 1);
+	assert_int_equal(CLAIM(l, N3, "vm1"), FERRY_OK);
+	expect(l, "vm1", LEDGER_RUNNING, N3, 3);
+}
+
+/* The other side already fenced when the conflict resolves to it: the
+ * orphan carries its dead flag and is claimable at once. */
+static void conflict_release_to_fenced_node(void **state)
+{
+	struct ledger *l = *state;
+
+	REPORT(l, N1, "vm1");
+	REPORT(l, N2, "vm1");
+	REPORT(l, N2, "other");
+	ledger_node_lost(l, N2, 100);
+	assert_int_equal(fenced(l, N3) == FERRY_E_ALIVE, true);
+	/* N2's fencing of its own loss: its side of the CONFLICT is off, so N1
+	 * (a member) keeps the domain */
+	assert_int_equal(fenced(l, N2), FERRY_OK);
+	expect(l, "vm1", LEDGER_RUNNING, N1, 1);
+	assert_int_equal(get(l, "other")->owner_dead, 1);
+}
+
+/* FENCED/CONFIRM_DEAD of one side when the other side is lost too. */
+static void conflict_both_sides_lost(void **state)
+{
+	struct ledger *l = *state;
+	const struct ledger_entry *e;
+
+	REPORT(l, N1, "vm1");
+	REPORT(l, N2, "vm1");
+	ledger_node_lost(l, N1, 100);
+	ledger_node_lost(l, N2, 200);
+	assert_int_equal(get(l, "vm1")->state, LEDGER_CONFLICT);
+	/* N1 confirmed dead: N2 may still run it, N2 is not a member */
+	assert_int_equal(CONFIRM(l, N3, N1), FERRY_OK);
+	e = get(l, "vm1");
+	assert_string_equal(ledger_state_name(e->state), "ORPHANED");
+	assert_int_equal(e->owner, N2);
+	assert_int_equal(e->since_ms, 200);
+	assert_int_equal(e->owner_dead, 0);
+	assert_int_equal(CLAIM(l, N3, "vm1"), FERRY_E_NOTFENCED);
+	/* N2 fenced too: claimable */
+	assert_int_equal(fenced(l, N2), FERRY_OK);
+	assert_int_equal(CLAIM(l, N3, "vm1"), FERRY_OK);
+	/* and a CONFLICT resolving to a node that is already dead */
+	REPORT(l, N3, "vm2");
+	ledger_node_join(l, N1);
+	REPORT(l, N1, "vm2");
+	ledger_node_lost(l, N1, 300);
+	CONFIRM(l, N3, N1);
+	expect(l, "vm2", LEDGER_RUNNING, N3, 1);
+}
+
+/* The side that comes back reports its copy and gets its orphan back. */
+static void conflict_orphan_returns_to_reporter(void **state)
+{
+	struct ledger *l = *state;
+
+	REPORT(l, N1, "vm1");
+	REPORT(l, N2, "vm1");
+	ledger_node_lost(l, N2, 100);
+	RELEASE(l, N1, "vm1");
+	ledger_node_join(l, N2);
+	assert_int_equal(REPORT(l, N2, "vm1"), FERRY_OK);
+	expect(l, "vm1", LEDGER_RUNNING, N2, 2);
+}
+
 static void lost_owner_orphans(void **state)
 {
 	struct ledger *l = *state;
@@ -555,6 +656,10 @@ int main(void)
 		T(report_adopts_and_conflicts),
 		T(report_conflict_release_by_peer),
 		T(report_during_migration_is_fine),
+		T(conflict_release_to_lost_node_orphans),
+		T(conflict_release_to_fenced_node),
+		T(conflict_both_sides_lost),
+		T(conflict_orphan_returns_to_reporter),
 		T(lost_owner_orphans),
 		T(orphan_claim_needs_fencing),
 		T(orphan_claim_after_confirm_dead),

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -13,7 +14,8 @@
 
 static void resolve_names_and_ids(void **state)
 {
-	struct nodemap_entry v[] = { { 1, "alpha", "198.19.0.1" }, { 2, "beta", "" }, { 7, "", "" } };
+	struct nodemap_entry v[] = { { .nodeid = 1, .name = "alpha", .addr = "198.19.0.1" },
+				     { .nodeid = 2, .name = "beta" }, { .nodeid = 7 } };
 	struct nodemap m = { v, 3, 2 };
 	uint32_t id = 0;
 
@@ -40,6 +42,37 @@ static void resolve_names_and_ids(void **state)
 	assert_int_equal(nodemap_self(&m, &id), -ENOENT);
 }
 
+/* Ring addresses to node ids: numeric addresses, IPv4 written either way,
+ * a node with two rings, and addresses of nobody. */
+static void addresses_to_nodes(void **state)
+{
+	struct nodemap_entry v[3] = { { .nodeid = 1, .name = "alpha" }, { .nodeid = 2, .name = "beta" },
+				      { .nodeid = 3, .name = "gamma" } };
+	struct nodemap m = { v, 3, 1 };
+	struct nodemap_addr *a;
+	size_t n;
+	uint32_t id = 0;
+
+	(void)state;
+	strcpy(v[0].ring[0], "198.19.1.1");
+	strcpy(v[0].ring[1], "10.99.0.1");
+	strcpy(v[1].ring[0], "198.19.1.2");
+	strcpy(v[2].ring[0], "fd00::3");
+	assert_int_equal(nodemap_addrs(&m, &a, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(nodemap_addr_owner(a, n, "198.19.1.2", &id), 0);
+	assert_int_equal(id, 2);
+	assert_int_equal(nodemap_addr_owner(a, n, "10.99.0.1", &id), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(nodemap_addr_owner(a, n, "::ffff:198.19.1.1", &id), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(nodemap_addr_owner(a, n, "fd00::3", &id), 0);
+	assert_int_equal(id, 3);
+	assert_int_equal(nodemap_addr_owner(a, n, "198.19.1.200", &id), -ENOENT);
+	assert_int_equal(nodemap_addr_owner(a, n, "not an address", &id), -EINVAL);
+	free(a);
+}
+
 static void status_names_cover_every_status(void **state)
 {
 	(void)state;
@@ -56,6 +89,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(resolve_names_and_ids),
+		cmocka_unit_test(addresses_to_nodes),
 		cmocka_unit_test(status_names_cover_every_status),
 	};
 

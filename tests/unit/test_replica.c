@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "ledger_state.h"
 #include "replica.h"
 
 #define MAXN 8
@@ -35,6 +36,9 @@ struct node {
 	int status[64]; /* by request id */
 	const char *inv[MAXINV];
 	char events[4096];
+	uint8_t *state; /* its ledger.state, rewritten on every change */
+	size_t state_len;
+	int saves;
 };
 
 struct qmsg {
@@ -100,7 +104,7 @@ static void sim_report(struct node *n)
 
 	if (!n->inv[0])
 		return;
-	wire_list_begin(&b, WIRE_REPORT, 63, 0, 0, 0);
+	wire_list_begin(&b, WIRE_REPORT, 63, 0, 0);
 	for (int i = 0; i < MAXINV && n->inv[i]; i++)
 		wire_add_name(&b, n->inv[i]);
 	assert_int_equal(wire_end(&b), 0);
@@ -117,11 +121,36 @@ static void sim_synced(void *ctx, bool cold)
 	sim_report(n); /* as ferryd does after every sync */
 }
 
+static int sim_emit(void *ctx, const void *buf, size_t len)
+{
+	struct node *n = ctx;
+	uint8_t *p = realloc(n->state, n->state_len + len);
+
+	assert_non_null(p);
+	memcpy(p + n->state_len, buf, len);
+	n->state = p;
+	n->state_len += len;
+	return 0;
+}
+
+static const uint8_t boot_id[WIRE_BOOT_ID_LEN] = { 0xb0, 0x07 };
+
+/* As ferryd's persist.c: the whole file again after every change. */
+static void sim_changed(void *ctx)
+{
+	struct node *n = ctx;
+
+	n->state_len = 0;
+	assert_int_equal(replica_save(n->r, boot_id, sim_emit, n), 0);
+	n->saves++;
+}
+
 static const struct replica_ops ops = {
 	.send = sim_send,
 	.decided = sim_decided,
 	.event = sim_event,
 	.synced = sim_synced,
+	.changed = sim_changed,
 };
 
 static struct sim *sim_new(int count)
@@ -143,8 +172,10 @@ static struct sim *sim_new(int count)
 
 static void sim_free(struct sim *s)
 {
-	for (int i = 0; i < s->count; i++)
+	for (int i = 0; i < s->count; i++) {
 		replica_free(s->n[i].r);
+		free(s->n[i].state);
+	}
 	for (size_t i = s->qhead; i < s->qtail; i++)
 		free(s->q[i].buf);
 	free(s);
@@ -276,6 +307,52 @@ static void kill_node(struct sim *s, int i)
 	replica_free(s->n[i].r);
 	s->n[i].r = NULL;
 	confchg(s, s->n[i].part, &gone, 1, 0);
+}
+
+/* A new ferryd process on node i that loads the ledger.state its
+ * predecessor left (as ferryd does at start). */
+static void start_restored(struct sim *s, int i)
+{
+	struct node *n = &s->n[i];
+	struct ledger_state_meta m;
+	struct ledger *l;
+	const char *why = NULL;
+
+	n->pid += 100;
+	start(s, i);
+	assert_int_equal(ledger_state_read(n->state, n->state_len, &m, &l, &why), 0);
+	assert_int_equal(m.nodeid, n->nodeid);
+	assert_memory_equal(m.boot_id, boot_id, WIRE_BOOT_ID_LEN);
+	assert_int_equal(replica_restore(n->r, l, m.version, m.authority), 0);
+}
+
+/* Nodes in `which` (-1 ends it) are in sync and agree on digest and version. */
+static void assert_agree(struct sim *s, const int *which)
+{
+	struct replica_info a, b;
+
+	replica_info_get(s->n[which[0]].r, &a);
+	assert_true(a.synced);
+	for (int k = 1; which[k] >= 0; k++) {
+		replica_info_get(s->n[which[k]].r, &b);
+		assert_true(b.synced);
+		assert_int_equal(ledger_digest(replica_ledger(s->n[which[k]].r)),
+				 ledger_digest(replica_ledger(s->n[which[0]].r)));
+		assert_int_equal(b.version, a.version);
+	}
+}
+
+static void send_foreign(struct sim *s, int i)
+{
+	struct wbuf b = { 0 };
+	bool mute = s->n[i].mute;
+
+	wire_encode_offer(&b, &(struct wire_offer){ .round = 1 });
+	b.p[4] = WIRE_VERSION_MAJOR + 1;
+	s->n[i].mute = false;
+	sim_send(&s->n[i], b.p, b.len);
+	s->n[i].mute = mute;
+	wbuf_free(&b);
 }
 
 /* ---- tests ---- */
@@ -604,7 +681,7 @@ static void wrong_version_member_refused(void **state)
 	confchg(s, 0, NULL, 0, 3);
 	s->n[2].mute = false;
 	/* ...only v2 */
-	wire_encode_offer(&b, 1, 0, 0, NULL, 0);
+	wire_encode_offer(&b, &(struct wire_offer){ .round = 1 });
 	b.p[4] = WIRE_VERSION_MAJOR + 1;
 	sim_send(&s->n[2], b.p, b.len);
 	wbuf_free(&b);
@@ -613,8 +690,13 @@ static void wrong_version_member_refused(void **state)
 	pump(s);
 	assert_true(replica_synced(s->n[0].r));
 	assert_true(replica_synced(s->n[1].r));
-	assert_non_null(strstr(s->n[0].events, "refusing node 3"));
-	assert_non_null(strstr(s->n[0].events, "protocol v2"));
+	{
+		char v[32];
+
+		snprintf(v, sizeof(v), "protocol v%d", WIRE_VERSION_MAJOR + 1);
+		assert_non_null(strstr(s->n[0].events, "refusing node 3"));
+		assert_non_null(strstr(s->n[0].events, v));
+	}
 	/* it cannot be a migration target */
 	submit(s, 0, WIRE_CLAIM, 1, "vm", 0);
 	pump(s);
@@ -722,6 +804,296 @@ static void cold_start_waits_for_unseen(void **state)
 	sim_free(s);
 }
 
+/*
+ * Regression (fault injection): a member of another protocol major sits in
+ * the group, refused by everyone who saw its message. A ferryd joining
+ * later had not seen it: its member list (CPG less its own refusals)
+ * differed, so did its round key; it ignored the others' offers and chunks,
+ * forced its own round and cold-started with an empty ledger, granting
+ * claims of domains others owned. With the refused member silent it never
+ * synced at all.
+ */
+static void joiner_with_refused_member(bool silent)
+{
+	struct sim *s = sim_new(4);
+	const int ok[] = { 0, 1, 3, -1 };
+	struct replica_info info;
+
+	start(s, 0);
+	start(s, 1);
+	start(s, 2);
+	s->n[3].up = false;
+	s->n[2].mute = true; /* node 3 speaks only another major */
+	confchg(s, 0, NULL, 0, 3);
+	send_foreign(s, 2);
+	pump(s);
+	assert_true(replica_synced(s->n[0].r));
+	submit(s, 0, WIRE_CLAIM, 1, "vm", 0);
+	pump(s);
+	assert_int_equal(s->n[0].status[1], FERRY_OK);
+
+	start(s, 3);
+	confchg(s, 0, NULL, 0, 1);
+	if (!silent)
+		send_foreign(s, 2);
+	pump(s);
+	assert_true(replica_synced(s->n[3].r));
+	assert_false(s->n[3].cold);
+	replica_info_get(s->n[3].r, &info);
+	assert_int_equal(info.sync_source, 1);
+	assert_int_equal(info.start, REPLICA_START_LIVE);
+	assert_non_null(strstr(s->n[3].events, "refusing node 3"));
+	assert_agree(s, ok);
+	assert_int_equal(entry(s, 3, "vm")->owner, 1);
+	/* the joiner's claim of n1's domain is refused, everywhere */
+	submit(s, 3, WIRE_CLAIM, 2, "vm", 0);
+	pump(s);
+	assert_int_equal(s->n[3].status[2], FERRY_E_OWNED);
+	/* the refused node is no member: no migration target */
+	submit(s, 0, WIRE_MIGRATE_BEGIN, 3, "vm", 3);
+	pump(s);
+	assert_int_equal(s->n[0].status[3], FERRY_E_NOTMEMBER);
+	sim_free(s);
+}
+
+static void joiner_with_silent_refused_member(void **state)
+{
+	(void)state;
+	joiner_with_refused_member(true);
+}
+
+static void joiner_with_speaking_refused_member(void **state)
+{
+	(void)state;
+	joiner_with_refused_member(false);
+}
+
+/* The version counts applied changes alike everywhere and sync carries it. */
+static void version_agreed_and_carried(void **state)
+{
+	struct sim *s = sim_new(3);
+	const int all[] = { 0, 1, 2, -1 };
+	struct replica_info a, b;
+
+	(void)state;
+	start(s, 0);
+	start(s, 1);
+	s->n[2].up = false;
+	confchg(s, 0, NULL, 0, 2);
+	pump(s);
+	replica_info_get(s->n[0].r, &a);
+	submit(s, 0, WIRE_CLAIM, 1, "vm", 0);
+	submit(s, 1, WIRE_CLAIM, 2, "vm", 0); /* refused: no change */
+	pump(s);
+	replica_info_get(s->n[1].r, &b);
+	assert_int_equal(b.version, a.version + 1);
+	start(s, 2);
+	confchg(s, 0, NULL, 0, 1);
+	pump(s);
+	assert_agree(s, all);
+	replica_info_get(s->n[2].r, &b);
+	assert_true(b.version > a.version + 1);
+	assert_true(s->n[2].saves > 0);
+	sim_free(s);
+}
+
+/* Every ferryd restarts (kill -9), each from its ledger.state: a warm
+ * start, not a cold one: same owners, same epochs. */
+static void all_restart_warm_start(void **state)
+{
+	struct sim *s = sim_new(3);
+	const int all[] = { 0, 1, 2, -1 };
+	struct replica_info info;
+	uint64_t e_b;
+
+	(void)state;
+	s->n[0].inv[0] = "a";
+	s->n[1].inv[0] = "b";
+	boot_all(s);
+	pump(s);
+	submit(s, 1, WIRE_RELEASE, 1, "b", 0);
+	pump(s);
+	submit(s, 1, WIRE_CLAIM, 2, "b", 0);
+	pump(s);
+	e_b = entry(s, 0, "b")->epoch;
+	assert_int_equal(e_b, 3);
+	for (int i = 0; i < 3; i++) {
+		s->n[i].up = false;
+		replica_free(s->n[i].r);
+		s->n[i].r = NULL;
+	}
+	for (int i = 0; i < 3; i++)
+		start_restored(s, i);
+	confchg(s, 0, NULL, 0, 3);
+	pump(s);
+	assert_agree(s, all);
+	for (int i = 0; i < 3; i++) {
+		assert_false(s->n[i].cold);
+		replica_info_get(s->n[i].r, &info);
+		assert_int_equal(info.start, REPLICA_START_WARM);
+		assert_int_equal(info.origin, REPLICA_START_WARM);
+		assert_true(info.restored);
+	}
+	assert_int_equal(entry(s, 2, "a")->state, LEDGER_RUNNING);
+	assert_int_equal(entry(s, 2, "a")->owner, 1);
+	assert_int_equal(entry(s, 2, "a")->epoch, 1);
+	assert_int_equal(entry(s, 2, "b")->owner, 2);
+	assert_int_equal(entry(s, 2, "b")->epoch, e_b);
+	assert_null(ledger_unseen_blocker(replica_ledger(s->n[0].r)));
+	/* free domains are claimable: nobody is unseen */
+	submit(s, 2, WIRE_CLAIM, 3, "new", 0);
+	pump(s);
+	assert_int_equal(s->n[2].status[3], FERRY_OK);
+	sim_free(s);
+}
+
+/* One ferryd restarts while the others are live: it syncs from them (a
+ * live ledger beats a restored one), nothing of the others is orphaned, and
+ * its own orphans come back with its report. */
+static void restart_prefers_live_ledger(void **state)
+{
+	struct sim *s = sim_new(3);
+	const int all[] = { 0, 1, 2, -1 };
+	struct replica_info info;
+
+	(void)state;
+	s->n[0].inv[0] = "a";
+	s->n[1].inv[0] = "b";
+	s->n[2].inv[0] = "c";
+	boot_all(s);
+	pump(s);
+	kill_node(s, 0);
+	pump(s);
+	assert_int_equal(entry(s, 1, "a")->state, LEDGER_ORPHANED);
+	submit(s, 1, WIRE_CLAIM, 1, "later", 0); /* history the saved one lacks */
+	pump(s);
+	start_restored(s, 0);
+	confchg(s, 0, NULL, 0, 1);
+	pump(s);
+	assert_agree(s, all);
+	replica_info_get(s->n[0].r, &info);
+	assert_int_equal(info.start, REPLICA_START_LIVE);
+	assert_int_equal(info.origin, REPLICA_START_COLD); /* the source's history began cold */
+	assert_int_equal(info.sync_source, 2);
+	for (int i = 0; i < 3; i++) {
+		static const char *const d[] = { "a", "b", "c" };
+
+		assert_int_equal(entry(s, 0, d[i])->state, LEDGER_RUNNING);
+		assert_int_equal(entry(s, 0, d[i])->owner, (uint32_t)i + 1);
+		assert_int_equal(entry(s, 0, d[i])->epoch, 1);
+	}
+	assert_int_equal(entry(s, 0, "later")->owner, 2);
+	sim_free(s);
+}
+
+/* A restored ledger is the source (nobody live) while a node is absent:
+ * that node is lost now (its domains orphaned, a new loss generation) and
+ * unseen; a configured node never seen is unseen too. Nodes here keep
+ * theirs. */
+static void warm_start_with_absent_node(void **state)
+{
+	struct sim *s = sim_new(3); /* node 4 is configured, never started */
+	uint32_t config[4] = { 1, 2, 3, 4 };
+	const int here[] = { 0, 1, -1 };
+	const struct ledger_node *n3, *n4;
+	uint32_t gen_before;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		start(s, i);
+		replica_set_nodelist(s->n[i].r, config, 4);
+	}
+	s->n[0].inv[0] = "a";
+	s->n[2].inv[0] = "c";
+	confchg(s, 0, NULL, 0, 3);
+	pump(s);
+	submit(s, 1, WIRE_CONFIRM_DEAD, 1, NULL, 4); /* node 4 is known off */
+	pump(s);
+	gen_before = ledger_node_get(replica_ledger(s->n[0].r), 3)
+			     ? ledger_node_get(replica_ledger(s->n[0].r), 3)->lost_gen
+			     : 0;
+	for (int i = 0; i < 3; i++) {
+		s->n[i].up = false;
+		replica_free(s->n[i].r);
+		s->n[i].r = NULL;
+	}
+	/* nodes 1 and 2 come back; node 3 does not */
+	for (int i = 0; i < 2; i++) {
+		start_restored(s, i);
+		replica_set_nodelist(s->n[i].r, config, 4);
+	}
+	confchg(s, 0, NULL, 0, 2);
+	pump(s);
+	assert_agree(s, here);
+	assert_int_equal(entry(s, 1, "a")->state, LEDGER_RUNNING);
+	assert_int_equal(entry(s, 1, "c")->state, LEDGER_ORPHANED);
+	assert_int_equal(entry(s, 1, "c")->owner, 3);
+	assert_int_equal(entry(s, 1, "c")->owner_dead, 0);
+	n3 = ledger_node_get(replica_ledger(s->n[1].r), 3);
+	n4 = ledger_node_get(replica_ledger(s->n[1].r), 4);
+	assert_true(n3->unseen && !n3->member && !n3->dead);
+	assert_true(n3->lost_gen > gen_before);
+	assert_true(n4->unseen && !n4->dead); /* its old fence fact is not about now */
+	assert_non_null(strstr(s->n[0].events, "warm start: node 3 was a member"));
+	/* free domains wait for the absentees; c waits for node 3's fencing */
+	submit(s, 0, WIRE_CLAIM, 2, "free", 0);
+	submit(s, 0, WIRE_CLAIM, 3, "c", 0);
+	pump(s);
+	assert_int_equal(s->n[0].status[2], FERRY_E_NOTFENCED);
+	assert_int_equal(s->n[0].status[3], FERRY_E_NOTFENCED);
+	/* an old fencing answers an old loss: stale */
+	{
+		struct wbuf b = { 0 };
+
+		wire_encode_node_req(&b, WIRE_FENCED, 0, s->ring, 4, 3, gen_before, 0);
+		sim_send(&s->n[0], b.p, b.len);
+		wbuf_free(&b);
+		pump(s);
+		assert_int_equal(s->n[0].status[4], FERRY_E_STALE);
+	}
+	submit(s, 0, WIRE_FENCED, 5, NULL, 3);
+	submit(s, 0, WIRE_CONFIRM_DEAD, 6, NULL, 4);
+	pump(s);
+	submit(s, 0, WIRE_CLAIM, 7, "c", 0);
+	submit(s, 0, WIRE_CLAIM, 8, "free", 0);
+	pump(s);
+	assert_int_equal(s->n[0].status[7], FERRY_OK);
+	assert_int_equal(s->n[0].status[8], FERRY_OK);
+	assert_agree(s, here);
+	sim_free(s);
+}
+
+/* Two restored ledgers: the one with more history is the source. */
+static void restored_higher_version_wins(void **state)
+{
+	struct sim *s = sim_new(2);
+	const int all[] = { 0, 1, -1 };
+	struct replica_info info;
+
+	(void)state;
+	boot_all(s);
+	submit(s, 1, WIRE_CLAIM, 1, "x", 0);
+	pump(s);
+	/* node 1 stops first; node 2 goes on and releases x (no quorum needed) */
+	kill_node(s, 0);
+	pump(s);
+	submit(s, 1, WIRE_RELEASE, 2, "x", 0);
+	pump(s);
+	assert_int_equal(s->n[1].status[2], FERRY_OK);
+	kill_node(s, 1);
+	start_restored(s, 0);
+	start_restored(s, 1);
+	confchg(s, 0, NULL, 0, 2);
+	pump(s);
+	assert_agree(s, all);
+	replica_info_get(s->n[0].r, &info);
+	assert_int_equal(info.sync_source, 2);
+	assert_int_equal(info.start, REPLICA_START_WARM);
+	assert_int_equal(entry(s, 0, "x")->state, LEDGER_FREE);
+	assert_int_equal(entry(s, 0, "x")->epoch, 2);
+	sim_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -743,6 +1115,13 @@ int main(void)
 		cmocka_unit_test(silent_member_forced),
 		cmocka_unit_test(garbage_is_dropped),
 		cmocka_unit_test(leave_during_transfer_restarts_round),
+		cmocka_unit_test(joiner_with_silent_refused_member),
+		cmocka_unit_test(joiner_with_speaking_refused_member),
+		cmocka_unit_test(version_agreed_and_carried),
+		cmocka_unit_test(all_restart_warm_start),
+		cmocka_unit_test(restart_prefers_live_ledger),
+		cmocka_unit_test(warm_start_with_absent_node),
+		cmocka_unit_test(restored_higher_version_wins),
 	};
 
 	return cmocka_run_group_tests_name("replica", tests, NULL, NULL);

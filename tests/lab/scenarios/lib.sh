@@ -67,13 +67,28 @@ ok() {
 	exit 0
 }
 
-# wait_until SECONDS WHAT CMD...: poll CMD every second until it succeeds.
+# wait_until SECONDS WHAT CMD...: poll CMD every WAIT_POLL_S seconds
+# (default 3) until it succeeds. Not every second: each poll is a command in
+# an emulated dom0 (crm_resource alone costs about half a second of its
+# CPU there), and a harness that polls too eagerly starves the very control
+# plane it is watching.
+WAIT_POLL_S=${WAIT_POLL_S:-3}
 wait_until() {
 	local secs=$1 what=$2 deadline=$(($(date +%s) + $1))
 	shift 2
 	until "$@" >/dev/null 2>&1; do
 		[ "$(date +%s)" -lt "$deadline" ] || fail "timed out after ${secs}s waiting for $what"
-		sleep 1
+		sleep "$WAIT_POLL_S"
+	done
+}
+
+# wait_quiet SECONDS CMD...: like wait_until, but returns 1 instead of failing.
+wait_quiet() {
+	local deadline=$(($(date +%s) + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep "$WAIT_POLL_S"
 	done
 }
 
@@ -90,17 +105,15 @@ clock_sync() {
 # --- ferry ----------------------------------------------------------------
 
 FERRYCTL=$top/build/ferryctl
-FERRYD=$top/build/ferryd
 
-# ferryd on every host (until the ferryd clone agent runs it).
+# ferryd on every host: a service bound to corosync (lab-service, the lab's
+# systemctl); scenarios only make sure it runs and wait for its ledger.
 ferryd_up() {
 	local n
 	for n in $("$LAB" nodes); do
-		on "$n" sh -c "[ -f /etc/ferry/authkey ] || { mkdir -p /etc/ferry; cp /lab/ferry-authkey /etc/ferry/authkey; chmod 0400 /etc/ferry/authkey; }
-			[ -f /run/ferryd.pid ] && kill -0 \$(cat /run/ferryd.pid) 2>/dev/null || $FERRYD -p /run/ferryd.pid" ||
-			fail "ferryd does not start on $n"
+		on "$n" lab-service start ferryd || fail "ferryd does not start on $n"
 	done
-	wait_until 60 "ferryd in sync on every host" ferryd_synced
+	wait_until 120 "ferryd in sync on every host" ferryd_synced
 }
 
 ferryd_synced() {
@@ -151,7 +164,7 @@ drbd_is() { on "$2" drbdsetup events2 --now "$1" 2>/dev/null | grep -q -- " $3\(
 
 drbd_destroy() {
 	local res=$1 n
-	for n in node1 node2; do
+	for n in $("$LAB" nodes); do
 		on "$n" sh -c "drbdadm secondary $res; drbdadm down $res; lvremove -q -y vg0/$res; rm -f /etc/drbd.d/$res.res"
 	done
 }
@@ -168,19 +181,25 @@ drbd_window_open() {
 
 # --- the lab guest ------------------------------------------------------------
 
-# guest_config NAME DISK [TYPE]: the lab guest's xl config on every host, at
-# /etc/xen/NAME.cfg. DISK "" for a diskless guest; TYPE pvh (default) or pv.
+# guest_config NAME DISK [TYPE [DISK2]]: the lab guest's xl config on every
+# host, at /etc/xen/NAME.cfg. DISK "" for a diskless guest; TYPE pvh
+# (default) or pv; DISK2 a second disk (xvdb). No CPU cap: dom0's credit2
+# weight keeps a busy guest from starving it (README, "Keeping the control
+# plane responsive"), and a cap would halve a booting guest's speed (a new
+# guest then stayed silent for over a minute in an emulated host).
+# GUEST_BUSY=1 adds a CPU- and disk-busy workload inside the guest (a CPU
+# spinner, and 256 KiB written every 100 ms on xvda past the writer's ring).
 guest_config() {
-	local name=$1 disk=$2 type=${3:-pvh} n cfg
+	local name=$1 disk=$2 type=${3:-pvh} disk2=${4:-} n cfg
 	cfg="name = \"$name\"
 type = \"$type\"
 kernel = \"$CACHE/vmlinuz\"
 ramdisk = \"$CACHE/guest-initrd.cpio.gz\"
-extra = \"console=hvc0 loglevel=3\"
+extra = \"console=hvc0 loglevel=3${GUEST_BUSY:+ ferry.busy=1}\"
 memory = 128
 vcpus = 1"
 	[ -n "$disk" ] && cfg="$cfg
-disk = [ \"phy:$disk,xvda,w\" ]"
+disk = [ \"phy:$disk,xvda,w\"${disk2:+, \"phy:$disk2,xvdb,w\"} ]"
 	for n in $("$LAB" nodes); do
 		# /persist/xen: the config survives a reboot of the host.
 		printf '%s\n' "$cfg" | on "$n" sh -c "mkdir -p /etc/xen && cat >/etc/xen/$name.cfg &&
@@ -188,9 +207,6 @@ disk = [ \"phy:$disk,xvda,w\" ]"
 	done
 	rm -f "$("$LAB" results)"/node*-guests/guest-"$name"*.log
 }
-
-# boots NAME: how many times the guest booted, from its console.
-boots() { console "$1" | grep -c '^guest: boot '; }
 
 # console NAME: the guest's console, from every host's xenconsoled logs,
 # which the lab keeps in its results (so a crashed host's are there too;
@@ -211,8 +227,10 @@ ticks_after() { [ "$(last_tick "$1")" -gt "$2" ]; }
 # boots NAME: how many times the guest booted, from its console.
 boots() { console "$1" | awk '$1 == "tick" { b[$2] = 1 } END { n = 0; for (k in b) n++; print n }'; }
 
-# runs_on NODE NAME: the domain exists on NODE and is not shut down or dying.
-runs_on() { on "$1" xl list "$2" 2>/dev/null | awk -v d="$2" '$1 == d && $5 !~ /[sd]/ { f = 1 } END { exit !f }'; }
+# runs_on NODE NAME: the domain exists on NODE and is neither paused, shut
+# down, crashed nor dying (a start that hangs leaves a paused domain: that
+# is not "running").
+runs_on() { on "$1" xl list "$2" 2>/dev/null | awk -v d="$2" '$1 == d && $5 !~ /[psdc]/ { f = 1 } END { exit !f }'; }
 
 # heartbeat_check NAME FROM_SEQ BOOT: the guest still runs boot BOOT (no
 # reboot), and the downtime: the largest gap between consecutive ticks of
@@ -220,7 +238,20 @@ runs_on() { on "$1" xl list "$2" 2>/dev/null | awk -v d="$2" '$1 == d && $5 !~ /
 # suspended time). Prints the downtime in ms; or prints why and returns 1
 # (call it as: d=$(heartbeat_check ...) || fail "$d").
 heartbeat_check() {
-	local now out
+	local now out last
+	# The console must show the guest alive now, not only in the past.
+	last=$(last_tick "$1")
+	if ! wait_quiet 90 ticks_after "$1" "$last"; then
+		echo "heartbeat: no new tick of $1 for 90 s (it is not running)"
+		return 1
+	fi
+	# A guest kernel that oopsed or panicked after a move is not "running",
+	# even while its last ticks look fine.
+	out=$(console "$1" | grep -m1 -E 'BUG: |Kernel panic|Oops: |general protection fault')
+	if [ -n "$out" ]; then
+		echo "heartbeat: $1's kernel: $out"
+		return 1
+	fi
 	now=$(current_boot "$1")
 	if [ "$now" != "$3" ]; then
 		echo "heartbeat: the guest rebooted (boot $3 -> ${now:-none})"
@@ -255,29 +286,32 @@ disk_check() {
 
 # --- Pacemaker ----------------------------------------------------------------
 
-CRM_EXAMPLE=$top/cib-examples/cluster.crm
 DRBD_EXAMPLE=$top/cib-examples/drbd.res.example
 
-# pcmk_storage VM N: the example's DRBD resource for VM (DRBD minor N, port
-# 7800+N) on an LV of each host, synced, both Secondary; and VM's config.
+# pcmk_storage VM N [HOST_A HOST_B]: the example's DRBD resource for VM
+# (DRBD minor N, port 7800+N) on an LV of HOST_A and HOST_B (default node1
+# and node2), synced, both Secondary; and VM's config on every host.
 pcmk_storage() {
-	local vm=$1 n=$2 h res
-	res=$(sed -e "s/vm1/$vm/g" -e "s|/dev/drbd1;|/dev/drbd$n;|" -e "s/:7801;/:$((7800 + n));/" "$DRBD_EXAMPLE")
-	if drbd_is "$vm" node1 'disk:UpToDate' && drbd_is "$vm" node1 'peer-disk:UpToDate'; then
+	local vm=$1 n=$2 a=${3:-node1} b=${4:-node2} h res
+	res=$(sed -e "s/vm1/$vm/g" -e "s|/dev/drbd1;|/dev/drbd$n;|" -e "s/:7801;/:$((7800 + n));/" \
+		-e "s/on node1 { address $NET_CLUSTER.1:/on $a { address $NET_CLUSTER.${a#node}:/" \
+		-e "s/on node2 { address $NET_CLUSTER.2:/on $b { address $NET_CLUSTER.${b#node}:/" \
+		"$DRBD_EXAMPLE")
+	if drbd_is "$vm" "$a" 'disk:UpToDate' && drbd_is "$vm" "$a" 'peer-disk:UpToDate'; then
 		return 0
 	fi
-	for h in node1 node2; do
+	for h in "$a" "$b"; do
 		printf '%s\n' "$res" | on "$h" sh -c "cat >/etc/drbd.d/$vm.res &&
 			{ lvs vg0/$vm >/dev/null 2>&1 || lvcreate -q -y -L 128M -n $vm vg0; } &&
 			drbdadm down $vm 2>/dev/null; drbdadm create-md --force $vm && drbdadm up $vm &&
 			drbdadm disk-options --c-plan-ahead=0 --resync-rate=100M $vm" \
 			>>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm on $h"
 	done
-	wait_until 120 "$vm connected" drbd_is "$vm" node1 'connection:Connected'
-	on node1 drbdadm primary --force "$vm" >>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm primary --force"
-	on node1 "$FERRYCTL" drbd wait-synced "$vm" --timeout 300 >>"$SC_DIR/drbd.log" 2>&1 ||
+	wait_until 120 "$vm connected" drbd_is "$vm" "$a" 'connection:Connected'
+	on "$a" drbdadm primary --force "$vm" >>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm primary --force"
+	on "$a" "$FERRYCTL" drbd wait-synced "$vm" --timeout 300 >>"$SC_DIR/drbd.log" 2>&1 ||
 		fail "DRBD $vm did not sync"
-	on node1 drbdadm secondary "$vm" >>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm secondary"
+	on "$a" drbdadm secondary "$vm" >>"$SC_DIR/drbd.log" 2>&1 || fail "DRBD $vm secondary"
 	guest_config "$vm" "/dev/drbd$n"
 }
 
@@ -295,33 +329,106 @@ pcmk_is() { [ "$(pcmk_location "$1")" = "$2" ]; }
 pcmk_started() { [ -n "$(pcmk_location "$1")" ] && ! pcmk_location "$1" | grep -q ' '; }
 # pcmk_settle: wait until the cluster has no pending actions.
 pcmk_settle() { on "$PCMK_NODE" crm_resource --wait --timeout=600s >/dev/null 2>&1; }
+# pcmk_ops_since EPOCH RSC...: the operations other than monitors that
+# Pacemaker recorded on RSC since EPOCH (s), as "id:operation" words.
+pcmk_ops_since() {
+	local t=$1 r xp=
+	shift
+	for r in "$@"; do xp="$xp${xp:+ | }//lrm_resource[@id='$r']/lrm_rsc_op[@operation!='monitor'][@last-rc-change>=$t]"; done
+	on "$PCMK_NODE" cibadmin -Q --scope status 2>/dev/null |
+		xmllint --xpath "$xp" - 2>/dev/null | grep -o 'id="[^"]*" operation_key="[^"]*"\|operation="[^"]*"' |
+		tr '\n' ' '
+}
 other_node() { [ "$1" = node1 ] && echo node2 || echo node1; }
 
-# pcmk_base: the cluster of cib-examples/cluster.crm (fencing, the ferryd
+# --- the CIB, with Pacemaker's own C tools ------------------------------------
+# The scenarios configure the cluster from cib-examples/cluster.xml with
+# cibadmin and crm_attribute, not crmsh: crmsh is Python, and one `crm
+# configure load` costs an emulated dom0 about a minute of its CPU, enough to
+# make pacemakerd kill its own unresponsive subdaemons. The administrator's
+# commands under test (`crm resource move`, `crm node standby`) stay crmsh.
+# The agents tier checks that cluster.crm and cluster.xml hold the same
+# cluster.
+CIB_EXAMPLE=$top/cib-examples/cluster.xml
+
+# cib_xpath XPATH [FILE]: the XML of what XPATH selects in FILE (cluster.xml).
+cib_xpath() { sed '/^<!--/,/-->$/d' "${2:-$CIB_EXAMPLE}" | xmllint --xpath "$1" - 2>/dev/null; }
+
+# cib_nvpairs SECTION TYPE: crm_config or rsc_defaults values of the example
+# set with crm_attribute (TYPE crm_config or rsc_defaults).
+cib_nvpairs() {
+	local name value
+	cib_xpath "//$1//nvpair" | grep -o 'name="[^"]*" value="[^"]*"' |
+		while read -r name value; do
+			name=${name#name=\"}; name=${name%\"}
+			value=${value#value=\"}; value=${value%\"}
+			on node1 crm_attribute --type "$2" --name "$name" --update "$value" >/dev/null 2>&1 ||
+				echo "crm_attribute $2 $name=$value failed"
+		done
+}
+
+# cib_create SECTION XML: add one resource or constraint (kept if its id
+# exists already).
+cib_create() {
+	on node1 cibadmin --create --scope "$1" --xml-text "$2" >>"$SC_DIR/cib.log" 2>&1 ||
+		on node1 cibadmin --replace --scope "$1" --xml-text "$2" >>"$SC_DIR/cib.log" 2>&1
+}
+
+# cib_load: the example's properties, defaults, resources and constraints.
+cib_load() {
+	local sec i n x out
+	out=$(cib_nvpairs crm_config crm_config; cib_nvpairs rsc_defaults rsc_defaults)
+	[ -z "$out" ] || fail "$out"
+	for sec in resources constraints; do
+		n=$(cib_xpath "count(//$sec/*)")
+		for ((i = 1; i <= n; i++)); do
+			x=$(cib_xpath "(//$sec/*)[$i]")
+			[ -n "$x" ] || continue
+			cib_create "$sec" "$x" || fail "cibadmin: $(tail -n1 "$SC_DIR/cib.log")"
+		done
+	done
+}
+
+# cib_primitive VM [DRBD]: the example's vm1 primitive renamed VM (config
+# /etc/xen/VM.cfg, DRBD resources DRBD, default VM), configured stopped.
+cib_primitive() {
+	cib_xpath "//primitive[@id='vm1']" | sed -e "s/vm1/$1/g" \
+		-e "s|name=\"drbd_resource\" value=\"$1\"|name=\"drbd_resource\" value=\"${2:-$1}\"|" \
+		-e "s|<meta_attributes id=\"$1-meta\">|&<nvpair id=\"$1-target-role\" name=\"target-role\" value=\"Stopped\"/>|"
+}
+
+# pcmk_base: the cluster of cib-examples/cluster.xml (fencing, the storage
 # clone, vm1 with its DRBD storage), vm1 started somewhere. Reused when it
 # is there already.
 pcmk_base() {
 	pcmk_storage vm1 1
 	if ! on node1 crm_resource --resource vm1 --query-xml >/dev/null 2>&1; then
-		on node1 crm configure load update "$CRM_EXAMPLE" >"$SC_DIR/crm-load.log" 2>&1 ||
-			fail "crm configure load update cib-examples/cluster.crm: $(tail -n1 "$SC_DIR/crm-load.log")"
+		cib_load
 	fi
 	on node1 crm_resource --resource vm1 --cleanup >/dev/null 2>&1
 	wait_until 600 "vm1 started" pcmk_started vm1
 	pcmk_settle
-	at_exit on node1 crm resource clear vm1
+	at_exit on node1 crm_resource --resource vm1 --clear
 }
 
-# pcmk_add VM N NODE: another domain like vm1 (from the example's vm1 lines)
-# on DRBD minor N, started on NODE without a migration: configured stopped,
-# pinned to NODE, started, unpinned.
+# pcmk_add VM N NODE [DRBD]: another domain like vm1 (the example's vm1
+# primitive) on DRBD minor N, started on NODE without a migration:
+# configured stopped, pinned to NODE, started, unpinned. Its DRBD resource
+# joins the storage clone's list, as an administrator adding a domain would
+# do.
 pcmk_add() {
 	local vm=$1 node=$3
 	pcmk_storage "$vm" "$2"
-	sed -n '/^primitive vm1 /,/^colocation c-vm1-ferryd/p' "$CRM_EXAMPLE" | sed "s/vm1/$vm/g" |
-		sed "s/meta allow-migrate=true/meta allow-migrate=true target-role=Stopped/" |
-		on node1 crm configure load update - >>"$SC_DIR/crm-load.log" 2>&1 || fail "configuring $vm"
+	pcmk_configure "$vm" "$node"
 	at_exit pcmk_remove "$vm"
+}
+
+# pcmk_configure VM NODE [DRBD]: VM's primitive (DRBD resources DRBD,
+# default VM) created stopped, pinned to NODE, started there, unpinned.
+pcmk_configure() {
+	local vm=$1 node=$2 drbd=${3:-$1} r
+	cib_create resources "$(cib_primitive "$vm" "$drbd")" || fail "configuring $vm"
+	for r in $drbd; do storage_list_add "$r"; done
 	on node1 crm_resource --resource "$vm" --move --node "$node" >/dev/null 2>&1 || fail "pinning $vm to $node"
 	on node1 crm_resource --resource "$vm" --meta --set-parameter target-role --parameter-value Started \
 		>/dev/null 2>&1 || fail "starting $vm"
@@ -330,10 +437,104 @@ pcmk_add() {
 	pcmk_settle
 }
 
+# The storage clone's DRBD resources: the example's, plus or minus one.
+storage_list() {
+	on node1 crm_resource --resource ferry-storage --get-parameter drbd_resources 2>/dev/null | tail -n 1
+}
+storage_list_set() {
+	on node1 crm_resource --resource ferry-storage --set-parameter drbd_resources \
+		--parameter-value "$1" >/dev/null 2>&1
+}
+storage_list_add() {
+	local l
+	l=$(storage_list)
+	case " $l " in *" $1 "*) ;; *) storage_list_set "$l $1" ;; esac
+}
+storage_list_del() {
+	local l
+	l=$(storage_list)
+	storage_list_set "$(printf '%s\n' "$l" | tr ' ' '\n' | grep -vx "$1" | tr '\n' ' ' | sed 's/ $//')"
+}
+
+# pcmk_remove_only VM: stop it and delete it from the CIB (its storage is
+# the caller's).
+pcmk_remove_only() {
+	on node1 crm_resource --resource "$1" --meta --set-parameter target-role --parameter-value Stopped
+	pcmk_settle
+	on node1 cibadmin --delete --scope resources --xml-text "<primitive id=\"$1\"/>"
+	local r
+	for r in $(storage_list); do
+		case $r in "$1"*) storage_list_del "$r" ;; esac
+	done
+	pcmk_settle
+}
+
 # pcmk_remove VM: stop it, delete it from the CIB, and its storage.
 pcmk_remove() {
-	on node1 crm resource stop "$1"
-	pcmk_settle
-	on node1 crm configure delete "o-ferryd-$1" "c-$1-ferryd" "$1"
+	pcmk_remove_only "$1"
 	drbd_destroy "$1"
+}
+
+# --- the target's pre-flight ---------------------------------------------------
+
+# preflight_refused NAME FROM TO PATTERN: `ferryctl domain migrate` of NAME
+# from FROM to TO is refused (exit 20) with a reason matching PATTERN
+# (grep -E), and changed nothing: NAME runs on FROM, the ledger still gives
+# it to FROM, no incoming copy on TO.
+preflight_refused() {
+	local g=$1 from=$2 to=$3 pat=$4 out rc owner
+	out=$(on "$from" "$FERRYCTL" domain migrate "$g" "$to" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" >>"$SC_DIR/preflight.log"
+	[ "$rc" = 20 ] || fail "pre-flight: migrate of $g to $to: exit $rc, expected 20 (refused): $out"
+	grep -q -E -- "$pat" <<<"$out" || fail "pre-flight: the refusal does not say '$pat': $out"
+	runs_on "$from" "$g" || fail "pre-flight: the refused migration disturbed $g on $from"
+	read -r owner _ <<<"$(ledger_owner "$g")"
+	[ "$owner" = "$from" ] || fail "pre-flight: after the refusal the ledger gives $g to '$owner'"
+	! on "$to" xl list "$g--incoming" >/dev/null 2>&1 ||
+		fail "pre-flight: an incoming copy of $g was left on $to"
+}
+
+# preflight_checks NAME FROM TO: the target's pre-flight (migrate_preflight.c)
+# on real hosts. NAME runs on FROM with a disk on an LV and a NIC on a
+# bridge that exist on FROM only; TO lacks, in turn, the config file, the
+# bridge and the LV, and each migration is refused with that reason before
+# anything changed; with everything in place it goes through. Leaves NAME
+# running on TO. Needs ferryd up (ferryd_up).
+preflight_checks() {
+	local g=$1 from=$2 to=$3 lv=pf-$1 br=fpbr0 n out
+	for n in "$from" "$to"; do
+		at_exit on "$n" sh -c "ip link del $br; lvremove -q -y vg0/$lv"
+		at_exit on "$n" "$FERRYCTL" ledger release "$g"
+		at_exit on "$n" "$FERRYCTL" domain destroy "$g"
+	done
+	on "$from" sh -c "lvcreate -q -y -L 16M -n $lv vg0 && ip link add $br type bridge &&
+		ip link set $br up" >>"$SC_DIR/preflight.log" 2>&1 ||
+		fail "pre-flight: LV $lv and bridge $br on $from"
+	guest_config "$g" "/dev/vg0/$lv"
+	for n in $("$LAB" nodes); do
+		on "$n" sh -c "echo 'vif = [ \"bridge=$br\" ]' >>/etc/xen/$g.cfg" ||
+			fail "pre-flight: the NIC in $g's config on $n"
+	done
+	on "$from" "$FERRYCTL" ledger claim "$g" >/dev/null || fail "pre-flight: ledger claim of $g"
+	on "$from" "$FERRYCTL" domain create "/etc/xen/$g.cfg" >>"$SC_DIR/preflight.log" 2>&1 ||
+		fail "pre-flight: create of $g on $from (see preflight.log)"
+	wait_until 120 "$g's heartbeat" ticks_after "$g" 10
+
+	on "$to" mv "/etc/xen/$g.cfg" "/etc/xen/$g.cfg.away" || fail "pre-flight: moving the config away"
+	preflight_refused "$g" "$from" "$to" "config file /etc/xen/$g.cfg is missing on $to"
+	on "$to" mv "/etc/xen/$g.cfg.away" "/etc/xen/$g.cfg" || fail "pre-flight: config back"
+
+	preflight_refused "$g" "$from" "$to" "bridge $br of NIC 0 is absent on $to"
+	on "$to" sh -c "ip link add $br type bridge && ip link set $br up" ||
+		fail "pre-flight: bridge $br on $to"
+
+	preflight_refused "$g" "$from" "$to" \
+		"(logical volume /dev/vg0/$lv|volume group vg0 of /dev/vg0/$lv) is absent or not active on $to"
+	on "$to" lvcreate -q -y -L 16M -n "$lv" vg0 >>"$SC_DIR/preflight.log" 2>&1 ||
+		fail "pre-flight: LV $lv on $to"
+
+	out=$(on "$from" "$FERRYCTL" domain migrate "$g" "$to" 2>&1) ||
+		fail "pre-flight: with everything in place the migration failed: $out"
+	runs_on "$to" "$g" || fail "pre-flight: $g does not run on $to after the migration"
 }
