@@ -12,7 +12,9 @@
 #include "clock.h"
 #include "migrate.h"
 #include "migrate_slots.h"
+#include "names.h"
 #include "nodemap.h"
+#include "numparse.h"
 #include "peer.h"
 #include "xen.h"
 
@@ -22,9 +24,14 @@
 #define EXIT_DYING     5
 #define EXIT_MIGRATING 6
 
+/* Xen's DOMID_FIRST_RESERVED (xen/xen.h) less one: the last guest domid. */
+#define GUEST_DOMID_MAX 0x7FEF
+
 static const char domain_help[] =
 	"DOMAIN is a domain name. An in-flight copy (NAME--incoming on a migration's\n"
-	"target, NAME--migratedaway on its source) is found under NAME too.\n\n"
+	"target, NAME--migratedaway on its source) is found under NAME too.\n"
+	"Names are checked (README, \"Names and numbers\"): 1..63 bytes of letters,\n"
+	"digits and ._:+@-, not beginning with '-', not all digits.\n\n"
 	"exit codes: 0 ok, 1 error, 2 usage;\n"
 	"  status: 0 running/blocked/paused, 3 absent, 4 shut down (reason printed),\n"
 	"          5 dying, 6 migrating (an in-flight copy)\n"
@@ -69,6 +76,17 @@ static int open_xen(struct xen **x)
 	return 0;
 }
 
+/* A DOMAIN or NODE operand: checked before it goes anywhere. */
+static int check_name(enum name_kind kind, const char *name)
+{
+	char why[400];
+
+	if (name_check(kind, name, why, sizeof(why)) == 0)
+		return 0;
+	fprintf(stderr, "ferryctl: %s\n", why);
+	return -1;
+}
+
 /* Resolves DOMAIN to a live-or-not domid; prints an error when absent. */
 static int find_domain(struct xen *x, const char *name, struct xen_status *st)
 {
@@ -106,6 +124,11 @@ static int domain_create(int argc, char **argv)
 		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
 	libxl_domain_config_init(&cfg);
 	rc = xen_config_load(x, argv[i], &cfg);
+	if (rc == 0 && check_name(NAME_DOMAIN, cfg.c_info.name)) {
+		libxl_domain_config_dispose(&cfg);
+		xen_close(x);
+		return FERRYCTL_EXIT_USAGE; /* ferry could not manage it afterwards */
+	}
 	if (rc == 0) {
 		struct xen_status st;
 		if (xen_status_get(x, cfg.c_info.name, &st) == 0 && st.state != XEN_ABSENT) {
@@ -167,8 +190,10 @@ static int domain_status(int argc, char **argv)
 	int i, rc;
 
 	i = simple_opts(argc, argv, "status DOMAIN [--json]", 1, o, flag_json);
-	if (i < 0 || open_xen(&x))
-		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	if (i < 0 || check_name(NAME_DOMAIN, argv[i]))
+		return FERRYCTL_EXIT_USAGE;
+	if (open_xen(&x))
+		return FERRYCTL_EXIT_ERROR;
 	rc = xen_status_get(x, argv[i], &st);
 	xen_close(x);
 	if (rc) {
@@ -242,11 +267,18 @@ static int domain_list(int argc, char **argv)
 	return 0;
 }
 
+#define SHUTDOWN_MAX_S 86400
 static int opt_timeout = 60;
+static bool opt_timeout_bad;
 static void flag_timeout(int c)
 {
-	if (c == 't')
-		opt_timeout = atoi(optarg);
+	char why[256];
+
+	if (c == 't' && num_parse_int("--timeout", optarg, 1, SHUTDOWN_MAX_S, &opt_timeout, why,
+				      sizeof(why))) {
+		fprintf(stderr, "ferryctl: %s\n", why);
+		opt_timeout_bad = true;
+	}
 }
 
 static int domain_shutdown(int argc, char **argv)
@@ -259,10 +291,12 @@ static int domain_shutdown(int argc, char **argv)
 	struct xen *x;
 	int i, rc, how = 0;
 
-	i = simple_opts(argc, argv, "shutdown DOMAIN [--timeout SECONDS] (default 60)", 1, o,
-			flag_timeout);
-	if (i < 0 || opt_timeout <= 0 || open_xen(&x))
-		return i < 0 || opt_timeout <= 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	i = simple_opts(argc, argv, "shutdown DOMAIN [--timeout SECONDS] (1..86400, default 60)",
+			1, o, flag_timeout);
+	if (i < 0 || opt_timeout_bad || check_name(NAME_DOMAIN, argv[i]))
+		return FERRYCTL_EXIT_USAGE;
+	if (open_xen(&x))
+		return FERRYCTL_EXIT_ERROR;
 	rc = find_domain(x, argv[i], &st);
 	if (rc == 0) {
 		rc = xen_shutdown(x, st.domid, opt_timeout * 1000, &how);
@@ -287,8 +321,10 @@ static int domain_simple(int argc, char **argv, const char *verb,
 
 	snprintf(usage, sizeof(usage), "%s DOMAIN", verb);
 	i = simple_opts(argc, argv, usage, 1, NULL, NULL);
-	if (i < 0 || open_xen(&x))
-		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	if (i < 0 || check_name(NAME_DOMAIN, argv[i]))
+		return FERRYCTL_EXIT_USAGE;
+	if (open_xen(&x))
+		return FERRYCTL_EXIT_ERROR;
 	rc = find_domain(x, argv[i], &st);
 	if (rc == 0) {
 		rc = op(x, st.domid);
@@ -324,8 +360,10 @@ static int domain_save(int argc, char **argv)
 	int i, rc;
 
 	i = simple_opts(argc, argv, "save DOMAIN FILE", 2, NULL, NULL);
-	if (i < 0 || open_xen(&x))
-		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	if (i < 0 || check_name(NAME_DOMAIN, argv[i]))
+		return FERRYCTL_EXIT_USAGE;
+	if (open_xen(&x))
+		return FERRYCTL_EXIT_ERROR;
 	rc = find_domain(x, argv[i], &st);
 	if (rc == 0) {
 		rc = xen_save(x, st.domid, argv[i + 1]);
@@ -378,9 +416,17 @@ static int domain_supervise(int argc, char **argv)
 			"  if the ledger gives it to this node. Run by ferryd.\n");
 		return argc == 3 ? 0 : FERRYCTL_EXIT_USAGE;
 	}
+	/* A guest's domid: 1 up to the last before Xen's reserved ids. */
+	char why[256];
+	int domid;
+	if (num_parse_int("DOMID", argv[1], 1, GUEST_DOMID_MAX, &domid, why,
+			  sizeof(why))) {
+		fprintf(stderr, "ferryctl: %s\n", why);
+		return FERRYCTL_EXIT_USAGE;
+	}
 	if (open_xen(&x))
 		return FERRYCTL_EXIT_ERROR;
-	rc = xen_status_domid(x, (uint32_t)strtoul(argv[1], NULL, 10), &st);
+	rc = xen_status_domid(x, (uint32_t)domid, &st);
 	if (rc == 0 && ledger_lookup(st.name, &e, &found) == 0 && found) {
 		struct nodemap m;
 		if (nodemap_load(&m) == 0) {
@@ -409,6 +455,7 @@ static const char migrate_usage[] =
 	"                   NULL cipher; trusted migration network, target --allow-plain)\n"
 	"  --keyfile FILE   the cluster key (default /etc/ferry/authkey)\n"
 	"  --address ADDR   reach NODE at ADDR (a dedicated migration network)\n"
+	"  --port N         NODE's migration port, 1..65535 (default 7780)\n"
 	"  --speed MIB_S    cap the stream at MIB_S MiB/s (default 0: no cap)\n"
 	"  --slot-wait S    wait at most S seconds (default 600) for one of this node's\n"
 	"                   outbound migration slots (ferryd --max-outbound-migrations)\n"
@@ -453,10 +500,10 @@ static int domain_migrate(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},          {0}};
 	struct migrate_opts mo = {.live = true};
 	struct migrate_metrics m;
+	char why2[256];
 	struct migrate_slot slot;
 	struct peer_opts po;
-	long speed = 0, slot_wait = 600;
-	char *end;
+	int speed = 0, slot_wait = 600;
 	struct peer *p;
 	struct xen *x;
 	char why[PEER_WHY_MAX];
@@ -477,7 +524,10 @@ static int domain_migrate(int argc, char **argv)
 			po.address = optarg;
 			break;
 		case 'p':
-			po.port = atoi(optarg);
+			if (num_parse_int("--port", optarg, 1, 65535, &po.port, why2, sizeof(why2))) {
+				fprintf(stderr, "ferryctl: %s\n", why2);
+				return FERRYCTL_EXIT_USAGE;
+			}
 			break;
 		case 'k':
 			po.keyfile = optarg;
@@ -486,14 +536,13 @@ static int domain_migrate(int argc, char **argv)
 			json = true;
 			break;
 		case 'S':
-			speed = strtol(optarg, &end, 10);
-			if (*end || end == optarg || speed < 0 || speed > 1000000)
-				speed = -1;
-			break;
 		case 'W':
-			slot_wait = strtol(optarg, &end, 10);
-			if (*end || end == optarg || slot_wait < 0 || slot_wait > 86400)
-				slot_wait = -1;
+			if (num_parse_int(c == 'S' ? "--speed" : "--slot-wait", optarg, 0,
+					  c == 'S' ? 1000000 : 86400, c == 'S' ? &speed : &slot_wait,
+					  why2, sizeof(why2))) {
+				fprintf(stderr, "ferryctl: %s\n", why2);
+				return FERRYCTL_EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			printf("usage: ferryctl domain %s", migrate_usage);
@@ -503,10 +552,12 @@ static int domain_migrate(int argc, char **argv)
 			return FERRYCTL_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 2 || po.port < 0 || po.port > 65535 || speed < 0 || slot_wait < 0) {
+	if (argc - optind != 2) {
 		fprintf(stderr, "usage: ferryctl domain %s", migrate_usage);
 		return FERRYCTL_EXIT_USAGE;
 	}
+	if (check_name(NAME_DOMAIN, argv[optind]) || check_name(NAME_NODE, argv[optind + 1]))
+		return FERRYCTL_EXIT_USAGE;
 	po.speed_mib_s = (unsigned)speed;
 	if (open_xen(&x))
 		return FERRYCTL_EXIT_ERROR;
@@ -520,9 +571,9 @@ static int domain_migrate(int argc, char **argv)
 	 * was started. */
 	if (migrate_slot_take(argv[optind], 0, &slot, why, sizeof(why)) == -ETIMEDOUT &&
 	    slot_wait > 0) {
-		fprintf(stderr, "ferryctl: migrate %s: waiting up to %ld s for an outbound migration "
+		fprintf(stderr, "ferryctl: migrate %s: waiting up to %d s for an outbound migration "
 			"slot: %s\n", argv[optind], slot_wait, why);
-		rc = migrate_slot_take(argv[optind], clock_ms() + slot_wait * 1000, &slot, why,
+		rc = migrate_slot_take(argv[optind], clock_ms() + (int64_t)slot_wait * 1000, &slot, why,
 				       sizeof(why));
 	} else {
 		rc = slot.fd >= 0 ? 0 : -ETIMEDOUT;
@@ -553,34 +604,48 @@ static int domain_migrate(int argc, char **argv)
 	return res == MIGRATE_OK ? 0 : res == MIGRATE_REFUSED ? 20 : res == MIGRATE_ROLLED_BACK ? 21 : 22;
 }
 
+static void print_record(const char *record, size_t len, void *arg)
+{
+	(void)arg;
+	printf("%.*s\n", (int)len, record);
+}
+
 static int domain_migrations(int argc, char **argv)
 {
-	char line[4096];
+	char why[256];
+	unsigned skipped = 0;
 	FILE *f;
-	int n = 20, total = 0, i = 0;
+	int n = 20, rc;
 
 	if (ferryctl_wants_help(argc, argv)) {
-		printf("usage: ferryctl migrations [-n N]\n  the last N (default 20) migrations "
-		       "this node sent, one JSON object per line, from %s\n",
+		printf("usage: ferryctl migrations [-n N]\n  the last N (0..1000000, default 20) "
+		       "migrations this node sent, one JSON object per line, from %s.\n"
+		       "  Lines that are not records (a write cut short) are skipped and counted "
+		       "on stderr.\n",
 		       migrate_history_path());
 		return 0;
 	}
-	if (argc == 3 && !strcmp(argv[1], "-n"))
-		n = atoi(argv[2]);
-	else if (argc != 1) {
+	if (argc == 3 && !strcmp(argv[1], "-n")) {
+		if (num_parse_int("-n", argv[2], 0, 1000000, &n, why, sizeof(why))) {
+			fprintf(stderr, "ferryctl: %s\n", why);
+			return FERRYCTL_EXIT_USAGE;
+		}
+	} else if (argc != 1) {
 		fprintf(stderr, "usage: ferryctl migrations [-n N]\n");
 		return FERRYCTL_EXIT_USAGE;
 	}
 	f = fopen(migrate_history_path(), "r");
 	if (!f)
 		return 0; /* no migration yet */
-	while (fgets(line, sizeof(line), f))
-		total++;
-	rewind(f);
-	while (fgets(line, sizeof(line), f))
-		if (i++ >= total - n)
-			fputs(line, stdout);
+	rc = migrate_history_tail(f, (unsigned)n, print_record, NULL, &skipped);
 	fclose(f);
+	if (skipped)
+		fprintf(stderr, "ferryctl: %s: %u line%s skipped: not a migration record\n",
+			migrate_history_path(), skipped, skipped == 1 ? "" : "s");
+	if (rc) {
+		fprintf(stderr, "ferryctl: reading %s: %s\n", migrate_history_path(), strerror(-rc));
+		return FERRYCTL_EXIT_ERROR;
+	}
 	return 0;
 }
 

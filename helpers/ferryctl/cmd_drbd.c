@@ -10,7 +10,9 @@
 #include "drbd.h"
 #include "ferryctl.h"
 #include "ledger_client.h"
+#include "names.h"
 #include "nodemap.h"
+#include "numparse.h"
 #include "peer.h"
 #include "proc.h"
 #include "storage.h"
@@ -21,7 +23,9 @@
 #define EXIT_TIMEOUT 5
 
 static const char drbd_help[] =
-	"RES is a DRBD resource name from drbd.conf.\n\n"
+	"RES is a DRBD resource name from drbd.conf: 1..63 bytes of letters, digits\n"
+	"and ._-, not beginning with '-', not 'all' nor 'minor-N' (drbdadm reads\n"
+	"those as every resource or a device minor).\n\n"
 	"exit codes: 0 ok, 1 error, 2 usage, 3 refused (reason printed: data not\n"
 	"UpToDate, peer Primary with the window closed, device held open, both\n"
 	"sides Primary), 4 resource not up, 5 timed out (wait-synced)\n";
@@ -30,6 +34,17 @@ static int usage(const char *u)
 {
 	fprintf(stderr, "usage: ferryctl drbd %s\n", u);
 	return FERRYCTL_EXIT_USAGE;
+}
+
+/* RES: checked before drbd-utils sees it (usage error with the reason). */
+static int bad_res(const char *res)
+{
+	char why[400];
+
+	if (name_check(NAME_DRBD, res, why, sizeof(why)) == 0)
+		return 0;
+	fprintf(stderr, "ferryctl: %s\n", why);
+	return 1;
 }
 
 static int want_help(int argc, char **argv, const char *u)
@@ -64,6 +79,8 @@ static int drbd_cmd_up(int argc, char **argv)
 		return 0;
 	if (argc != 2)
 		return usage("up RES");
+	if (bad_res(argv[1]))
+		return FERRYCTL_EXIT_USAGE;
 	int rc = drbd_up(argv[1]);
 	if (rc)
 		fprintf(stderr, "ferryctl: drbd up %s failed: %s\n", argv[1], strerror(-rc));
@@ -78,6 +95,8 @@ static int drbd_cmd_promote(int argc, char **argv)
 		return 0;
 	if (argc != 2)
 		return usage("promote RES");
+	if (bad_res(argv[1]))
+		return FERRYCTL_EXIT_USAGE;
 	int rc = drbd_promote(argv[1], why, sizeof(why));
 	if (rc)
 		fprintf(stderr, "ferryctl: promote %s refused: %s\n", argv[1],
@@ -96,6 +115,8 @@ static int drbd_cmd_demote(int argc, char **argv)
 		return 0;
 	if (argc != 2)
 		return usage("demote RES");
+	if (bad_res(argv[1]))
+		return FERRYCTL_EXIT_USAGE;
 	int rc = drbd_demote(argv[1], why, sizeof(why));
 	if (rc == -EBUSY) {
 		/* Xen's blkback holds a disk from the kernel: ask libxl. */
@@ -137,6 +158,8 @@ static int drbd_cmd_window(int argc, char **argv)
 		return usage(u);
 	if (strcmp(argv[1], "open") && strcmp(argv[1], "close"))
 		return usage(u);
+	if (bad_res(argv[2]))
+		return FERRYCTL_EXIT_USAGE;
 	rc = storage_window(argv[2], !strcmp(argv[1], "open"), local, why, sizeof(why));
 	if (rc)
 		fprintf(stderr, "ferryctl: window %s %s: %s\n", argv[1], argv[2],
@@ -149,7 +172,7 @@ static int drbd_cmd_window(int argc, char **argv)
 
 static int drbd_cmd_wait_synced(int argc, char **argv)
 {
-	static const char u[] = "wait-synced RES [--timeout SECONDS] (default 600)";
+	static const char u[] = "wait-synced RES [--timeout SECONDS] (1..86400, default 600)";
 	static const struct option o[] = {{"timeout", required_argument, NULL, 't'},
 					  {"help", no_argument, NULL, 'h'}, {0}};
 	struct drbd_resource r;
@@ -162,11 +185,17 @@ static int drbd_cmd_wait_synced(int argc, char **argv)
 			printf("usage: ferryctl drbd %s\n", u);
 			return 0;
 		}
-		if (c != 't' || (timeout = atoi(optarg)) <= 0)
+		if (c != 't')
 			return usage(u);
+		if (num_parse_int("--timeout", optarg, 1, 86400, &timeout, why, sizeof(why))) {
+			fprintf(stderr, "ferryctl: %s\n", why);
+			return FERRYCTL_EXIT_USAGE;
+		}
 	}
 	if (argc - optind != 1)
 		return usage(u);
+	if (bad_res(argv[optind]))
+		return FERRYCTL_EXIT_USAGE;
 	rc = drbd_wait_synced(argv[optind], timeout * 1000, &r);
 	if (rc == 0) {
 		printf("%s: synced (UpToDate on both sides)\n", argv[optind]);
@@ -237,6 +266,8 @@ static int drbd_cmd_status(int argc, char **argv)
 		json = true;
 	else if (argc != 2)
 		return usage("status RES [--json]");
+	if (bad_res(argv[1]))
+		return FERRYCTL_EXIT_USAGE;
 	int rc = drbd_state(argv[1], &r);
 	if (rc) {
 		fprintf(stderr, "ferryctl: drbd status %s: %s\n", argv[1], strerror(-rc));
@@ -300,9 +331,21 @@ static int drbd_cmd_fence_peer(int argc, char **argv)
 			"  keeps I/O frozen rather than risk two writers.\n");
 		return argc == 1 ? 0 : FERRYCTL_EXIT_USAGE;
 	}
+	/* DRBD's environment enters ferry here: checked like any name. */
+	const char *res_env = getenv("DRBD_RESOURCE");
+	char why[400];
+	if (res_env && name_check(NAME_DRBD, res_env, why, sizeof(why))) {
+		fprintf(stderr, "ferryctl: fence-peer: DRBD_RESOURCE: %s\n", why);
+		return FENCE_PEER_FAILED;
+	}
 	if (!peers || !*peers)
 		peers = getenv("DRBD_PEER");
 	if (peers && *peers) {
+		if (strlen(peers) >= sizeof(list)) { /* never fence a name cut short */
+			fprintf(stderr, "ferryctl: fence-peer: DRBD_PEERS is longer than %zu bytes\n",
+				sizeof(list) - 1);
+			return FENCE_PEER_FAILED;
+		}
 		snprintf(list, sizeof(list), "%s", peers);
 	} else {
 		/* Not every drbdadm sets DRBD_PEERS: the config names the peer. */
@@ -321,6 +364,10 @@ static int drbd_cmd_fence_peer(int argc, char **argv)
 		snprintf(list, sizeof(list), "%s", h->name);
 	}
 	for (char *p = strtok_r(list, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+		if (name_check(NAME_NODE, p, why, sizeof(why))) {
+			fprintf(stderr, "ferryctl: fence-peer: DRBD_PEERS: %s\n", why);
+			return FENCE_PEER_FAILED;
+		}
 		if (peer_dead_in_ledger(p)) {
 			flog(FLOG_DRBD, LOG_NOTICE, "fence-peer %s: %s is already fenced (ledger)",
 			     getenv("DRBD_RESOURCE") ?: "?", p);

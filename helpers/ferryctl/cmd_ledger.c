@@ -16,7 +16,9 @@
 #include "ferryctl.h"
 #include "replica.h"
 #include "ledger_client.h"
+#include "names.h"
 #include "nodemap.h"
+#include "numparse.h"
 
 /* Exit statuses: one per verdict, documented in --help and the README. */
 static const struct {
@@ -65,6 +67,7 @@ struct sub {
 	int (*run)(struct opts *o, int argc, char **argv);
 	int nargs;
 	bool domain; /* the first argument is a domain name */
+	int node;    /* index of a NODE argument, -1 for none */
 	const char *args;
 	const char *help;
 };
@@ -518,17 +521,19 @@ static int run_dump(struct opts *o, int argc, char **argv)
 }
 
 static const struct sub subs[] = {
-	{ "show", run_show, 0, false, "[--json|--brief]",
+	{ "show", run_show, 0, false, -1, "[--json|--brief]",
 	  "the ledger, with quorum, members, lost nodes and ages" },
-	{ "status", run_status, 0, false, "[--json]", "ferryd's view: sync, quorum, members, lost nodes" },
-	{ "claim", run_claim, 1, true, "DOMAIN", "make this node the owner (granted when free)" },
-	{ "release", run_release, 1, true, "DOMAIN", "give up a domain this node owns" },
-	{ "migrate-begin", run_begin, 2, true, "DOMAIN TARGET_NODE", "start handing a domain over" },
-	{ "migrate-commit", run_commit, 1, true, "DOMAIN [--epoch N]", "the target becomes the owner" },
-	{ "migrate-abort", run_abort, 1, true, "DOMAIN [--epoch N]", "the source keeps the domain" },
-	{ "confirm-dead", run_confirm, 1, false, "NODE",
+	{ "status", run_status, 0, false, -1, "[--json]",
+	  "ferryd's view: sync, quorum, members, lost nodes" },
+	{ "claim", run_claim, 1, true, -1, "DOMAIN", "make this node the owner (granted when free)" },
+	{ "release", run_release, 1, true, -1, "DOMAIN", "give up a domain this node owns" },
+	{ "migrate-begin", run_begin, 2, true, 1, "DOMAIN TARGET_NODE", "start handing a domain over" },
+	{ "migrate-commit", run_commit, 1, true, -1, "DOMAIN [--epoch N]",
+	  "the target becomes the owner" },
+	{ "migrate-abort", run_abort, 1, true, -1, "DOMAIN [--epoch N]", "the source keeps the domain" },
+	{ "confirm-dead", run_confirm, 1, false, 0, "NODE",
 	  "an operator's word that NODE is off (like stonith_admin --confirm)" },
-	{ "dump", run_dump, 0, false, "", "print ferryd's blackbox log ring" },
+	{ "dump", run_dump, 0, false, -1, "", "print ferryd's blackbox log ring" },
 };
 
 #define NSUBS (sizeof(subs) / sizeof(subs[0]))
@@ -539,13 +544,15 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < NSUBS; i++)
 		fprintf(f, "  %-15s %-22s %s\n", subs[i].name, subs[i].args, subs[i].help);
 	fprintf(f, "\nOptions:\n"
-		   "  -t, --timeout SECONDS  how long ferryd may take (default %u)\n"
+		   "  -t, --timeout SECONDS  how long ferryd may take, 1..3600 (default %u)\n"
 		   "      --json             machine-readable output (show, status)\n"
 		   "      --brief            show: one 'name state owner epoch peer fenced' line\n"
 		   "                         per domain, without ages (for comparing nodes)\n"
 		   "      --epoch N          migrate-commit/abort: refuse unless the epoch is N\n"
 		   "  -h, --help             help (also after any command)\n"
-		   "\nNODE and TARGET_NODE are corosync node names or nodeids.\n\n%s",
+		   "\nNODE and TARGET_NODE are corosync node names or nodeids. DOMAIN is 1..63\n"
+		   "bytes of letters, digits and ._:+@-, not beginning with '-', not all digits\n"
+		   "(README, \"Names and numbers\").\n\n%s",
 		FERRY_IPC_DEFAULT_TIMEOUT_MS / 1000, exit_help);
 }
 
@@ -585,8 +592,8 @@ int cmd_ledger(int argc, char **argv)
 	};
 	const struct sub *s = NULL;
 	struct opts o = { 0 };
-	char *end;
-	int c, rc;
+	char why[400];
+	int c, rc, secs;
 
 	if (argc < 2) {
 		usage(stderr);
@@ -610,12 +617,11 @@ int cmd_ledger(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "t:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			errno = 0;
-			o.timeout_ms = (uint32_t)(strtod(optarg, &end) * 1000);
-			if (errno || *end || o.timeout_ms == 0) {
-				fprintf(stderr, "ferryctl: bad timeout '%s'\n", optarg);
+			if (num_parse_int("--timeout", optarg, 1, 3600, &secs, why, sizeof(why))) {
+				fprintf(stderr, "ferryctl: %s\n", why);
 				return FERRYCTL_EXIT_USAGE;
 			}
+			o.timeout_ms = (uint32_t)secs * 1000;
 			break;
 		case OPT_JSON:
 			o.json = true;
@@ -624,10 +630,8 @@ int cmd_ledger(int argc, char **argv)
 			o.brief = true;
 			break;
 		case OPT_EPOCH:
-			errno = 0;
-			o.epoch = strtoull(optarg, &end, 10);
-			if (errno || *end) {
-				fprintf(stderr, "ferryctl: bad epoch '%s'\n", optarg);
+			if (num_parse("--epoch", optarg, 0, UINT64_MAX, &o.epoch, why, sizeof(why))) {
+				fprintf(stderr, "ferryctl: %s\n", why);
 				return FERRYCTL_EXIT_USAGE;
 			}
 			break;
@@ -643,8 +647,12 @@ int cmd_ledger(int argc, char **argv)
 		sub_usage(stderr, s);
 		return FERRYCTL_EXIT_USAGE;
 	}
-	if (s->domain && !ledger_name_valid(argv[optind])) {
-		fprintf(stderr, "ferryctl: '%s' is not a valid domain name\n", argv[optind]);
+	if (s->domain && name_check(NAME_DOMAIN, argv[optind], why, sizeof(why))) {
+		fprintf(stderr, "ferryctl: %s\n", why);
+		return FERRYCTL_EXIT_USAGE;
+	}
+	if (s->node >= 0 && name_check(NAME_NODE, argv[optind + s->node], why, sizeof(why))) {
+		fprintf(stderr, "ferryctl: %s\n", why);
 		return FERRYCTL_EXIT_USAGE;
 	}
 	rc = s->run(&o, argc - optind, argv + optind);

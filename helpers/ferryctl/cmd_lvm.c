@@ -5,30 +5,22 @@
 
 #include "ferryctl.h"
 #include "lvm.h"
+#include "names.h"
 
 static const char lvm_help[] =
 	"TARGET is VG/LV, or VG for every LV of it. Activation is local: ferry\n"
-	"never assumes a shared or clustered VG.\n"
+	"never assumes a shared or clustered VG. Names are lvm2's (letters, digits\n"
+	"and +_.-, not beginning with '-'; a VG at most 63 bytes, an LV 127; no\n"
+	"reserved LV name such as snapshot*, pvmove* or *_rimage*).\n"
 	"  LVM below DRBD: the backing LV is activated before `drbd up`.\n"
 	"  LVM above DRBD: the VG on the DRBD device is activated after promote\n"
 	"  and deactivated before demote.\n\n"
 	"exit codes: 0 ok (status: active), 1 error, 2 usage, 3 status: inactive,\n"
 	"4 status: no such LV\n";
 
-static int split(const char *target, char *vg, char *lv, size_t len)
-{
-	const char *slash = strchr(target, '/');
-
-	if (!*target || strlen(target) >= len || (slash && (!slash[1] || slash == target)))
-		return -EINVAL;
-	snprintf(vg, len, "%.*s", slash ? (int)(slash - target) : (int)strlen(target), target);
-	snprintf(lv, len, "%s", slash ? slash + 1 : "");
-	return 0;
-}
-
 static int lvm_cmd(int argc, char **argv, const char *verb)
 {
-	char vg[256], lv[256];
+	char vg[NAME_LV_MAX + 1], lv[NAME_LV_MAX + 1], why[400];
 	bool active = false;
 	int rc;
 
@@ -36,8 +28,12 @@ static int lvm_cmd(int argc, char **argv, const char *verb)
 		printf("usage: ferryctl lvm %s VG[/LV]\n", verb);
 		return 0;
 	}
-	if (argc != 2 || split(argv[1], vg, lv, sizeof(vg))) {
+	if (argc != 2) {
 		fprintf(stderr, "usage: ferryctl lvm %s VG[/LV]\n", verb);
+		return FERRYCTL_EXIT_USAGE;
+	}
+	if (name_split_vg_lv(argv[1], vg, lv, why, sizeof(why))) {
+		fprintf(stderr, "ferryctl: %s\n", why);
 		return FERRYCTL_EXIT_USAGE;
 	}
 	if (!strcmp(verb, "status")) {

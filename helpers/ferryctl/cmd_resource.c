@@ -1,8 +1,6 @@
 /* ferryctl resource: the XenDomain agent's actions. Exit codes are OCF
  * codes; the last stderr line of a failure is its reason. */
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ferryctl.h"
@@ -12,6 +10,7 @@
 int cmd_resource(int argc, char **argv)
 {
 	struct resource_result res = {0};
+	struct resource_args_error perr = {0};
 	struct resource r;
 	const char *target = NULL, *source = NULL, *action;
 	int rc;
@@ -21,9 +20,10 @@ int cmd_resource(int argc, char **argv)
 		return argc < 2 ? OCF_ERR_ARGS : 0;
 	}
 	action = argv[1];
-	if (resource_args_parse(argc - 1, argv + 1, &r, &target, &source)) {
-		fprintf(stderr, "%sferryctl: bad arguments for resource %s\n", resource_usage, action);
-		return OCF_ERR_ARGS;
+	if (resource_args_parse(argc - 1, argv + 1, &r, &target, &source, &perr)) {
+		/* One line, the last: the agent gives it to Pacemaker. */
+		fprintf(stderr, "ferryctl: resource %s: %s\n", action, perr.why);
+		return perr.ocf;
 	}
 	if (!strcmp(action, "start"))
 		rc = resource_start(&r, &res);

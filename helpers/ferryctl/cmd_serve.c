@@ -6,6 +6,7 @@
  * up. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,10 @@
 #include "ferryctl.h"
 #include "migrate.h"
 #include "nodemap.h"
+#include "numparse.h"
 #include "peer.h"
 #include "peer_serve.h"
+#include "serve_journal.h"
 #include "storage_serve.h"
 #include "xen.h"
 
@@ -175,13 +178,17 @@ int cmd_serve(int argc, char **argv)
 	struct transport *t = NULL;
 	struct authkey_ring ring;
 	bool allow_plain = false;
+	char why[256];
 	int c, fd = -1, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", o, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			fd = atoi(optarg);
+			if (num_parse_int("--fd", optarg, 0, INT_MAX, &fd, why, sizeof(why))) {
+				fprintf(stderr, "ferryctl: %s\n", why);
+				return FERRYCTL_EXIT_USAGE;
+			}
 			break;
 		case 'p':
 			allow_plain = true;
@@ -190,7 +197,11 @@ int cmd_serve(int argc, char **argv)
 			keyfile = optarg;
 			break;
 		case 'n':
-			notify_fd = atoi(optarg);
+			if (num_parse_int("--notify-fd", optarg, 0, INT_MAX, &notify_fd, why,
+					  sizeof(why))) {
+				fprintf(stderr, "ferryctl: %s\n", why);
+				return FERRYCTL_EXIT_USAGE;
+			}
 			break;
 		case 'r':
 			return serve_recover(optarg) ? FERRYCTL_EXIT_ERROR : 0;

@@ -54,6 +54,7 @@ static void exec_full(char **argv)
 static int monitor(int argc, char **argv)
 {
 	struct resource_result res = {0};
+	struct resource_args_error perr;
 	struct ferry_ipc_monitor m;
 	const char *target = NULL, *source = NULL;
 	struct resource r;
@@ -62,7 +63,7 @@ static int monitor(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			return -1;
-	if (resource_args_parse(argc, argv, &r, &target, &source))
+	if (resource_args_parse(argc, argv, &r, &target, &source, &perr))
 		return -1; /* ferryctl-full explains the bad arguments */
 	if (resource_monitor_ask(&r, &m) < 0 || (!m.xen && m.status == FERRY_OK))
 		return -1; /* ferryd cannot answer: judge by libxl there */

@@ -36,7 +36,7 @@
 #include "ferryd.h"
 #include "nodemap.h"
 #include "peer_proto.h"
-#include "storage_serve.h"
+#include "serve_journal.h"
 
 #define LISTEN_BACKLOG     1024 /* room for members' SYNs while a flood is refused */
 #define ACCEPT_BATCH       64   /* per wake-up, so a flood cannot starve the loop */

@@ -1,6 +1,11 @@
 /* Local DRBD operations through drbd-utils: up, promote, demote, the
  * dual-primary flag, waiting for sync. Each step re-reads the state from
- * events2 rather than trusting a command's exit code. */
+ * events2 rather than trusting a command's exit code.
+ *
+ * Every resource name is an operand after "--" (drbdadm and drbdsetup
+ * parse options with getopt_long, which stops there), and is checked with
+ * name_check() first: drbdadm passes it on to drbdsetup without "--", and
+ * reads "all", "minor-N", "RES/VOL" and "RES:PEER" its own way. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -14,9 +19,34 @@
 
 #include "clock.h"
 #include "drbd.h"
+#include "names.h"
 #include "proc.h"
 
 #define DRBD_TIMEOUT 60000
+
+/* The backstop under every entry point's own check: a name that is not a
+ * DRBD resource name never reaches drbd-utils. */
+static int res_ok(const char *res, char *why, size_t len)
+{
+	char w[400];
+
+	if (name_check(NAME_DRBD, res, w, sizeof(w)) == 0)
+		return 0;
+	flog(FLOG_DRBD, LOG_ERR, "drbd: refused: %s", w);
+	if (why && len)
+		snprintf(why, len, "%s", w);
+	return -EINVAL;
+}
+
+/* "drbdadm primary -- r0": a command line for logs. */
+static void argv_text(char *const argv[], char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; argv[i] && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? " " : "", argv[i]);
+}
 
 /* Runs a drbd-utils command; on failure logs its stderr and copies the
  * last line to @why. */
@@ -27,8 +57,10 @@ static int drbd_run(char *const argv[], char *why, size_t len)
 
 	if (rc == 0 && proc_exit_code(&r) != 0) {
 		const char *tail = proc_err_tail(&r);
-		flog(FLOG_DRBD, LOG_ERR, "drbd: %s %s %s failed: %s", argv[0], argv[1], argv[2] ? argv[2] : "",
-		       tail);
+		char cmd[256];
+
+		argv_text(argv, cmd, sizeof(cmd));
+		flog(FLOG_DRBD, LOG_ERR, "drbd: %s failed: %s", cmd, tail);
 		if (why)
 			snprintf(why, len, "%s", tail);
 		rc = -EIO;
@@ -39,9 +71,13 @@ static int drbd_run(char *const argv[], char *why, size_t len)
 
 int drbd_state(const char *res, struct drbd_resource *r)
 {
-	char *argv[] = {"drbdsetup", "events2", "--now", (char *)res, NULL};
+	char *argv[] = {"drbdsetup", "events2", "--now", "--", (char *)res, NULL};
 	struct proc_result pr;
-	int rc = proc_run(argv, DRBD_TIMEOUT, &pr);
+	int rc = res_ok(res, NULL, 0);
+
+	if (rc)
+		return rc;
+	rc = proc_run(argv, DRBD_TIMEOUT, &pr);
 
 	if (rc == 0 && proc_exit_code(&pr) != 0) {
 		/* An unknown resource still prints "exists -" and exits 0;
@@ -57,7 +93,7 @@ int drbd_state(const char *res, struct drbd_resource *r)
 
 int drbd_up(const char *res)
 {
-	char *argv[] = {"drbdadm", "up", (char *)res, NULL};
+	char *argv[] = {"drbdadm", "up", "--", (char *)res, NULL};
 	struct drbd_resource r;
 	int rc = drbd_state(res, &r);
 
@@ -71,7 +107,7 @@ int drbd_up(const char *res)
 
 int drbd_down(const char *res)
 {
-	char *argv[] = {"drbdadm", "down", (char *)res, NULL};
+	char *argv[] = {"drbdadm", "down", "--", (char *)res, NULL};
 	struct drbd_resource r;
 	int rc = drbd_state(res, &r);
 
@@ -82,9 +118,13 @@ int drbd_down(const char *res)
 
 int drbd_two_primaries(const char *res, bool *allowed)
 {
-	char *argv[] = {"drbdsetup", "show", "--show-defaults", (char *)res, NULL};
+	char *argv[] = {"drbdsetup", "show", "--show-defaults", "--", (char *)res, NULL};
 	struct proc_result pr;
-	int rc = proc_run(argv, DRBD_TIMEOUT, &pr);
+	int rc = res_ok(res, NULL, 0);
+
+	if (rc)
+		return rc;
+	rc = proc_run(argv, DRBD_TIMEOUT, &pr);
 
 	if (rc == 0 && proc_exit_code(&pr) != 0)
 		rc = -ENOENT;
@@ -97,10 +137,14 @@ int drbd_two_primaries(const char *res, bool *allowed)
 int drbd_set_two_primaries(const char *res, bool allow)
 {
 	char *argv[] = {"drbdadm", "net-options",
-			allow ? "--allow-two-primaries=yes" : "--allow-two-primaries=no", (char *)res,
-			NULL};
+			allow ? "--allow-two-primaries=yes" : "--allow-two-primaries=no", "--",
+			(char *)res, NULL};
 	char why[256] = "";
-	int rc = drbd_run(argv, why, sizeof(why));
+	int rc = res_ok(res, NULL, 0);
+
+	if (rc)
+		return rc;
+	rc = drbd_run(argv, why, sizeof(why));
 
 	if (rc == 0)
 		flog(FLOG_DRBD, LOG_NOTICE, "drbd: %s allow-two-primaries=%s", res, allow ? "yes" : "no");
@@ -139,7 +183,7 @@ int drbd_window_set(const char *res, bool open, char *why, size_t len)
 
 int drbd_promote(const char *res, char *why, size_t len)
 {
-	char *argv[] = {"drbdadm", "primary", (char *)res, NULL};
+	char *argv[] = {"drbdadm", "primary", "--", (char *)res, NULL};
 	struct drbd_resource r;
 	bool window = false;
 	int rc = drbd_state_up(res, &r, why, len);
@@ -175,7 +219,7 @@ int drbd_promote(const char *res, char *why, size_t len)
 
 int drbd_demote(const char *res, char *why, size_t len)
 {
-	char *argv[] = {"drbdadm", "secondary", (char *)res, NULL};
+	char *argv[] = {"drbdadm", "secondary", "--", (char *)res, NULL};
 	struct drbd_resource r;
 	int rc = drbd_state(res, &r);
 
@@ -268,20 +312,26 @@ int drbd_openers(const struct drbd_resource *r, char *buf, size_t len)
 
 int drbd_wait_synced(const char *res, int timeout_ms, struct drbd_resource *r)
 {
-	char *argv[] = {"drbdsetup", "events2", (char *)res, NULL};
+	char *argv[] = {"drbdsetup", "events2", "--", (char *)res, NULL};
+	struct drbd_events_stream *es;
 	int64_t deadline;
-	char line[2048];
-	size_t used = 0;
-	bool dumped = false;
+	char buf[4096];
 	pid_t pid;
-	int fd, rc;
+	int fd, rc = res_ok(res, NULL, 0);
 
+	if (rc)
+		return rc;
+	es = malloc(sizeof(*es));
+	if (!es)
+		return -ENOMEM;
 	/* Follow the event stream instead of polling; then re-read with
 	 * --now, since a dropped link can look like "done" to wait-sync. */
 	rc = proc_spawn_reader(argv, &pid, &fd);
-	if (rc)
+	if (rc) {
+		free(es);
 		return rc;
-	memset(r, 0, sizeof(*r));
+	}
+	drbd_events_stream_init(es, res, r);
 	deadline = clock_ms() + timeout_ms;
 	rc = -ETIMEDOUT;
 	for (;;) {
@@ -293,30 +343,19 @@ int drbd_wait_synced(const char *res, int timeout_ms, struct drbd_resource *r)
 			break;
 		if (!(p.revents & (POLLIN | POLLHUP)))
 			continue;
-		n = read(fd, line + used, sizeof(line) - 1 - used);
+		n = read(fd, buf, sizeof(buf));
 		if (n <= 0) {
 			rc = -EIO;
 			break;
 		}
-		used += (size_t)n;
-		line[used] = '\0';
-		char *nl, *start = line;
-		while ((nl = strchr(start, '\n'))) {
-			*nl = '\0';
-			/* Judge only once the initial dump is complete. */
-			if (drbd_events_line(start, res, r) == 1)
-				dumped = true;
-			start = nl + 1;
-		}
-		used = strlen(start);
-		memmove(line, start, used + 1);
-		if (used == sizeof(line) - 1)
-			used = 0; /* a line longer than any DRBD prints: drop it */
-		if (dumped && r->exists && drbd_healthy(r, NULL, 0)) {
+		drbd_events_feed(es, buf, (size_t)n);
+		/* Judge only once the initial dump is complete. */
+		if (es->dumped && r->exists && drbd_healthy(r, NULL, 0)) {
 			rc = 0;
 			break;
 		}
 	}
+	free(es);
 	proc_stop(pid, fd);
 	if (rc == 0 && (rc = drbd_state(res, r)) == 0 && !drbd_healthy(r, NULL, 0))
 		rc = -EAGAIN;

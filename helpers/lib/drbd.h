@@ -61,6 +61,31 @@ int drbd_events_line(const char *line, const char *name, struct drbd_resource *r
 /** Parses a whole `events2 --now` dump (several lines). */
 int drbd_events_parse(const char *text, const char *name, struct drbd_resource *r);
 
+/** Longest events2 line ferry reads (DRBD's are far shorter). */
+#define DRBD_EVENTS_LINE_MAX 2047
+
+/** A followed `drbdsetup events2 RES` stream: bytes in, state out. */
+struct drbd_events_stream {
+	const char *name;            /**< the resource followed */
+	struct drbd_resource *r;     /**< the state, updated line by line */
+	bool dumped;                 /**< the initial dump ended ("exists -") */
+	bool dropping;               /**< inside an over-long line, up to its end */
+	unsigned bad;                /**< malformed or over-long lines ignored */
+	size_t used;
+	char line[DRBD_EVENTS_LINE_MAX + 1];
+};
+
+/** Starts following resource @name into @r (cleared). */
+void drbd_events_stream_init(struct drbd_events_stream *s, const char *name,
+			     struct drbd_resource *r);
+/**
+ * Feeds @n bytes of the stream, cut anywhere: each complete line updates
+ * the state (drbd_events_line). A line longer than DRBD_EVENTS_LINE_MAX or
+ * holding a NUL byte is dropped whole and counted in s->bad, as is a
+ * malformed one.
+ */
+void drbd_events_feed(struct drbd_events_stream *s, const char *buf, size_t n);
+
 /** True when local role is Primary. */
 bool drbd_is_primary(const struct drbd_resource *r);
 /** True when some peer's role is Primary. */

@@ -11,6 +11,8 @@
 #include "flog.h"
 
 #include "drbd.h"
+#include "names.h"
+#include "numparse.h"
 #include "proc.h"
 
 #define DRBDADM_TIMEOUT 30000
@@ -67,30 +69,55 @@ static void section_options(const xmlNode *sec, struct drbd_config *c)
 	}
 }
 
-static void host_parse(const xmlNode *h, struct drbd_config *c)
+/* A number attribute: absent leaves @out alone; present, it must be a
+ * number in [0, max] (false otherwise: the configuration is not usable). */
+static bool num_attr(const xmlNode *n, const char *a, int max, int *out)
+{
+	char v[32];
+	xmlChar *x = xmlGetProp(n, (const xmlChar *)a);
+	bool ok = true;
+
+	if (!x)
+		return true;
+	if (strlen((const char *)x) >= sizeof(v))
+		ok = false;
+	else {
+		snprintf(v, sizeof(v), "%s", (const char *)x);
+		ok = num_parse_int(a, v, 0, max, out, NULL, 0) == 0;
+	}
+	xmlFree(x);
+	return ok;
+}
+
+/* false: a number in it is not one. */
+static bool host_parse(const xmlNode *h, struct drbd_config *c)
 {
 	struct drbd_host *host;
 
 	if (c->nhosts == DRBD_MAX_PEERS + 1)
-		return;
+		return true;
 	host = &c->hosts[c->nhosts++];
 	memset(host, 0, sizeof(*host));
+	xmlChar *name = xmlGetProp(h, (const xmlChar *)"name");
+	bool fits = !name || strlen((const char *)name) < sizeof(host->name);
+	xmlFree(name);
+	if (!fits) /* a host name cut short could match another node */
+		return false;
 	attr(h, "name", host->name, sizeof(host->name));
 	for (const xmlNode *n = h->children; n; n = n->next) {
 		if (is(n, "address")) {
-			char port[16];
 			text(n, host->address, sizeof(host->address));
-			attr(n, "port", port, sizeof(port));
-			host->port = atoi(port);
+			if (!num_attr(n, "port", 65535, &host->port))
+				return false;
 		} else if (is(n, "volume") && host->nvolumes < DRBD_MAX_VOLUMES) {
 			struct drbd_config_volume *v = &host->volumes[host->nvolumes++];
-			char vnr[16], minor[16];
-			attr(n, "vnr", vnr, sizeof(vnr));
-			v->volume = atoi(vnr);
+			/* DRBD's limits: volumes 0..65535, minors 0..2^20-1. */
+			if (!num_attr(n, "vnr", 65535, &v->volume))
+				return false;
 			for (const xmlNode *d = n->children; d; d = d->next) {
 				if (is(d, "device")) {
-					attr(d, "minor", minor, sizeof(minor));
-					v->minor = atoi(minor);
+					if (!num_attr(d, "minor", (1 << 20) - 1, &v->minor))
+						return false;
 					text(d, v->device, sizeof(v->device));
 				} else if (is(d, "disk")) {
 					text(d, v->disk, sizeof(v->disk));
@@ -98,6 +125,7 @@ static void host_parse(const xmlNode *h, struct drbd_config *c)
 			}
 		}
 	}
+	return true;
 }
 
 int drbd_config_parse(const char *xml, size_t len, const char *res, struct drbd_config *c)
@@ -116,16 +144,22 @@ int drbd_config_parse(const char *xml, size_t len, const char *res, struct drbd_
 	/* One <resource> at the top, or several inside <config>. */
 	for (const xmlNode *r = root && is(root, "resource") ? root : root ? root->children : NULL;
 	     r; r = r->next) {
-		char name[DRBD_NAME_MAX];
+		xmlChar *name;
+		bool match;
+
 		if (!is(r, "resource"))
 			continue;
-		attr(r, "name", name, sizeof(name));
-		if (strcmp(name, res))
+		/* The whole attribute: a longer name never matches by its prefix. */
+		name = xmlGetProp(r, (const xmlChar *)"name");
+		match = name && !strcmp((const char *)name, res);
+		xmlFree(name);
+		if (!match)
 			continue;
-		snprintf(c->name, sizeof(c->name), "%s", name);
-		for (const xmlNode *n = r->children; n; n = n->next) {
+		snprintf(c->name, sizeof(c->name), "%s", res);
+		rc = 0;
+		for (const xmlNode *n = r->children; n && rc == 0; n = n->next) {
 			if (is(n, "host"))
-				host_parse(n, c);
+				rc = host_parse(n, c) ? 0 : -EINVAL;
 			else if (is(n, "section"))
 				section_options(n, c);
 			else if (is(n, "connection"))
@@ -133,7 +167,8 @@ int drbd_config_parse(const char *xml, size_t len, const char *res, struct drbd_
 					if (is(s, "section"))
 						section_options(s, c);
 		}
-		rc = c->nhosts ? 0 : -EINVAL;
+		if (rc == 0 && !c->nhosts)
+			rc = -EINVAL;
 		break;
 	}
 	xmlFreeDoc(doc);
@@ -142,9 +177,16 @@ int drbd_config_parse(const char *xml, size_t len, const char *res, struct drbd_
 
 int drbd_config_load(const char *res, struct drbd_config *c)
 {
-	char *argv[] = {"drbdadm", "dump-xml", (char *)res, NULL};
+	char *argv[] = {"drbdadm", "dump-xml", "--", (char *)res, NULL};
 	struct proc_result r;
-	int rc = proc_run(argv, DRBDADM_TIMEOUT, &r);
+	char why[400];
+	int rc;
+
+	if (name_check(NAME_DRBD, res, why, sizeof(why))) {
+		flog(FLOG_DRBD, LOG_ERR, "drbd: refused: %s", why);
+		return -EINVAL;
+	}
+	rc = proc_run(argv, DRBDADM_TIMEOUT, &r);
 
 	if (rc == 0 && proc_exit_code(&r) != 0) {
 		flog(FLOG_DRBD, LOG_ERR, "drbd: resource %s is not configured: %s", res, proc_err_tail(&r));

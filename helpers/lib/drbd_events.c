@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "drbd.h"
+#include "numparse.h"
 
 #define LINE_MAX_WORDS 48
 
@@ -48,16 +49,11 @@ static const char *get(const struct kv *kv, int n, const char *key)
 static int get_int(const struct kv *kv, int n, const char *key, int *out)
 {
 	const char *v = get(kv, n, key);
-	char *end;
-	long l;
 
 	if (!v)
 		return -ENOENT;
-	l = strtol(v, &end, 10);
-	if (*end || end == v || l < 0 || l > 1 << 20)
-		return -EINVAL;
-	*out = (int)l;
-	return 0;
+	/* node ids, volumes, minors: all below 2^20 in DRBD */
+	return num_parse_int(key, v, 0, 1 << 20, out, NULL, 0) ? -EINVAL : 0;
 }
 
 static void copy_word(char *dst, const char *src)
@@ -174,7 +170,10 @@ int drbd_events_line(const char *line, const char *name, struct drbd_resource *r
 		copy_word(v->replication, get(kv, nkv, "replication"));
 		copy_word(v->peer_disk, get(kv, nkv, "peer-disk"));
 		const char *done = get(kv, nkv, "done");
-		v->done = done ? strtod(done, NULL) : -1;
+		char *end = NULL;
+		v->done = done ? strtod(done, &end) : -1;
+		if (done && (end == done || *end || !(v->done >= 0 && v->done <= 100)))
+			v->done = -1; /* a percentage, or unknown */
 		return 0;
 	}
 	if (!strcmp(object, "device")) {
@@ -215,6 +214,63 @@ int drbd_events_parse(const char *text, const char *name, struct drbd_resource *
 		p = nl ? nl + 1 : NULL;
 	}
 	return 0;
+}
+
+void drbd_events_stream_init(struct drbd_events_stream *s, const char *name,
+			     struct drbd_resource *r)
+{
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	s->r = r;
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", name);
+}
+
+/* One complete line of the stream (without its newline). */
+static void stream_line(struct drbd_events_stream *s)
+{
+	int rc;
+
+	s->line[s->used] = '\0';
+	if (memchr(s->line, '\0', s->used)) {
+		s->bad++;
+		return;
+	}
+	if (!s->used)
+		return;
+	rc = drbd_events_line(s->line, s->name, s->r);
+	if (rc == 1)
+		s->dumped = true;
+	else if (rc < 0)
+		s->bad++;
+}
+
+void drbd_events_feed(struct drbd_events_stream *s, const char *buf, size_t n)
+{
+	while (n) {
+		const char *nl = memchr(buf, '\n', n);
+		size_t span = nl ? (size_t)(nl - buf) : n;
+
+		if (!s->dropping) {
+			if (s->used + span > DRBD_EVENTS_LINE_MAX) {
+				s->bad++; /* longer than any DRBD prints: dropped whole */
+				s->dropping = true;
+				s->used = 0;
+			} else {
+				memcpy(s->line + s->used, buf, span);
+				s->used += span;
+			}
+		}
+		if (!nl)
+			return;
+		if (s->dropping)
+			s->dropping = false; /* its end: the next line is read again */
+		else
+			stream_line(s);
+		s->used = 0;
+		buf = nl + 1;
+		n -= span + 1;
+	}
 }
 
 bool drbd_is_primary(const struct drbd_resource *r)

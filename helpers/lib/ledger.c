@@ -22,21 +22,7 @@ struct ledger {
 
 bool ledger_name_valid(const char *name)
 {
-	size_t n;
-
-	if (!name || name[0] == '\0' || name[0] == '-')
-		return false;
-	n = strnlen(name, LEDGER_NAME_MAX + 1);
-	if (n > LEDGER_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == ':' || c == '+' || c == '@' || c == '-'))
-			return false;
-	}
-	return true;
+	return name_check(NAME_DOMAIN, name, NULL, 0) == 0;
 }
 
 const char *ledger_state_name(int state)

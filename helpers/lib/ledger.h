@@ -14,9 +14,11 @@
 #include <stdint.h>
 
 #include "ferry_status.h"
+#include "names.h"
 
-/** Longest domain name the ledger accepts (bytes, without the NUL). */
-#define LEDGER_NAME_MAX 127
+/** Longest domain name the ledger accepts (bytes, without the NUL): the
+ * one domain-name limit of ferry (names.h). */
+#define LEDGER_NAME_MAX NAME_DOMAIN_MAX
 
 /** Ownership states. FREE records are kept so that epochs keep rising. */
 enum ledger_state {
@@ -84,8 +86,8 @@ struct ledger_result {
 struct ledger;
 
 /**
- * Is @p name acceptable as a domain name? 1..LEDGER_NAME_MAX bytes of
- * [A-Za-z0-9._:+@-], not starting with '-'.
+ * Is @p name acceptable as a domain name? name_check(NAME_DOMAIN): 1..63
+ * bytes of [A-Za-z0-9._:+@-], not starting with '-' (rules in names.c).
  * @return true when valid
  */
 bool ledger_name_valid(const char *name);

@@ -1,4 +1,6 @@
-/* LVM activation through lvm2's commands (see lvm.h). */
+/* LVM activation through lvm2's commands (see lvm.h). Names go after "--"
+ * and are checked with name_check() first: `vgchange -ay --config=...`
+ * would otherwise be an option. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -7,20 +9,37 @@
 #include "flog.h"
 
 #include "lvm.h"
+#include "names.h"
 #include "proc.h"
 
 #define LVM_TIMEOUT 60000
 
+/* "VG" or "VG/LV" into @target, both names checked (the backstop under
+ * every entry point's own check). */
+static int lvm_target(const char *vg, const char *lv, char *target, size_t len)
+{
+	char why[400];
+
+	if (name_check(NAME_VG, vg, why, sizeof(why)) ||
+	    (lv && name_check(NAME_LV, lv, why, sizeof(why)))) {
+		flog(FLOG_LVM, LOG_ERR, "lvm: refused: %s", why);
+		return -EINVAL;
+	}
+	if (snprintf(target, len, lv ? "%s/%s" : "%s", vg, lv) >= (int)len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 static int lvm_change(const char *vg, const char *lv, bool on)
 {
 	char target[256];
-	char *lvchange[] = {"lvchange", "-q", on ? "-ay" : "-an", target, NULL};
-	char *vgchange[] = {"vgchange", "-q", on ? "-ay" : "-an", target, NULL};
+	char *lvchange[] = {"lvchange", "-q", on ? "-ay" : "-an", "--", target, NULL};
+	char *vgchange[] = {"vgchange", "-q", on ? "-ay" : "-an", "--", target, NULL};
 	struct proc_result r;
-	int rc;
+	int rc = lvm_target(vg, lv, target, sizeof(target));
 
-	if (snprintf(target, sizeof(target), lv ? "%s/%s" : "%s", vg, lv) >= (int)sizeof(target))
-		return -ENAMETOOLONG;
+	if (rc)
+		return rc;
 	rc = proc_run(lv ? lvchange : vgchange, LVM_TIMEOUT, &r);
 	if (rc == 0 && proc_exit_code(&r) != 0) {
 		flog(FLOG_LVM, LOG_ERR, "lvm: %s %s failed: %s", on ? "activating" : "deactivating", target,
@@ -57,12 +76,12 @@ int lvm_attr_active(const char *out, bool *active)
 int lvm_is_active(const char *vg, const char *lv, bool *active)
 {
 	char target[256];
-	char *argv[] = {"lvs", "--noheadings", "-o", "lv_attr", target, NULL};
+	char *argv[] = {"lvs", "--noheadings", "-o", "lv_attr", "--", target, NULL};
 	struct proc_result r;
-	int rc;
+	int rc = lv ? lvm_target(vg, lv, target, sizeof(target)) : -EINVAL;
 
-	if (snprintf(target, sizeof(target), "%s/%s", vg, lv) >= (int)sizeof(target))
-		return -ENAMETOOLONG;
+	if (rc)
+		return rc;
 	rc = proc_run(argv, LVM_TIMEOUT, &r);
 	if (rc == 0 && proc_exit_code(&r) != 0)
 		rc = -ENOENT;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "peer.h"
 #include "xen.h"
@@ -88,8 +89,28 @@ int migrate_receive(struct xen *x, struct peer_server *srv, const struct peer_of
  */
 int migrate_check_live(struct xen *x, libxl_domain_type type, char *why, size_t len);
 
+/** Longest history record, its newline included. */
+#define MIGRATE_HISTORY_LINE_MAX 4096
+
 /** Appends @m to the history (/var/lib/ferry/migrations.log, one JSON per line). */
 int migrate_history_append(const struct migrate_metrics *m);
+/**
+ * Formats @m as one history record: a JSON object of printable ASCII (every
+ * string escaped) and a newline. Its length, or -ENOSPC.
+ */
+int migrate_history_format(const struct migrate_metrics *m, char *buf, size_t len);
+/** Is @line (@len bytes, no newline) a record as migrate_history_format writes it? */
+bool migrate_history_record_valid(const char *line, size_t len);
+
+typedef void (*migrate_history_emit)(const char *record, size_t len, void *arg);
+/**
+ * Reads a history from @f (seekable) and calls @emit for each of the last
+ * @last records, oldest first. Lines that are not records (a write cut
+ * short, an over-long line, bytes that are not ferry's) are skipped and
+ * counted in *@skipped (may be NULL). 0 or -errno.
+ */
+int migrate_history_tail(FILE *f, unsigned last, migrate_history_emit emit, void *arg,
+			 unsigned *skipped);
 /** Path of the history file. */
 const char *migrate_history_path(void);
 

@@ -16,7 +16,9 @@
 #include "migrate.h"
 #include "migrate_conv.h"
 #include "migrate_preflight.h"
+#include "names.h"
 #include "priority.h"
+#include "serve_journal.h"
 #include "storage_serve.h"
 
 #define STREAM_TIMEOUT_MS (30 * 60 * 1000)
@@ -25,8 +27,8 @@
 struct recv_state {
 	struct xen *x;
 	libxl_domain_config cfg;
-	char name[PEER_NAME_MAX];
-	char incoming[PEER_NAME_MAX + sizeof(XEN_INCOMING_SUFFIX)];
+	char name[NAME_DOMAIN_MAX + 1];
+	char incoming[NAME_DOMAIN_MAX + sizeof(XEN_INCOMING_SUFFIX)];
 	const char *peer_node;
 	const char *self;
 	char config[PEER_PATH_MAX]; /* the xl config file the source named */
@@ -44,11 +46,21 @@ static int recv_preflight(void *arg, const struct peer_offer *off, char *why, si
 	struct xen_status st;
 	uint64_t need = 0, have = 0;
 
+	/* The domain's name enters this node here: checked before any use. */
+	if (name_check(NAME_DOMAIN, off->name, why, wlen))
+		return -EINVAL;
 	snprintf(s->name, sizeof(s->name), "%s", off->name);
 	snprintf(s->incoming, sizeof(s->incoming), "%s%s", s->name, XEN_INCOMING_SUFFIX);
 	s->live = off->flags & PEER_MIG_LIVE;
 	if (libxl_domain_config_from_json(xen_ctx(s->x), &s->cfg, off->json)) {
 		snprintf(why, wlen, "the offered configuration of %s is not valid here", s->name);
+		return -EINVAL;
+	}
+	if (!s->cfg.c_info.name || strcmp(s->cfg.c_info.name, s->name)) {
+		char q[256];
+		snprintf(why, wlen, "the offered configuration of %s names another domain ('%s')",
+			 s->name, name_quote(s->cfg.c_info.name ? s->cfg.c_info.name : "", q,
+					     sizeof(q)));
 		return -EINVAL;
 	}
 	if (xen_status_get(s->x, s->name, &st) == 0 && st.state != XEN_ABSENT) {
@@ -83,7 +95,7 @@ static int recv_stream(void *arg, int fd, char *why, size_t wlen)
 	int64_t t0 = clock_ms();
 	int rc;
 
-	serve_journal_note("incoming", s->incoming);
+	serve_journal_note(SERVE_J_INCOMING, s->name);
 	xen_disks_fast_hotplug(&s->cfg); /* attaching is part of the downtime */
 	libxl_domain_restore_params_init(&params);
 	params.stream_version = 2;
@@ -133,7 +145,7 @@ static int recv_commit(struct recv_state *s, uint64_t epoch, char *why, size_t w
 		return -EPERM;
 	}
 	s->committed = true;
-	serve_journal_note("committed", s->name);
+	serve_journal_note(SERVE_J_COMMITTED, s->name);
 	if (libxl_domain_rename(xen_ctx(s->x), s->domid, s->incoming, s->name)) {
 		snprintf(why, wlen, "renaming %s to %s failed", s->incoming, s->name);
 		return -EIO;

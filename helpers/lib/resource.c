@@ -156,7 +156,7 @@ int resource_validate(struct resource *r, bool deep, struct resource_result *res
 
 	/* Node-local gaps are OCF_ERR_INSTALLED: Pacemaker then avoids this
 	 * node only; OCF_ERR_CONFIGURED stops the resource everywhere. */
-	if (!r->config)
+	if (!r->config || !*r->config)
 		return fail(res, OCF_ERR_CONFIGURED, "the config parameter is not set");
 	if (access(r->config, R_OK))
 		return fail(res, OCF_ERR_INSTALLED, "config file %s is not readable on this node",
@@ -201,12 +201,19 @@ int resource_validate(struct resource *r, bool deep, struct resource_result *res
 		if (xen_open(&x))
 			return fail(res, OCF_ERR_INSTALLED, "libxl is not available (not a Xen dom0?)");
 		libxl_domain_config_init(&cfg);
+		char nwhy[256];
+
 		rc = xen_config_load(x, r->config, &cfg);
+		/* The config's name enters ferry here: checked, never cut. */
+		if (rc == 0 && name_check(NAME_DOMAIN, cfg.c_info.name, nwhy, sizeof(nwhy)))
+			rc = -EBADMSG;
 		if (rc == 0 && r->name[0] && strcmp(r->name, cfg.c_info.name))
 			rc = -EXDEV;
 		if (rc == 0 && !r->name[0])
 			snprintf(r->name, sizeof(r->name), "%s", cfg.c_info.name);
-		if (rc == -EXDEV)
+		if (rc == -EBADMSG)
+			fail(res, OCF_ERR_CONFIGURED, "config file %s: %s", r->config, nwhy);
+		else if (rc == -EXDEV)
 			fail(res, OCF_ERR_CONFIGURED, "domain_name %s differs from the name %s in %s",
 			     r->name, cfg.c_info.name, r->config);
 		else if (rc)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "ferry_ipc.h"
+#include "names.h"
 #include "peer.h"
 
 /* OCF exit codes. */
@@ -22,7 +23,9 @@
 #define OCF_ERR_CONFIGURED    6
 #define OCF_NOT_RUNNING       7
 
-#define RESOURCE_MAX_DRBD 4
+/* DRBD resources of one domain (one per disk, typically): more is refused
+ * with this limit named. */
+#define RESOURCE_MAX_DRBD 16
 
 enum lvm_stack {
 	LVM_NONE,   /**< the domain's disks are the DRBD devices */
@@ -32,7 +35,7 @@ enum lvm_stack {
 
 struct resource {
 	const char *config;        /**< xl config file */
-	char name[PEER_NAME_MAX];  /**< domain name (default: the config's) */
+	char name[NAME_DOMAIN_MAX + 1]; /**< domain name (default: the config's) */
 	const char *drbd[RESOURCE_MAX_DRBD];
 	int ndrbd;
 	enum lvm_stack stack;

@@ -1,5 +1,6 @@
-/* Storage requests served for a peer (see storage_serve.h), and the
- * journal that lets ferryd undo them when the serving process dies. */
+/* Storage requests served for a peer (see storage_serve.h), and their undo
+ * (the journal that lets ferryd undo them when the serving process dies is
+ * serve_journal.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,9 @@
 
 #include "drbd.h"
 #include "lvm.h"
+#include "names.h"
 #include "peer.h"
+#include "serve_journal.h"
 #include "storage_serve.h"
 #include "xen.h"
 
@@ -23,38 +26,6 @@ static struct {
 	char res[PEER_NAME_MAX];
 } undo[UNDO_MAX];
 static int nundo;
-static char journal[256];
-
-void serve_journal_note(const char *what, const char *arg)
-{
-	FILE *f;
-
-	if (!journal[0] || !(f = fopen(journal, "a")))
-		return;
-	fprintf(f, "%s %s\n", what, arg);
-	fclose(f);
-}
-
-int serve_journal_open(void)
-{
-	mkdir("/run/ferry", 0755);
-	mkdir(SERVE_JOURNAL_DIR, 0700);
-	snprintf(journal, sizeof(journal), SERVE_JOURNAL_DIR "/%d.journal", (int)getpid());
-	FILE *f = fopen(journal, "w");
-	if (!f) {
-		journal[0] = '\0';
-		return -errno;
-	}
-	fclose(f);
-	return 0;
-}
-
-void serve_journal_close(void)
-{
-	if (journal[0])
-		unlink(journal);
-	journal[0] = '\0';
-}
 
 static const char *op_name(enum peer_op op)
 {
@@ -103,9 +74,12 @@ int storage_serve_request(enum peer_op op, const char *res, char *why, size_t le
 {
 	int rc;
 
-	if (!res[0] || strchr(res, '/')) {
+	/* The peer's name enters ferry here: a DRBD resource, or a VG for the
+	 * VG requests, checked before anything runs. */
+	if (name_check(op == PEER_OP_VG_ACTIVATE || op == PEER_OP_VG_DEACTIVATE ? NAME_VG : NAME_DRBD,
+		       res, why, len)) {
 		rc = -EINVAL;
-		snprintf(why, len, "bad resource name");
+		res = "(refused name)"; /* not logged as sent */
 	} else {
 		rc = serve_op(op, res, why, len);
 	}
@@ -116,78 +90,35 @@ int storage_serve_request(enum peer_op op, const char *res, char *why, size_t le
 		undo[nundo].op = op;
 		snprintf(undo[nundo].res, sizeof(undo[nundo].res), "%s", res);
 		nundo++;
-		char what[16];
-		snprintf(what, sizeof(what), "op%u", op);
-		serve_journal_note(what, res);
+		serve_journal_note_op(op, res);
 	}
 	return rc;
 }
 
-void storage_serve_undo(bool domain_runs_here)
+void storage_serve_undo_step(enum peer_op op, const char *res, bool domain_runs_here)
 {
-	char why[PEER_WHY_MAX];
+	char why[PEER_WHY_MAX] = "";
 
-	for (int i = nundo - 1; i >= 0; i--) {
-		const char *res = undo[i].res;
-		why[0] = '\0';
-		switch (undo[i].op) {
-		case PEER_OP_VG_ACTIVATE:
-			if (!domain_runs_here)
-				lvm_deactivate(res, NULL);
-			break;
-		case PEER_OP_PROMOTE:
-			if (!domain_runs_here && drbd_demote(res, why, sizeof(why)))
-				flog(FLOG_PEER, LOG_ERR, "undo: demoting %s failed: %s", res, why);
-			break;
-		case PEER_OP_WINDOW_OPEN:
-			serve_op(PEER_OP_WINDOW_CLOSE, res, why, sizeof(why));
-			break;
-		default:
-			break;
-		}
+	switch (op) {
+	case PEER_OP_VG_ACTIVATE:
+		if (!domain_runs_here)
+			lvm_deactivate(res, NULL);
+		break;
+	case PEER_OP_PROMOTE:
+		if (!domain_runs_here && drbd_demote(res, why, sizeof(why)))
+			flog(FLOG_PEER, LOG_ERR, "undo: demoting %s failed: %s", res, why);
+		break;
+	case PEER_OP_WINDOW_OPEN:
+		serve_op(PEER_OP_WINDOW_CLOSE, res, why, sizeof(why));
+		break;
+	default:
+		break;
 	}
-	nundo = 0;
 }
 
-int serve_recover(const char *path)
+void storage_serve_undo(bool domain_runs_here)
 {
-	char line[256], incoming[PEER_NAME_MAX + 16] = "";
-	bool committed = false;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -errno;
+	for (int i = nundo - 1; i >= 0; i--)
+		storage_serve_undo_step(undo[i].op, undo[i].res, domain_runs_here);
 	nundo = 0;
-	while (fgets(line, sizeof(line), f)) {
-		char what[32], arg[PEER_NAME_MAX + 16];
-		unsigned op;
-		if (sscanf(line, "%31s %79s", what, arg) != 2)
-			continue;
-		if (!strcmp(what, "incoming"))
-			snprintf(incoming, sizeof(incoming), "%s", arg);
-		else if (!strcmp(what, "committed"))
-			committed = true;
-		else if (sscanf(what, "op%u", &op) == 1 && nundo < UNDO_MAX) {
-			undo[nundo].op = op;
-			snprintf(undo[nundo].res, sizeof(undo[nundo].res), "%.*s",
-				 (int)sizeof(undo[nundo].res) - 1, arg);
-			nundo++;
-		}
-	}
-	fclose(f);
-	flog(FLOG_PEER, LOG_WARNING, "recovering after a peer server died (%s): %s%s", path,
-	     incoming[0] ? incoming : "no domain received",
-	     incoming[0] && !committed ? " was not committed: destroying it" : "");
-	if (incoming[0] && !committed) {
-		struct xen *x;
-		uint32_t domid;
-		if (xen_open(&x) == 0) {
-			if (libxl_name_to_domid(xen_ctx(x), incoming, &domid) == 0)
-				xen_destroy(x, domid);
-			xen_close(x);
-		}
-	}
-	storage_serve_undo(committed);
-	unlink(path);
-	return 0;
 }

@@ -21,19 +21,9 @@ int storage_serve_request(enum peer_op op, const char *res, char *why, size_t le
  */
 void storage_serve_undo(bool domain_runs_here);
 
-#define SERVE_JOURNAL_DIR "/run/ferry/serve"
-
-/** Starts this serving process's journal, /run/ferry/serve/PID.journal. */
-int serve_journal_open(void);
-/** Notes a fact for recovery: "incoming NAME--incoming", "committed NAME". */
-void serve_journal_note(const char *what, const char *arg);
-/** The conversation ended cleanly: the journal goes. */
-void serve_journal_close(void);
-/**
- * The process that wrote journal @path died: destroys an incoming copy that
- * was never committed and undoes the storage steps (run by ferryd through
- * `ferryctl serve --recover`).
- */
-int serve_recover(const char *path);
+/** Undoes one step of storage_serve_request (as storage_serve_undo does for
+ * each, in reverse): VG deactivated and resource demoted unless the domain
+ * runs here, the dual-primary flag cleared. Also used by serve --recover. */
+void storage_serve_undo_step(enum peer_op op, const char *res, bool domain_runs_here);
 
 #endif

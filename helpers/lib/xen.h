@@ -10,8 +10,10 @@
 #include <libxl_utils.h>
 
 #include "clock.h"
+#include "names.h"
 
-#define XEN_NAME_MAX         64
+/* A domain's name: ferry's one limit (names.h), plus the in-flight suffixes. */
+#define XEN_NAME_MAX         NAME_DOMAIN_MAX
 #define XEN_INCOMING_SUFFIX  "--incoming"
 #define XEN_MIGRATED_SUFFIX  "--migratedaway"
 /** libxl userdata key that marks a domain as ferry-managed. */

@@ -1,7 +1,12 @@
 /* xl config files to libxl_domain_config. xl's parser is not exported, so
- * `xl -N create FILE` (a dry run that prints libxl's JSON) does the parsing
- * and applies xl.conf's defaults exactly as xl create would. This is the only
- * xl subprocess ferry runs. */
+ * `xl -N create -f FILE` (a dry run that prints libxl's JSON) does the
+ * parsing and applies xl.conf's defaults exactly as xl create would. This is
+ * the only xl subprocess ferry runs.
+ *
+ * The file is the argument of -f, not an operand: xl create reads every
+ * operand holding '=' as an extra config line (`xl create vm.cfg memory=1`),
+ * even after "--", and an operand beginning with '-' as options. The
+ * argument of -f is taken whole, whatever it holds. */
 #include <errno.h>
 #include <libxlutil.h>
 #include <stdlib.h>
@@ -21,10 +26,14 @@
 
 int xen_config_load(struct xen *x, const char *path, libxl_domain_config *cfg)
 {
-	char *argv[] = {"xl", "-N", "create", (char *)path, NULL};
+	char *argv[] = {"xl", "-N", "create", "-f", (char *)path, NULL};
 	struct proc_result r;
 	int rc;
 
+	if (!*path) {
+		flog(FLOG_XEN, LOG_ERR, "config: no file name");
+		return -EINVAL;
+	}
 	if (access(path, R_OK)) {
 		rc = -errno;
 		flog(FLOG_XEN, LOG_ERR, "config %s: %s", path, strerror(errno));

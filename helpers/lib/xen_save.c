@@ -159,6 +159,13 @@ int xen_restore(struct xen *x, const char *path, bool paused, uint32_t *domid)
 		flog(FLOG_XEN, LOG_ERR, "restore: %s holds a bad domain config", path);
 		rc = -EPROTO;
 	}
+	if (rc == 0) { /* the image's domain name enters ferry here */
+		char why[400];
+		if (name_check(NAME_DOMAIN, cfg.c_info.name, why, sizeof(why))) {
+			flog(FLOG_XEN, LOG_ERR, "restore: %s: %s", path, why);
+			rc = -EPROTO;
+		}
+	}
 	if (rc == 0) {
 		xen_disks_fast_hotplug(&cfg);
 		params.stream_version = 2;

@@ -85,9 +85,90 @@ test_validate_rejects_bad_values() {
 }
 
 test_validate_drbd_storage_needs_a_resource() {
-	agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg
+	: >"$TMP/vm.cfg"
+	agent XenDomain validate-all OCF_RESKEY_config="$TMP/vm.cfg"
 	assertEquals 6 $?
 	assertContains "$(reason)" "drbd_resource"
+}
+
+# A missing config is reported as that, before anything that depends on it.
+test_validate_missing_config_first() {
+	agent XenDomain validate-all
+	assertEquals "no config parameter: not configured" 6 $?
+	assertContains "$(reason)" "config parameter is required"
+	# Set but absent on this node (and no drbd_resource either): the
+	# file is what is missing, a node-local gap (README: 5, not 6).
+	agent XenDomain validate-all OCF_RESKEY_config="$TMP/missing.cfg"
+	assertEquals "config file missing here: not installed" 5 $?
+	assertContains "$(reason)" "config file $TMP/missing.cfg is not readable on this node"
+	assertNotContains "$(reason)" "drbd_resource"
+}
+
+# Up to 16 DRBD resources pass (the next check speaks: here, drbdadm knows
+# none of them; the lab's agents-ocf validates real ones); 17 are refused
+# with the limit named.
+test_validate_many_drbd_resources() {
+	: >"$TMP/vm.cfg"
+	agent XenDomain validate-all OCF_RESKEY_config="$TMP/vm.cfg" \
+		OCF_RESKEY_drbd_resource="r1,r2,r3,r4,r5"
+	rc=$?
+	assertNotEquals "five resources are not bad arguments" 2 "$rc"
+	assertNotEquals "five resources are not a bad parameter" 6 "$rc"
+	assertContains "$(reason)" "DRBD resource r1 is not configured on this node"
+	list=r1
+	for i in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do list="$list r$i"; done
+	agent XenDomain validate-all OCF_RESKEY_config="$TMP/vm.cfg" OCF_RESKEY_drbd_resource="$list"
+	assertContains "16 pass" "$(reason)" "DRBD resource r1 is not configured"
+	agent XenDomain validate-all OCF_RESKEY_config="$TMP/vm.cfg" \
+		OCF_RESKEY_drbd_resource="$list r17"
+	assertEquals "17 resources: not configured" 6 $?
+	assertContains "$(reason)" "more than 16 DRBD resources"
+}
+
+# drbd_resource reaches ferryctl literally (no globbing, no echo) and
+# ferryctl refuses what is not a DRBD resource name, saying why.
+test_drbd_resource_passed_literally() {
+	mkdir -p "$TMP/cwd" && : >"$TMP/cwd/r0-evil"
+	(cd "$TMP/cwd" && agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg \
+		OCF_RESKEY_drbd_resource='r*')
+	assertEquals "r*: not configured" 6 $?
+	assertContains "$(reason)" "DRBD resource name 'r*' contains '*'"
+	agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=-n
+	assertEquals "-n: not configured" 6 $?
+	assertContains "$(reason)" "DRBD resource name '-n' begins with '-'"
+	agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg \
+		OCF_RESKEY_drbd_resource='r0, -n'
+	assertEquals "r0, -n: not configured" 6 $?
+	assertContains "$(reason)" "'-n' begins with '-'"
+	agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=all
+	assertEquals "all: not configured" 6 $?
+	assertContains "$(reason)" "drbdadm reads 'all' as every resource"
+}
+
+test_numbers_out_of_range() {
+	agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0 \
+		OCF_RESKEY_shutdown_timeout=4294967297
+	assertEquals "shutdown_timeout=4294967297: not configured" 6 $?
+	assertContains "$(reason)" "shutdown_timeout: 4294967297 is out of range (1..86400)"
+	agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0 \
+		OCF_RESKEY_migration_port=70000
+	assertEquals "migration_port=70000: not configured" 6 $?
+	assertContains "$(reason)" "migration_port: 70000 is out of range (1..65535)"
+	agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0 \
+		OCF_RESKEY_migration_port=0
+	assertEquals "migration_port=0: not configured" 6 $?
+	assertContains "$(reason)" "migration_port: 0 is out of range"
+}
+
+test_domain_name_limit() {
+	n63=$(printf '%063d' 0 | tr 0 d)
+	agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0 \
+		OCF_RESKEY_domain_name="${n63}d"
+	assertEquals "64-byte domain_name: not configured" 6 $?
+	assertContains "$(reason)" "longer than 63 bytes"
+	agent XenDomain validate-all OCF_RESKEY_config="$TMP/missing.cfg" \
+		OCF_RESKEY_drbd_resource=r0 OCF_RESKEY_domain_name="$n63"
+	assertEquals "63 bytes pass (the config file is what is missing)" 5 $?
 }
 
 test_validate_unreadable_config() {

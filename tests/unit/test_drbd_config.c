@@ -81,6 +81,51 @@ static void test_dump_xml_protocol_and_fencing(void **state)
 	assert_int_equal(drbd_config_parse("not xml at all", 14, "r1", &c), -EINVAL);
 }
 
+/* Names and numbers in dump-xml are taken whole or not at all. */
+static void test_dump_xml_whole_names_strict_numbers(void **state)
+{
+	char xml[1024], longname[80];
+	struct drbd_config c;
+
+	(void)state;
+	/* A resource whose name only begins like ours is not ours (it was,
+	 * when the name was cut to 63 bytes before comparing). */
+	memset(longname, 'r', 70);
+	longname[70] = '\0';
+	snprintf(xml, sizeof(xml),
+		 "<config><resource name=\"%s\"><host name=\"a\"/></resource></config>", longname);
+	longname[63] = '\0';
+	assert_int_equal(drbd_config_parse(xml, strlen(xml), longname, &c), -ENOENT);
+	/* A host name longer than a node name may be could match another node
+	 * once cut: the configuration is refused. */
+	memset(longname, 'h', 70);
+	longname[70] = '\0';
+	snprintf(xml, sizeof(xml),
+		 "<resource name=\"r0\"><host name=\"%s\"/><host name=\"b\"/></resource>",
+		 longname);
+	assert_int_equal(drbd_config_parse(xml, strlen(xml), "r0", &c), -EINVAL);
+	/* Numbers: what atoi took. */
+	static const char *const bad[] = {"port=\"70000\"", "port=\"-1\"", "port=\"7789x\"",
+					  "port=\"\""};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		snprintf(xml, sizeof(xml),
+			 "<resource name=\"r0\"><host name=\"a\"><address %s>10.0.0.1</address>"
+			 "</host></resource>",
+			 bad[k]);
+		assert_int_equal(drbd_config_parse(xml, strlen(xml), "r0", &c), -EINVAL);
+	}
+	snprintf(xml, sizeof(xml),
+		 "<resource name=\"r0\"><host name=\"a\"><volume vnr=\"0\">"
+		 "<device minor=\"1048576\">/dev/drbd0</device></volume></host></resource>");
+	assert_int_equal(drbd_config_parse(xml, strlen(xml), "r0", &c), -EINVAL);
+	/* An absent port stays 0 (unknown). */
+	snprintf(xml, sizeof(xml),
+		 "<resource name=\"r0\"><host name=\"a\"><address>10.0.0.1</address></host>"
+		 "</resource>");
+	assert_int_equal(drbd_config_parse(xml, strlen(xml), "r0", &c), 0);
+	assert_int_equal(c.hosts[0].port, 0);
+}
+
 static void test_show_two_primaries(void **state)
 {
 	bool allowed = true;
@@ -101,6 +146,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dump_xml),
 		cmocka_unit_test(test_dump_xml_protocol_and_fencing),
+		cmocka_unit_test(test_dump_xml_whole_names_strict_numbers),
 		cmocka_unit_test(test_show_two_primaries),
 	};
 	return cmocka_run_group_tests_name("drbd_config", tests, NULL, NULL);

@@ -216,6 +216,72 @@ static void test_malformed(void **state)
 			 -EINVAL);
 }
 
+/* The followed stream (drbd_events_feed), cut at every byte boundary: the
+ * same state as the whole dump. */
+static void test_stream_any_cut(void **state)
+{
+	char *text = slurp("connected-uptodate-primary.txt");
+	size_t len = strlen(text);
+	struct drbd_resource whole, r;
+	struct drbd_events_stream *s = malloc(sizeof(*s));
+
+	(void)state;
+	assert_int_equal(drbd_events_parse(text, "rec", &whole), 0);
+	for (size_t cut = 0; cut <= len; cut++) {
+		drbd_events_stream_init(s, "rec", &r);
+		drbd_events_feed(s, text, cut);
+		drbd_events_feed(s, text + cut, len - cut);
+		assert_true(s->dumped);
+		assert_int_equal(s->bad, 0);
+		assert_true(r.exists);
+		assert_string_equal(r.role, whole.role);
+		assert_int_equal(r.npeers, whole.npeers);
+		assert_string_equal(r.peers[0].connection, whole.peers[0].connection);
+		assert_int_equal(r.volumes[0].minor, whole.volumes[0].minor);
+	}
+	free(s);
+	free(text);
+}
+
+/* A line longer than any DRBD prints is dropped whole: its tail is not
+ * read as a line of its own (it was, before drbd_events_feed). */
+static void test_stream_overlong_line(void **state)
+{
+	struct drbd_events_stream *s = malloc(sizeof(*s));
+	struct drbd_resource r;
+	char *junk = malloc(3 * DRBD_EVENTS_LINE_MAX);
+	const char tail[] = " change resource name:rec role:Primary";
+	size_t n = 2 * DRBD_EVENTS_LINE_MAX;
+
+	(void)state;
+	memset(junk, 'x', n);
+	memcpy(junk + n, tail, sizeof(tail) - 1);
+	n += sizeof(tail) - 1;
+	junk[n++] = '\n';
+	drbd_events_stream_init(s, "rec", &r);
+	drbd_events_feed(s, "exists resource name:rec role:Secondary\n", 40);
+	drbd_events_feed(s, junk, n);
+	assert_string_equal(r.role, "Secondary");
+	assert_int_equal(s->bad, 1);
+	/* The next line is read again. */
+	drbd_events_feed(s, "exists -\n", 9);
+	assert_true(s->dumped);
+	/* A NUL byte in a line: dropped, counted. */
+	drbd_events_feed(s, "change resource name:rec\0 role:Primary\n", 39);
+	assert_string_equal(r.role, "Secondary");
+	assert_int_equal(s->bad, 2);
+	/* Exactly the longest line is still read. */
+	drbd_events_stream_init(s, "rec", &r);
+	memset(junk, ' ', DRBD_EVENTS_LINE_MAX);
+	memcpy(junk, "exists resource name:rec role:Primary", 37);
+	junk[DRBD_EVENTS_LINE_MAX] = '\n';
+	drbd_events_feed(s, junk, DRBD_EVENTS_LINE_MAX + 1);
+	assert_int_equal(s->bad, 0);
+	assert_string_equal(r.role, "Primary");
+	free(junk);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +293,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_resource),
 		cmocka_unit_test(test_stream_changes),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_stream_any_cut),
+		cmocka_unit_test(test_stream_overlong_line),
 	};
 	return cmocka_run_group_tests_name("drbd_events", tests, NULL, NULL);
 }
