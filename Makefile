@@ -87,7 +87,7 @@ DEB_LAB   := qemu-system-x86 qemu-utils xen-utils-4.17 drbd-utils lvm2 socat \
 	openssh-server openssh-client chrony gnutls-bin
 DEB_PACKAGES := $(sort $(DEB_BUILD) $(DEB_DOC) $(DEB_DEB) $(DEB_FUZZ) $(DEB_TEST) $(DEB_LAB))
 
-.PHONY: all deps install check check-tiers demo clean lab-down bench-transport bench-ledger \
+.PHONY: all deps install check check-tiers check-lab-all demo clean lab-down bench-transport bench-ledger \
 	bench-migrate bench-monitor cts fuzz fuzz-build fuzz-seeds
 .DEFAULT_GOAL := all
 
@@ -325,6 +325,11 @@ check: deps
 
 check-tiers:
 	@tests/run-tiers
+
+# Every lab scenario, not only make check's (tests/lab/run); over an hour.
+check-lab-all: deps
+	@$(MAKE) --no-print-directory all
+	@LAB_SET=all TIERS=lab tests/run-tiers
 
 # Ledger benchmark: 16 then 3 namespace nodes; prints figures, asserts none.
 $(BUILD)/tests/cluster/ledger_bench: $(BUILD)/tests/cluster/ledger_bench.o $(BUILD)/libferry.a
