@@ -28,6 +28,9 @@
 
 #define SERVE_IDLE_MS (10 * 60 * 1000)
 #define SERVE_STEP_MS 30000
+/* A migration stream may pause while the source suspends the guest (libxl
+ * waits up to a minute for it) on a loaded host. */
+#define SERVE_STREAM_IDLE_MS (3 * 60 * 1000)
 /* Hello and handshake together: an unauthenticated peer holds its
  * connection (and this process) at most this long. */
 #define SERVE_AUTH_MS 5000
@@ -233,6 +236,7 @@ int cmd_serve(int argc, char **argv)
 	to.admit_arg = &mb;
 	to.encrypt = !allow_plain;
 	to.timeout_ms = SERVE_STEP_MS;
+	to.stream_idle_ms = SERVE_STREAM_IDLE_MS;
 	to.auth_timeout_ms = SERVE_AUTH_MS;
 	rc = transport_server(fd, &to, &t);
 	authkey_ring_clear(&ring);

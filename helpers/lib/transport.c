@@ -96,6 +96,7 @@ static int transport_open(int fd, const struct transport_opts *o, bool server,
 	t->fd = fd;
 	t->server = server;
 	t->timeout_ms = o->timeout_ms;
+	t->stream_idle_ms = o->stream_idle_ms > 0 ? o->stream_idle_ms : o->timeout_ms;
 	t->app_fd = t->pump_fd = t->stop_fd = t->done_fd = -1;
 	t->o = o;
 	t->rate.rate = server ? 0 : o->stream_rate;

@@ -113,6 +113,11 @@ struct transport_opts {
 	 * unauthenticated peer holds a connection at most this long
 	 * (0: timeout_ms). */
 	int auth_timeout_ms;
+	/** Receiving a stream: the longest wait for its next frame (0:
+	 * timeout_ms). A source is silent while libxl suspends the guest
+	 * (libxl gives the guest a minute to acknowledge); a dead peer is
+	 * still noticed within timeout_ms by TCP keepalive. */
+	int stream_idle_ms;
 	/** Keep the record layer in GnuTLS even where the kernel has kTLS. */
 	bool no_ktls;
 	/** Client: cap on the stream it sends, bytes per second (0: none). */

@@ -43,6 +43,7 @@ struct transport {
 	int fd;
 	bool server;
 	int timeout_ms;
+	int stream_idle_ms; /* next stream frame, receiving (transport.h) */
 	char peer[64];           /* "address:port", for logs */
 	char peer_ip[48];        /* the address alone, for admit() */
 	int broken;              /* sticky error once framing is lost */

@@ -137,7 +137,7 @@ static void *pump_recv(void *arg)
 
 	for (;;) {
 		rc = frame_recv_hdr(t, &type, &len, &partial, t->stop_fd,
-				    io_deadline(t->timeout_ms));
+				    io_deadline(t->stream_idle_ms));
 		if (rc)
 			break;
 		rc = frame_check_stream(type, len);
