@@ -1265,6 +1265,51 @@ static void test_peer_dies(void **state)
 	reap_killed(pid);
 }
 
+/* ---- a source silent before its stream (libxl suspending the guest) ---- */
+
+#define PAUSE_MS (3 * SHORT)
+
+static int paused_source(struct side *s, struct transport *t)
+{
+	struct capped *c = s->arg;
+	int fd, rc = transport_stream_begin(t, &fd);
+
+	if (rc)
+		return rc;
+	usleep(PAUSE_MS * 1000);
+	stream_write(fd, &c->fs, UINT64_MAX);
+	c->end_rc = transport_stream_end(t);
+	return c->fs.err ? c->fs.err : c->end_rc;
+}
+
+/* The target's stream_idle_ms, not its step bound (2 * SHORT here), bounds
+ * the wait for the stream's next frame: with it at 10 * SHORT a source
+ * silent for 3 * SHORT delivers everything; without it the target gives up
+ * (variant .source: stream_idle_ms set). */
+static void test_stream_pause(void **state)
+{
+	const struct variant *v = *state;
+	struct capped src = { .fs.len = 1 << 20 }, dst = { .fs.len = 0 };
+	struct pair p;
+
+	pair_init(&p, true, true, &key_a, &key_a, 2 * SHORT);
+	p.srv.o.stream_idle_ms = v->source ? 10 * SHORT : 0;
+	p.cli.script = paused_source;
+	p.cli.arg = &src;
+	p.srv.script = capped_target;
+	p.srv.arg = &dst;
+	pair_run(&p);
+	if (v->source) {
+		assert_int_equal(p.srv.script_rc, 0);
+		assert_int_equal(p.cli.script_rc, 0);
+		assert_int_equal(dst.fs.done, src.fs.len);
+		assert_memory_equal(src.fs.digest, dst.fs.digest, 32);
+	} else {
+		assert_int_not_equal(p.srv.script_rc, 0);
+		assert_true(dst.fs.done < src.fs.len);
+	}
+}
+
 /* ---- a peer that stalls mid-stream (alive, silent): bounded by timeouts ---- */
 
 struct stall {
@@ -1406,6 +1451,8 @@ int main(void)
 		cmocka_unit_test(test_ktls_info),
 		VARIANT(test_stream_capped, "plain", .enc = false),
 		VARIANT(test_stream_capped, "tls", .enc = true),
+		VARIANT(test_stream_pause, "idle_bound", .enc = true, .source = true),
+		VARIANT(test_stream_pause, "step_bound", .enc = true, .source = false),
 		cmocka_unit_test(test_stream_left_unread),
 		VARIANT(test_peer_dies, "source_tls", .enc = true, .source = true),
 		VARIANT(test_peer_dies, "source_plain", .enc = false, .source = true),
