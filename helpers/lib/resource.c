@@ -420,13 +420,6 @@ static int name_by_config(struct xen *x, const char *config, char *name, size_t 
 /* Shut down (destroy at the deadline) one copy. A paused copy cannot shut
  * down: the half-built leftover of a killed start is destroyed; a domain an
  * administrator paused is resumed first, then shut down cleanly. */
-static bool domain_still_there(struct xen *x, const char *n, uint32_t domid)
-{
-	uint32_t now;
-
-	return libxl_name_to_domid(xen_ctx(x), n, &now) == 0 && now == domid;
-}
-
 static int stop_copy(struct xen *x, struct resource *r, const char *n, uint32_t domid, bool main)
 {
 	struct xen_status st;
@@ -514,13 +507,6 @@ int resource_stop(struct resource *r, struct resource_result *res)
 				    n);
 		}
 		rc = stop_copy(x, r, n, domid, i == 0);
-		if (rc && !domain_still_there(x, n, domid)) {
-			/* ferryd's supervisor acted on a guest poweroff in the
-			 * meantime (it destroys the domain): what stop wanted. */
-			flog(FLOG_RESOURCE, LOG_INFO, "%s (domid %u) went away while being stopped (%s)",
-			     n, domid, strerror(-rc));
-			rc = 0;
-		}
 		if (rc) {
 			xen_close(x);
 			return fail(res, OCF_ERR_GENERIC, "cannot stop %s: %s", n, strerror(-rc));

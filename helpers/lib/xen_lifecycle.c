@@ -86,6 +86,10 @@ int xen_shutdown(struct xen *x, uint32_t domid, int timeout_ms, int *how)
 		return 0;
 	if (rc == 0)
 		rc = xen_wait_gone(x, domid, deadline);
+	/* Gone meanwhile (ferryd's supervisor destroys a domain after its
+	 * guest's poweroff): that is shut down, whatever libxl said. */
+	if (rc && xen_status_domid(x, domid, &(struct xen_status){0}) == -ENOENT)
+		return 0;
 	if (rc) {
 		flog(FLOG_XEN, LOG_WARNING, "domid %u did not shut down within %d ms (%s), destroying it",
 		       domid, timeout_ms, strerror(-rc));
