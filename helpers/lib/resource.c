@@ -1,7 +1,7 @@
-/* The choreography of one XenDomain resource: the steps of DESIGN.md's
- * start, stop, monitor and live migration, in that order, each undone in
- * reverse when a later one fails. Every action ends with an OCF exit code
- * and, on failure, one line saying why. */
+/* The choreography of one XenDomain resource: the steps of the README's
+ * "The agents and the choreography" (start, stop, monitor, live migration),
+ * in that order, each undone in reverse when a later one fails. Every
+ * action ends with an OCF exit code and, on failure, one line saying why. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
