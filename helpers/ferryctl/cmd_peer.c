@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "ferryctl.h"
 #include "nodemap.h"
 #include "peer.h"
@@ -29,30 +30,21 @@ static const char ping_usage[] =
 	"  exit codes: 0 answered, 1 error, 2 usage, 20 unreachable or refused (why on\n"
 	"  stderr)\n";
 
-static double ms_since(const struct timespec *a)
-{
-	struct timespec b;
-
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	return (double)(b.tv_sec - a->tv_sec) * 1e3 + (double)(b.tv_nsec - a->tv_nsec) / 1e6;
-}
-
 int peer_ping_node(const char *node, const struct peer_opts *po, int count, bool quiet)
 {
 	struct transport_stats ts;
-	struct timespec t0;
+	int64_t t0 = clock_us();
 	struct peer *p;
 	char why[PEER_WHY_MAX];
 	double connect_ms;
 	int rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = peer_connect(node, po, &p, why, sizeof(why));
 	if (rc) {
 		fprintf(stderr, "ferryctl: peer %s: %s\n", node, why);
 		return EXIT_UNREACHABLE;
 	}
-	connect_ms = ms_since(&t0);
+	connect_ms = (double)(clock_us() - t0) / 1e3;
 	transport_stats(p->t, &ts);
 	printf("%s (%s): %s %s%s, key %s: connect %.1f ms", p->node, p->addr,
 	       ts.encrypted ? "encrypted" : "integrity only", ts.cipher,

@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ferry_time.h"
+#include "clock.h"
 #include "ferryd.h"
 #include "nodemap.h"
 #include "synfilter.h"
@@ -241,7 +241,7 @@ int admit_address(const struct in6_addr *ip, uint32_t *nodeid)
 
 void admit_refused(const struct in6_addr *ip, const char *who, const char *why, bool stranger)
 {
-	uint64_t now = ferry_mono_ms();
+	uint64_t now = clock_ms();
 	struct recent *r = NULL, *oldest = &recent[0];
 
 	if (stranger)
@@ -339,7 +339,7 @@ static int filter_attach(int fd)
 
 void admit_tick(void)
 {
-	uint64_t now = ferry_mono_ms();
+	uint64_t now = clock_ms();
 	unsigned rate = strangers_now * (filtering ? FLOOD_SAMPLE : 1);
 	int rc;
 

@@ -25,7 +25,7 @@
 
 #include <crm/stonith-ng.h>
 
-#include "ferry_time.h"
+#include "clock.h"
 #include "ferryd.h"
 
 #define POLL_MS 2000
@@ -206,7 +206,7 @@ static size_t collect(struct ferryd *d)
 
 static void nag(void)
 {
-	uint64_t now = ferry_mono_ms();
+	uint64_t now = clock_ms();
 
 	if (last_nag && now - last_nag < NAG_MS)
 		return;
@@ -270,14 +270,14 @@ static void ask(struct ferryd *d)
 		child_stop(d);
 		return;
 	}
-	asked_at = ferry_mono_ms();
+	asked_at = clock_ms();
 	pending = nasked;
 }
 
 static void on_timer(void *data)
 {
 	struct ferryd *d = data;
-	uint64_t now = ferry_mono_ms();
+	uint64_t now = clock_ms();
 
 	reap();
 	if (asked_at && now - asked_at > CHILD_TIMEOUT_MS) {

@@ -13,7 +13,7 @@
 
 #include <corosync/cpg.h>
 
-#include "ferry_time.h"
+#include "clock.h"
 #include "ferryd.h"
 
 #define GROUP_NAME "ferry"
@@ -82,7 +82,7 @@ static void on_deliver(cpg_handle_t h, const struct cpg_name *g, uint32_t nodeid
 {
 	(void)h;
 	(void)g;
-	replica_deliver(dd->rep, nodeid, pid, msg, len, ferry_wall_ms());
+	replica_deliver(dd->rep, nodeid, pid, msg, len, clock_wall_ms());
 }
 
 static struct replica_member *members_of(const struct cpg_address *a, size_t n)
@@ -120,7 +120,7 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *g, const struct cp
 		ferryd_stop(dd, 1, "out of memory");
 		return;
 	}
-	replica_confchg(dd->rep, m, nmembers, l, nleft, njoined, ferry_wall_ms());
+	replica_confchg(dd->rep, m, nmembers, l, nleft, njoined, clock_wall_ms());
 	free(m);
 	free(l);
 	sync_changed(dd);

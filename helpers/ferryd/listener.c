@@ -32,7 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ferry_time.h"
+#include "clock.h"
 #include "ferryd.h"
 #include "nodemap.h"
 #include "peer_proto.h"
@@ -167,7 +167,7 @@ static int32_t on_notify(int32_t fd, int32_t revents, void *data)
 static void on_sweep(void *data)
 {
 	struct ferryd *d = data;
-	uint64_t now = ferry_mono_ms();
+	uint64_t now = clock_ms();
 
 	for (int i = 0; i < NSERVERS; i++) {
 		struct server *s = &servers[i];
@@ -260,7 +260,7 @@ static void serve_connection(struct ferryd *d, int c, const struct sockaddr_stor
 	s->pid = pid;
 	s->src = ip;
 	s->notify_fd = sv[0];
-	s->deadline_ms = ferry_mono_ms() + PREAUTH_MS;
+	s->deadline_ms = clock_ms() + PREAUTH_MS;
 	snprintf(s->who, sizeof(s->who), "%s", who);
 	if (qb_loop_poll_add(d->loop, QB_LOOP_MED, sv[0], POLLIN, s, on_notify)) {
 		/* Without its answer the server stops after authenticating. */

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ferry_time.h"
+#include "clock.h"
 #include "ferryd.h"
 #include "migrate_slots.h"
 #include "peer_proto.h"
@@ -304,7 +304,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	d.pid = (uint32_t)getpid();
-	d.started_mono_ms = ferry_mono_ms();
+	d.started_mono_ms = clock_ms();
 	if (mkdir(d.run_dir, 0700) < 0 && errno != EEXIST)
 		flog(FLOG_MAIN, LOG_WARNING, "cannot create %s: %s", d.run_dir, strerror(errno));
 	/* Every ferryctl of this node reads it when it migrates a domain out. */

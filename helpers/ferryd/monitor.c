@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "drbd.h"
-#include "ferry_time.h"
+#include "clock.h"
 #include "ferryd.h"
 #include "nodemap.h"
 #include "xen.h"
@@ -99,11 +99,11 @@ static void node_name(uint32_t id, char *buf, size_t len)
 	if (!id)
 		return;
 	n = map_loaded ? nodemap_name(&map, id) : NULL;
-	if (!n && ferry_mono_ms() - map_loaded_ms >= NODEMAP_RELOAD_MS) {
+	if (!n && clock_ms() - map_loaded_ms >= NODEMAP_RELOAD_MS) {
 		if (map_loaded)
 			nodemap_free(&map);
 		map_loaded = nodemap_load(&map) == 0;
-		map_loaded_ms = ferry_mono_ms();
+		map_loaded_ms = clock_ms();
 		n = map_loaded ? nodemap_name(&map, id) : NULL;
 	}
 	if (n)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ferry_time.h"
+#include "clock.h"
 #include "ferryd.h"
 #include "wire.h"
 
@@ -103,7 +103,7 @@ static void reply_init(struct ferry_ipc_reply *r, const struct ferry_ipc_req *re
 	r->hdr.id = req->hdr.id;
 	r->hdr.size = sizeof(*r);
 	r->status = status;
-	r->now_ms = ferry_wall_ms();
+	r->now_ms = clock_wall_ms();
 	snprintf(r->reason, sizeof(r->reason), "%s", ferry_status_text(status));
 }
 
@@ -150,11 +150,11 @@ static void answer_status(struct ferryd *d, qb_ipcs_connection_t *c,
 	s->cpg_ring = info.cpg_ring;
 	s->quorum_ring = info.quorum_ring;
 	s->authority = info.authority;
-	s->now_ms = ferry_wall_ms();
+	s->now_ms = clock_wall_ms();
 	s->last_sync_ms = info.last_sync_ms;
 	s->first_sync_ms = info.first_sync_ms;
 	s->start_to_sync_ms = d->start_to_sync_ms;
-	s->uptime_ms = ferry_mono_ms() - d->started_mono_ms;
+	s->uptime_ms = clock_ms() - d->started_mono_ms;
 	s->sync_source = info.sync_source;
 	s->digest = ledger_digest(replica_ledger(d->rep));
 	s->ndomains = (uint32_t)ledger_count(replica_ledger(d->rep));
@@ -189,7 +189,7 @@ static void answer_show(struct ferryd *d, qb_ipcs_connection_t *c,
 	memcpy(after, req->name, sizeof(after));
 	after[LEDGER_NAME_MAX] = '\0';
 	s->hdr.id = req->hdr.id;
-	s->now_ms = ferry_wall_ms();
+	s->now_ms = clock_wall_ms();
 	if (ledger_sorted(replica_ledger(d->rep), &v, &n) < 0) {
 		s->status = FERRY_E_INTERNAL;
 		n = 0;
@@ -386,7 +386,7 @@ void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct fer
 	p->req.name[LEDGER_NAME_MAX] = '\0';
 	if (t > FERRY_IPC_MAX_TIMEOUT_MS)
 		t = FERRY_IPC_MAX_TIMEOUT_MS;
-	p->deadline = ferry_mono_ms() + t;
+	p->deadline = clock_ms() + t;
 	if (try_send(d, p))
 		pending_free(p);
 }
@@ -517,7 +517,7 @@ void requests_forget(struct ferryd *d, qb_ipcs_connection_t *c)
 static void on_tick(void *data)
 {
 	struct ferryd *d = data;
-	uint64_t now = ferry_mono_ms();
+	uint64_t now = clock_ms();
 	struct pending *p = head.next;
 
 	while (p != &head) {

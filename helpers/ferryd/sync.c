@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ferry_time.h"
+#include "clock.h"
 #include "ferryd.h"
 #include "nodemap.h"
 
@@ -83,7 +83,7 @@ static void on_synced(void *ctx, bool cold)
 	syncing_since = 0;
 	stuck_since = 0;
 	if (!d->start_to_sync_ms)
-		d->start_to_sync_ms = ferry_mono_ms() - d->started_mono_ms + 1;
+		d->start_to_sync_ms = clock_ms() - d->started_mono_ms + 1;
 	report_inventory(d);
 	requests_kick(d);
 }
@@ -109,7 +109,7 @@ static void on_watchdog(void *data)
 		return;
 	}
 	if (replica_syncing(d->rep)) {
-		uint64_t now = ferry_mono_ms();
+		uint64_t now = clock_ms();
 
 		if (!stuck_since)
 			stuck_since = now;

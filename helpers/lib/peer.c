@@ -15,6 +15,7 @@
 #include "flog.h"
 
 #include "authkey.h"
+#include "clock.h"
 #include "drbd.h"
 #include "nodemap.h"
 #include "peer.h"
@@ -372,16 +373,14 @@ int peer_request(struct peer *p, enum peer_op op, const char *res, char *why, si
 int peer_ping(struct peer *p, int64_t *rtt_us, char *why, size_t len)
 {
 	uint8_t buf[PEER_ID_LEN];
-	struct timespec a, b;
 	uint32_t id = peer_next_id(p);
+	int64_t t0 = clock_us();
 	int rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &a);
 	rc = peer_send(p, PEER_MSG_PING, buf, peer_encode_id(buf, id), why, len);
 	if (!rc)
 		rc = peer_wait(p, PEER_MSG_REPLY, id, p->timeout_ms, why, len);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	*rtt_us = (int64_t)(b.tv_sec - a.tv_sec) * 1000000 + (b.tv_nsec - a.tv_nsec) / 1000;
+	*rtt_us = clock_us() - t0;
 	return rc;
 }
 

@@ -20,19 +20,12 @@
 #include <netinet/in.h>
 #include <stddef.h>
 
+#include "clock.h"
 #include "transport_int.h"
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int64_t io_deadline(int timeout_ms)
 {
-	return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	return timeout_ms < 0 ? -1 : clock_ms() + timeout_ms;
 }
 
 /* Waits until fd is ready for events. 0 when ready (or in error: the next
@@ -49,7 +42,7 @@ int io_wait(int fd, short events, int stop_fd, int64_t deadline)
 		int wait = -1, n;
 
 		if (deadline >= 0) {
-			int64_t left = deadline - now_ms();
+			int64_t left = deadline - clock_ms();
 
 			if (left <= 0)
 				return -ETIMEDOUT;

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "transport_int.h"
 
 static void pump_finish(struct transport *t, int rc, const char *what)
@@ -36,19 +37,11 @@ static void pump_finish(struct transport *t, int rc, const char *what)
 	t->pump_rc = rc;
 }
 
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* The speed cap: waits until @n more bytes may go (0), or until the
  * stream is stopped (-ECANCELED). */
 static int rate_wait(struct transport *t, size_t n)
 {
-	int64_t wait = ratelimit_take(&t->rate, n, now_us()), until = now_us() + wait;
+	int64_t wait = ratelimit_take(&t->rate, n, clock_us()), until = clock_us() + wait;
 
 	while (wait > 0) {
 		struct pollfd p = { .fd = t->stop_fd, .events = POLLIN };
@@ -56,7 +49,7 @@ static int rate_wait(struct transport *t, size_t n)
 
 		if (r > 0)
 			return -ECANCELED;
-		wait = until - now_us();
+		wait = until - clock_us();
 	}
 	return 0;
 }
@@ -195,7 +188,7 @@ static int pump_start(struct transport *t)
 	pair_buffers(sv[0]);
 	pair_buffers(sv[1]);
 	/* The cap counts from the stream's start, not the connection's. */
-	ratelimit_init(&t->rate, t->rate.rate, now_us());
+	ratelimit_init(&t->rate, t->rate.rate, clock_us());
 	t->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	t->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (t->stop_fd < 0 || t->done_fd < 0)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ferry_time.h"
+#include "clock.h"
 #include "ledger_client.h"
 
 static int cmp_u64(const void *a, const void *b)
@@ -33,9 +33,9 @@ static int one(struct ledger_client *c, int op, const char *name, uint64_t *us)
 	req.version = FERRY_IPC_VERSION;
 	req.timeout_ms = 10000;
 	snprintf(req.name, sizeof(req.name), "%s", name);
-	t0 = ferry_mono_us();
+	t0 = clock_us();
 	rc = ledger_client_call(c, &req, &reply, sizeof(reply));
-	*us = ferry_mono_us() - t0;
+	*us = clock_us() - t0;
 	return rc < 0 ? rc : reply.status;
 }
 
@@ -58,13 +58,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ledger_bench: cannot reach ferryd: %s\n", strerror(-rc));
 		return 1;
 	}
-	t0 = ferry_mono_us();
+	t0 = clock_us();
 	for (long i = 0; i < pairs; i++) {
 		snprintf(name, sizeof(name), "%s-%ld", argv[2], i);
 		errors += one(c, FERRY_IPC_CLAIM, name, &lat[n++]) != 0;
 		errors += one(c, FERRY_IPC_RELEASE, name, &lat[n++]) != 0;
 	}
-	elapsed = ferry_mono_us() - t0;
+	elapsed = clock_us() - t0;
 	ledger_client_close(c);
 	qsort(lat, n, sizeof(*lat), cmp_u64);
 	printf("requests=%zu p50_us=%llu p99_us=%llu max_us=%llu elapsed_us=%llu errors=%d\n", n,
