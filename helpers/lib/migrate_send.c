@@ -228,8 +228,8 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	struct ferry_ipc_reply r;
 	struct xen_status st;
 	char away[sizeof(m->domain) + sizeof(XEN_MIGRATED_SUFFIX)];
+	const struct nodemap *nm = nodemap_once();
 	uint32_t target;
-	struct nodemap nm;
 	int rc;
 
 	/* Preflight here: a live domain, not in flight, migratable live. */
@@ -241,12 +241,7 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	s->domid = st.domid;
 	if (o->live && migrate_check_live(s->x, st.type, m->why, sizeof(m->why)))
 		return MIGRATE_REFUSED;
-	if (nodemap_load(&nm) == 0) {
-		rc = nodemap_resolve(&nm, s->p->node, &target);
-		nodemap_free(&nm);
-	} else {
-		rc = -ENOTCONN;
-	}
+	rc = nm ? nodemap_resolve(nm, s->p->node, &target) : -ENOTCONN;
 	if (rc) {
 		snprintf(m->why, sizeof(m->why), "node %s is not in corosync's nodelist", s->p->node);
 		return MIGRATE_REFUSED;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,16 @@ void nodemap_free(struct nodemap *m)
 	free(m->v);
 	m->v = NULL;
 	m->n = 0;
+}
+
+const struct nodemap *nodemap_once(void)
+{
+	static struct nodemap m;
+	static bool loaded;
+
+	if (!loaded)
+		loaded = nodemap_load(&m) == 0;
+	return loaded ? &m : NULL;
 }
 
 const char *nodemap_name(const struct nodemap *m, uint32_t nodeid)

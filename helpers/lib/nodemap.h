@@ -4,6 +4,7 @@
 #define FERRY_NODEMAP_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,16 @@ int nodemap_load(struct nodemap *m);
 
 /** Free the list. */
 void nodemap_free(struct nodemap *m);
+
+/**
+ * The nodelist as this process first read it, loaded once: a ferryctl
+ * process is one action (a migration, a stop, a serve conversation), and
+ * every step of it asks the same list. ferryd, which outlives nodelist
+ * changes, loads its own with nodemap_load.
+ * @return the list (never freed), or NULL while corosync is unreachable
+ *         (the next call tries again)
+ */
+const struct nodemap *nodemap_once(void);
 
 /**
  * Name of a node.

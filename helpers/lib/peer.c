@@ -31,42 +31,33 @@ void peer_opts_init(struct peer_opts *o)
 
 int peer_self_name(char *name, size_t len)
 {
-	struct nodemap m;
+	const struct nodemap *m = nodemap_once();
+	const char *n;
 	uint32_t self;
-	int rc = nodemap_load(&m);
 
-	if (rc == 0) {
-		rc = nodemap_self(&m, &self);
-		if (rc == 0)
-			snprintf(name, len, "%s", nodemap_name(&m, self));
-		nodemap_free(&m);
-		if (rc == 0)
-			return 0;
+	if (m && nodemap_self(m, &self) == 0 && (n = nodemap_name(m, self))) {
+		snprintf(name, len, "%s", n);
+		return 0;
 	}
 	return gethostname(name, len) ? -errno : 0;
 }
 
 int peer_node_name(const char *node, char *out, size_t len)
 {
-	struct nodemap m;
-	uint32_t id;
+	const struct nodemap *m = nodemap_once();
 	const char *name = NULL;
+	uint32_t id;
 
-	if (nodemap_load(&m) == 0) {
-		if (nodemap_resolve(&m, node, &id) == 0)
-			name = nodemap_name(&m, id);
-		snprintf(out, len, "%s", name ? name : node);
-		nodemap_free(&m);
-		return 0;
-	}
-	snprintf(out, len, "%s", node);
+	if (m && nodemap_resolve(m, node, &id) == 0)
+		name = nodemap_name(m, id);
+	snprintf(out, len, "%s", name ? name : node);
 	return 0;
 }
 
 /* The address to reach @node at: the option, or its ring0 address. */
 static int peer_address(const char *node, const struct peer_opts *o, char *addr, size_t len)
 {
-	struct nodemap m;
+	const struct nodemap *m;
 	uint32_t id;
 	const char *a;
 	int rc;
@@ -75,15 +66,13 @@ static int peer_address(const char *node, const struct peer_opts *o, char *addr,
 		snprintf(addr, len, "%s", o->address);
 		return 0;
 	}
-	rc = nodemap_load(&m);
-	if (rc)
-		return rc;
-	rc = nodemap_resolve(&m, node, &id);
-	if (rc == 0 && !(a = nodemap_addr(&m, id)))
+	if (!(m = nodemap_once()))
+		return -ENOTCONN;
+	rc = nodemap_resolve(m, node, &id);
+	if (rc == 0 && !(a = nodemap_addr(m, id)))
 		rc = -ENOENT;
 	if (rc == 0)
 		snprintf(addr, len, "%s", a);
-	nodemap_free(&m);
 	return rc;
 }
 

@@ -53,26 +53,22 @@ static int ok(struct resource_result *res)
 
 static void node_name(uint32_t id, char *buf, size_t len)
 {
-	struct nodemap m;
+	const struct nodemap *m = nodemap_once();
+	const char *n = m ? nodemap_name(m, id) : NULL;
 
-	snprintf(buf, len, "node %u", id);
-	if (nodemap_load(&m) == 0) {
-		const char *n = nodemap_name(&m, id);
-		if (n)
-			snprintf(buf, len, "%s", n);
-		nodemap_free(&m);
-	}
+	if (n)
+		snprintf(buf, len, "%s", n);
+	else
+		snprintf(buf, len, "node %u", id);
 }
 
 static uint32_t self_id(void)
 {
-	struct nodemap m;
+	const struct nodemap *m = nodemap_once();
 	uint32_t id = 0;
 
-	if (nodemap_load(&m) == 0) {
-		nodemap_self(&m, &id);
-		nodemap_free(&m);
-	}
+	if (m)
+		nodemap_self(m, &id);
 	return id;
 }
 

@@ -265,16 +265,14 @@ void serve_journal_apply(const struct serve_journal *j, const struct serve_recov
 
 static bool real_owned_here(const char *domain, void *arg)
 {
+	const struct nodemap *m = nodemap_once();
 	struct ledger_entry e;
-	struct nodemap m;
 	uint32_t self = 0;
 	bool found = false;
 
 	(void)arg;
-	if (nodemap_load(&m) == 0) {
-		nodemap_self(&m, &self);
-		nodemap_free(&m);
-	}
+	if (m)
+		nodemap_self(m, &self);
 	return self && ledger_lookup(domain, &e, &found) == 0 && found &&
 	       e.state == LEDGER_RUNNING && e.owner == self;
 }
