@@ -14,7 +14,7 @@
 #define RESOURCE_SHUTDOWN_MAX_S 86400 /* a day: far beyond any stop timeout */
 #define STR(x)			#x
 #define XSTR(x)			STR(x)
-#define RESOURCE_MAX_DRBD_TEXT	XSTR(RESOURCE_MAX_DRBD)
+#define STORAGE_MAX_DRBD_TEXT	XSTR(STORAGE_MAX_DRBD)
 
 const char resource_usage[] =
 	"usage: ferryctl resource ACTION --config FILE [--name NAME] [--drbd RES]...\n"
@@ -28,7 +28,7 @@ const char resource_usage[] =
 	"7 not running) and the last stderr line of a failure is its reason.\n"
 	"Every name is checked (README, \"Names and numbers\"): a domain, DRBD\n"
 	"resource or VG at most 63 bytes, an LV at most 127, no leading '-', no\n"
-	"blank or separator; at most " RESOURCE_MAX_DRBD_TEXT " --drbd; --shutdown-timeout 1..86400\n"
+	"blank or separator; at most " STORAGE_MAX_DRBD_TEXT " --drbd; --shutdown-timeout 1..86400\n"
 	"seconds (default 60), --port 1..65535 (default 7780). A bad value is\n"
 	"\"not configured\" (6) with the reason.\n"
 	"--op-timeout: Pacemaker's timeout of the action; start, stop and migrate-to\n"
@@ -99,29 +99,29 @@ int resource_args_parse(int argc, char **argv, struct resource *r, const char **
 			snprintf(r->name, sizeof(r->name), "%s", optarg);
 			break;
 		case 'd':
-			if (r->ndrbd == RESOURCE_MAX_DRBD) {
+			if (r->st.ndrbd == STORAGE_MAX_DRBD) {
 				snprintf(why, sizeof(why),
 					 "drbd_resource: more than %d DRBD resources (ferry's limit per "
 					 "domain)",
-					 RESOURCE_MAX_DRBD);
+					 STORAGE_MAX_DRBD);
 				return bad(e, OCF_ERR_CONFIGURED, why);
 			}
 			if (name_opt(e, NAME_DRBD, "drbd_resource", optarg))
 				return -1;
-			r->drbd[r->ndrbd++] = optarg;
+			r->st.drbd[r->st.ndrbd++] = optarg;
 			break;
 		case 's':
 			if (strcmp(optarg, "drbd") && strcmp(optarg, "shared"))
 				return bad(e, OCF_ERR_CONFIGURED, "storage must be drbd or shared");
-			r->shared = !strcmp(optarg, "shared");
+			r->st.shared = !strcmp(optarg, "shared");
 			break;
 		case 'l':
 			if (!strcmp(optarg, "none"))
-				r->stack = LVM_NONE;
+				r->st.stack = LVM_NONE;
 			else if (!strcmp(optarg, "below"))
-				r->stack = LVM_BELOW;
+				r->st.stack = LVM_BELOW;
 			else if (!strcmp(optarg, "above"))
-				r->stack = LVM_ABOVE;
+				r->st.stack = LVM_ABOVE;
 			else
 				return bad(e, OCF_ERR_CONFIGURED,
 					   "lvm_stack must be none, below or above");
@@ -129,12 +129,12 @@ int resource_args_parse(int argc, char **argv, struct resource *r, const char **
 		case 'g':
 			if (name_opt(e, NAME_VG, "volume_group", optarg))
 				return -1;
-			r->vg = optarg;
+			r->st.vg = optarg;
 			break;
 		case 'v':
 			if (name_opt(e, NAME_LV, "logical_volume", optarg))
 				return -1;
-			r->lv = optarg;
+			r->st.lv = optarg;
 			break;
 		case 't':
 			if (num_parse_int("shutdown_timeout", optarg, 1, RESOURCE_SHUTDOWN_MAX_S,

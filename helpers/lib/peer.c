@@ -16,7 +16,6 @@
 
 #include "authkey.h"
 #include "clock.h"
-#include "drbd.h"
 #include "nodemap.h"
 #include "peer.h"
 #include "ratelimit.h"
@@ -370,39 +369,5 @@ int peer_ping(struct peer *p, int64_t *rtt_us, char *why, size_t len)
 	if (!rc)
 		rc = peer_wait(p, PEER_MSG_REPLY, id, p->timeout_ms, why, len);
 	*rtt_us = clock_us() - t0;
-	return rc;
-}
-
-int peer_drbd_window(const char *res, bool open, char *why, size_t len)
-{
-	char self[PEER_NAME_MAX], tmp[PEER_WHY_MAX];
-	const struct drbd_host *h;
-	struct drbd_config c;
-	struct peer_opts o;
-	struct peer *p;
-	int rc;
-
-	if (!why) {
-		why = tmp;
-		len = sizeof(tmp);
-	}
-	rc = drbd_config_load(res, &c);
-	if (rc) {
-		snprintf(why, len, "resource %s is not configured here", res);
-		return rc;
-	}
-	peer_self_name(self, sizeof(self));
-	h = drbd_config_peer(&c, self);
-	if (!h) {
-		snprintf(why, len, "resource %s has no single peer of %s in its configuration", res,
-			 self);
-		return -ENOENT;
-	}
-	peer_opts_init(&o);
-	rc = peer_connect(h->name, &o, &p, why, len);
-	if (rc)
-		return rc;
-	rc = peer_request(p, open ? PEER_OP_WINDOW_OPEN : PEER_OP_WINDOW_CLOSE, res, why, len);
-	peer_close(p);
 	return rc;
 }

@@ -75,13 +75,6 @@ int peer_request(struct peer *p, enum peer_op op, const char *res, char *why, si
 /** A no-op round trip (PING -> REPLY); its duration in *rtt_us. */
 int peer_ping(struct peer *p, int64_t *rtt_us, char *why, size_t len);
 
-/**
- * Shortcut for the dual-primary window: connects to the DRBD peer of @res
- * (the other host in its configuration) with default options and asks it
- * to open or close its end.
- */
-int peer_drbd_window(const char *res, bool open, char *why, size_t len);
-
 /** This node's cluster name (corosync nodelist entry of the local node, or
  * the host name when corosync is not running). */
 int peer_self_name(char *name, size_t len);

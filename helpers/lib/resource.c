@@ -86,40 +86,7 @@ static void ledger_why(int rc, const struct ferry_ipc_reply *r, char *buf, size_
 	}
 }
 
-/* --- storage steps ---------------------------------------------------- */
 
-static int storage_up_promote(struct resource *r, struct resource_result *res)
-{
-	char why[512] = "";
-
-	if (r->shared)
-		return 0;
-	if (r->stack == LVM_BELOW && r->vg && lvm_activate(r->vg, r->lv))
-		return fail(res, OCF_ERR_GENERIC, "activating the backing LVs %s failed", r->vg);
-	for (int i = 0; i < r->ndrbd; i++) {
-		if (drbd_up(r->drbd[i]))
-			return fail(res, OCF_ERR_GENERIC, "DRBD %s does not come up", r->drbd[i]);
-		if (drbd_promote(r->drbd[i], why, sizeof(why)))
-			return fail(res, OCF_ERR_GENERIC, "cannot promote %s: %s", r->drbd[i], why);
-	}
-	if (r->stack == LVM_ABOVE && lvm_activate(r->vg, NULL))
-		return fail(res, OCF_ERR_GENERIC, "activating VG %s on DRBD failed", r->vg);
-	return 0;
-}
-
-static int storage_demote(struct resource *r, struct resource_result *res)
-{
-	char why[1024] = "";
-
-	if (r->shared)
-		return 0;
-	if (r->stack == LVM_ABOVE && lvm_deactivate(r->vg, NULL))
-		return fail(res, OCF_ERR_GENERIC, "deactivating VG %s failed", r->vg);
-	for (int i = r->ndrbd - 1; i >= 0; i--)
-		if (drbd_demote(r->drbd[i], why, sizeof(why)))
-			return fail(res, OCF_ERR_GENERIC, "cannot demote %s: %s", r->drbd[i], why);
-	return 0;
-}
 
 /* A stopped domain whose release could not be sent: ferryd releases it
  * once it answers again and the domain does not run here (supervise.c). */
@@ -157,28 +124,28 @@ int resource_validate(struct resource *r, bool deep, struct resource_result *res
 	if (access(r->config, R_OK))
 		return fail(res, OCF_ERR_INSTALLED, "config file %s is not readable on this node",
 			    r->config);
-	if (!r->shared && !r->ndrbd)
+	if (!r->st.shared && !r->st.ndrbd)
 		return fail(res, OCF_ERR_CONFIGURED, "storage=drbd needs the drbd_resource parameter");
-	if (r->stack == LVM_ABOVE && !r->vg)
+	if (r->st.stack == LVM_ABOVE && !r->st.vg)
 		return fail(res, OCF_ERR_CONFIGURED, "lvm_stack=above needs the volume_group "
 						     "parameter");
-	for (int i = 0; !r->shared && i < r->ndrbd; i++) {
-		int rc = drbd_config_load(r->drbd[i], &dc);
+	for (int i = 0; !r->st.shared && i < r->st.ndrbd; i++) {
+		int rc = drbd_config_load(r->st.drbd[i], &dc);
 		if (rc == -ENOENT)
 			return fail(res, OCF_ERR_INSTALLED, "DRBD resource %s is not configured on "
 							    "this node",
-				    r->drbd[i]);
+				    r->st.drbd[i]);
 		if (rc)
 			return fail(res, OCF_ERR_INSTALLED, "cannot read the DRBD configuration of %s",
-				    r->drbd[i]);
+				    r->st.drbd[i]);
 		if (strcmp(dc.protocol, "C"))
 			return fail(res, OCF_ERR_CONFIGURED, "DRBD resource %s uses protocol %s: live "
 							     "migration needs protocol C",
-				    r->drbd[i], dc.protocol);
+				    r->st.drbd[i], dc.protocol);
 		if (dc.nhosts != 2)
 			return fail(res, OCF_ERR_CONFIGURED, "DRBD resource %s has %d hosts: ferry "
 							     "moves a domain between two",
-				    r->drbd[i], dc.nhosts);
+				    r->st.drbd[i], dc.nhosts);
 	}
 	if (!deep && !r->name[0]) {
 		/* The name only: libxlutil's parser, no `xl -N create` (the
@@ -308,8 +275,10 @@ int resource_start(struct resource *r, struct resource_result *res)
 	}
 
 	/* 2-3. Storage up and Primary here (refusing a Primary peer), LVM. */
-	if (storage_up_promote(r, res))
+	if (storage_up(&r->st, why, sizeof(why))) {
+		fail(res, OCF_ERR_GENERIC, "%s", why);
 		goto undo_storage;
+	}
 
 	/* 4. Create the domain and unpause it, within this action's time. */
 	libxl_domain_config_init(&cfg);
@@ -327,7 +296,7 @@ int resource_start(struct resource *r, struct resource_result *res)
 	return ok(res);
 
 undo_storage:
-	storage_demote(r, &(struct resource_result){0});
+	storage_down(&r->st, why, sizeof(why));
 	ledger_client_release(r->name, LEDGER_TIMEOUT_MS, &lr);
 	xen_close(x);
 	return res->ocf;
@@ -434,26 +403,6 @@ static int stop_copy(struct xen *x, struct resource *r, const char *n, uint32_t 
 	return xen_shutdown(x, domid, r->shutdown_timeout_s * 1000, NULL);
 }
 
-/* DRBD Secondary after the domain is gone. Only "still Primary" fails a
- * stop: DRBD missing or not up here means there is nothing to demote. */
-static int stop_storage(struct resource *r, struct resource_result *res)
-{
-	char why[1024] = "";
-
-	if (r->shared)
-		return 0;
-	if (r->stack == LVM_ABOVE && r->vg && lvm_deactivate(r->vg, NULL))
-		return fail(res, OCF_ERR_GENERIC, "deactivating VG %s failed", r->vg);
-	for (int i = r->ndrbd - 1; i >= 0; i--) {
-		int rc = drbd_demote(r->drbd[i], why, sizeof(why));
-		if (rc == -EBUSY)
-			return fail(res, OCF_ERR_GENERIC, "cannot demote %s: %s", r->drbd[i], why);
-		if (rc)
-			flog(FLOG_RESOURCE, LOG_WARNING, "%s: DRBD %s not checked (%s): nothing to "
-							 "demote here", r->name, r->drbd[i], strerror(-rc));
-	}
-	return 0;
-}
 
 int resource_stop(struct resource *r, struct resource_result *res)
 {
@@ -462,6 +411,7 @@ int resource_stop(struct resource *r, struct resource_result *res)
 	struct xen *x;
 	bool found = false;
 	uint32_t me = self_id();
+	char why[1024];
 	int rc;
 
 	if (xen_open(&x)) {
@@ -510,9 +460,9 @@ int resource_stop(struct resource *r, struct resource_result *res)
 	}
 	xen_close(x);
 
-	/* 2. LVM off, then DRBD Secondary. */
-	if (stop_storage(r, res))
-		return res->ocf;
+	/* 2. LVM off, then DRBD Secondary: only "still Primary" fails. */
+	if (storage_down(&r->st, why, sizeof(why)))
+		return fail(res, OCF_ERR_GENERIC, "%s", why);
 
 	/* 3. Release, if the ledger gives it to this node. */
 	return stop_release(r, me, res);
@@ -595,67 +545,23 @@ int resource_monitor(struct resource *r, struct resource_result *res)
 
 /* --- live migration ----------------------------------------------------- */
 
-struct window {
-	struct resource *r;
-	bool opened, promoted, activated;
+
+struct move_ctx {
+	const struct storage *st;
+	struct storage_move m;
 };
 
-/* Step 2: open the dual-primary window and make the target Primary. */
-static int window_open(struct peer *p, void *arg, char *why, size_t len)
+/* Step 2, as migrate_send's hook: the window open, the target Primary. */
+static int move_open(struct peer *p, void *arg, char *why, size_t len)
 {
-	struct window *w = arg;
-	struct resource *r = w->r;
+	struct move_ctx *c = arg;
 
-	for (int i = 0; i < r->ndrbd; i++) {
-		if (peer_request(p, PEER_OP_WINDOW_OPEN, r->drbd[i], why, len))
-			return -EIO;
-		w->opened = true;
-		if (drbd_set_two_primaries(r->drbd[i], true)) {
-			snprintf(why, len, "opening the window of %s here failed", r->drbd[i]);
-			return -EIO;
-		}
-	}
-	for (int i = 0; i < r->ndrbd; i++) {
-		if (peer_request(p, PEER_OP_PROMOTE, r->drbd[i], why, len))
-			return -EIO;
-		w->promoted = true;
-	}
-	if (r->stack == LVM_ABOVE) {
-		if (peer_request(p, PEER_OP_VG_ACTIVATE, r->vg, why, len))
-			return -EIO;
-		w->activated = true;
-	}
-	return 0;
-}
-
-/* Step 6, and step 7's storage half: the window closes whatever happened. */
-static void window_close(struct peer *p, struct window *w, bool migrated, char *why, size_t len)
-{
-	struct resource *r = w->r;
-	char tmp[200];
-
-	if (migrated) {
-		/* The source must be Secondary before the flag can be cleared. */
-		storage_demote(r, &(struct resource_result){0});
-	} else {
-		if (w->activated)
-			peer_request(p, PEER_OP_VG_DEACTIVATE, r->vg, tmp, sizeof(tmp));
-		for (int i = 0; w->promoted && i < r->ndrbd; i++)
-			if (peer_request(p, PEER_OP_DEMOTE, r->drbd[i], tmp, sizeof(tmp)))
-				snprintf(why, len, "; demoting %s on %s failed: %s", r->drbd[i],
-					 p->node, tmp);
-	}
-	for (int i = 0; w->opened && i < r->ndrbd; i++) {
-		drbd_set_two_primaries(r->drbd[i], false);
-		if (peer_request(p, PEER_OP_WINDOW_CLOSE, r->drbd[i], tmp, sizeof(tmp)))
-			flog(FLOG_RESOURCE, LOG_WARNING, "closing the window of %s on %s: %s", r->drbd[i], p->node,
-			       tmp);
-	}
+	return storage_move_open(c->st, p, &c->m, why, len);
 }
 
 int resource_migrate_to(struct resource *r, const char *target, struct resource_result *res)
 {
-	struct window w = {.r = r};
+	struct move_ctx w = {.st = &r->st};
 	struct migrate_opts mo = {.live = r->live, .config = r->config};
 	struct migrate_slot slot;
 	struct migrate_metrics m;
@@ -675,13 +581,8 @@ int resource_migrate_to(struct resource *r, const char *target, struct resource_
 		return fail(res, OCF_ERR_GENERIC, "migrate_to %s: the ledger does not give it to "
 						  "this node",
 			    r->name);
-	for (int i = 0; !r->shared && i < r->ndrbd; i++) {
-		struct drbd_resource d;
-		if (drbd_state(r->drbd[i], &d))
-			return fail(res, OCF_ERR_GENERIC, "cannot read DRBD %s", r->drbd[i]);
-		if (!drbd_healthy(&d, why, sizeof(why)))
-			return fail(res, OCF_ERR_GENERIC, "migrate_to %s refused: %s", r->name, why);
-	}
+	if (storage_movable(&r->st, why, sizeof(why)))
+		return fail(res, OCF_ERR_GENERIC, "migrate_to %s refused: %s", r->name, why);
 	/* One of this node's outbound migration slots, for at most half the
 	 * operation's timeout: a migration that starts later would likely be
 	 * cut short by Pacemaker. The kernel frees it if we die. */
@@ -702,18 +603,18 @@ int resource_migrate_to(struct resource *r, const char *target, struct resource_
 	}
 
 	/* 2-5. Window, ledger begin, stream, commit, go (migrate.c). */
-	if (!r->shared) {
-		mo.before_stream = window_open;
+	if (!r->st.shared) {
+		mo.before_stream = move_open;
 		mo.hook_arg = &w;
-		if (r->stack == LVM_ABOVE)
-			mo.late_vg = r->vg; /* window_open activates it on the target */
+		if (r->st.stack == LVM_ABOVE)
+			mo.late_vg = r->st.vg; /* move_open activates it on the target */
 	}
 	enum migrate_result mr = migrate_send(x, p, r->name, &mo, &m);
 	xen_close(x);
 
 	/* 6-7. Close the window; on failure also undo the target's storage. */
-	if (!r->shared && mr != MIGRATE_UNCERTAIN)
-		window_close(p, &w, mr == MIGRATE_OK, tail, sizeof(tail));
+	if (!r->st.shared && mr != MIGRATE_UNCERTAIN)
+		storage_move_close(&r->st, p, &w.m, mr == MIGRATE_OK, tail, sizeof(tail));
 	peer_close(p);
 	migrate_slot_release(&slot);
 	if (mr != MIGRATE_OK)
@@ -733,6 +634,7 @@ int resource_migrate_from(struct resource *r, const char *source, struct resourc
 	struct xen_status st;
 	struct ledger_entry e;
 	struct xen *x;
+	char why[512];
 	bool found = false;
 	int rc;
 
@@ -752,19 +654,8 @@ int resource_migrate_from(struct resource *r, const char *source, struct resourc
 		return fail(res, OCF_ERR_GENERIC, "migrate_from %s: the ledger does not give it to "
 						  "this node",
 			    r->name);
-	for (int i = 0; !r->shared && i < r->ndrbd; i++) {
-		bool open = false;
-		struct drbd_resource d;
-		if (drbd_two_primaries(r->drbd[i], &open) == 0 && open) {
-			/* migrate_to could not close our end: do it now. */
-			if (drbd_state(r->drbd[i], &d) == 0 && drbd_peer_is_primary(&d))
-				return fail(res, OCF_ERR_GENERIC, "migrate_from %s: %s is still "
-								  "Primary on both nodes",
-					    r->name, r->drbd[i]);
-			drbd_set_two_primaries(r->drbd[i], false);
-			flog(FLOG_RESOURCE, LOG_WARNING, "migrate_from %s: closed the window of %s left open",
-			       r->name, r->drbd[i]);
-		}
-	}
+	/* migrate_to could not close our end: do it now. */
+	if (storage_window_leftover(&r->st, why, sizeof(why)) == -EBUSY)
+		return fail(res, OCF_ERR_GENERIC, "migrate_from %s: %s", r->name, why);
 	return ok(res);
 }

@@ -12,6 +12,7 @@
 #include "ferry_ipc.h"
 #include "names.h"
 #include "peer.h"
+#include "storage.h"
 
 /* OCF exit codes. */
 #define OCF_SUCCESS           0
@@ -23,25 +24,10 @@
 #define OCF_ERR_CONFIGURED    6
 #define OCF_NOT_RUNNING       7
 
-/* DRBD resources of one domain (one per disk, typically): more is refused
- * with this limit named. */
-#define RESOURCE_MAX_DRBD 16
-
-enum lvm_stack {
-	LVM_NONE,   /**< the domain's disks are the DRBD devices */
-	LVM_BELOW,  /**< DRBD's backing disks are LVs: activate them before DRBD */
-	LVM_ABOVE,  /**< a VG on the DRBD device holds the domain's disks */
-};
-
 struct resource {
 	const char *config;        /**< xl config file */
 	char name[NAME_DOMAIN_MAX + 1]; /**< domain name (default: the config's) */
-	const char *drbd[RESOURCE_MAX_DRBD];
-	int ndrbd;
-	enum lvm_stack stack;
-	const char *vg;            /**< LVM_ABOVE: the VG on DRBD; LVM_BELOW: the backing VG */
-	const char *lv;            /**< LVM_BELOW: backing LV (NULL: as in drbd.conf) */
-	bool shared;               /**< storage=shared: no DRBD/LVM role changes */
+	struct storage st;         /**< DRBD resources, LVM, or shared storage */
 	int shutdown_timeout_s;
 	bool live;                 /**< migration=live (else suspend) */
 	struct peer_opts peer;     /**< migration address/port/encryption/key */

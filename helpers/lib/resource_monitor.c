@@ -46,15 +46,15 @@ int resource_monitor_ask(const struct resource *r, struct ferry_ipc_monitor *m)
 	memset(&q, 0, sizeof(q));
 	q.req.timeout_ms = MONITOR_IPC_TIMEOUT_MS;
 	if (strlen(r->name) > LEDGER_NAME_MAX ||
-	    (r->config && strlen(r->config) >= sizeof(q.config)) || r->ndrbd > FERRY_IPC_MAX_DRBD)
+	    (r->config && strlen(r->config) >= sizeof(q.config)) || r->st.ndrbd > FERRY_IPC_MAX_DRBD)
 		return -EINVAL;
 	strcpy(q.req.name, r->name);
 	if (r->config)
 		strcpy(q.config, r->config);
-	for (int i = 0; !r->shared && i < r->ndrbd; i++) {
-		if (strlen(r->drbd[i]) >= sizeof(q.drbd[i]))
+	for (int i = 0; !r->st.shared && i < r->st.ndrbd; i++) {
+		if (strlen(r->st.drbd[i]) >= sizeof(q.drbd[i]))
 			return -EINVAL;
-		strcpy(q.drbd[q.ndrbd++], r->drbd[i]);
+		strcpy(q.drbd[q.ndrbd++], r->st.drbd[i]);
 	}
 	return ledger_client_monitor(&q, m);
 }

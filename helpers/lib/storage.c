@@ -1,4 +1,5 @@
-/* Storage steps that span both ends of a DRBD resource (see storage.h). */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A domain's storage as one unit (see storage.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,25 +7,197 @@
 #include "flog.h"
 
 #include "drbd.h"
-#include "peer.h"
+#include "lvm.h"
 #include "storage.h"
+
+int storage_up(const struct storage *s, char *why, size_t len)
+{
+	char tmp[512] = "";
+
+	if (s->shared)
+		return 0;
+	if (s->stack == LVM_BELOW && s->vg && lvm_activate(s->vg, s->lv)) {
+		snprintf(why, len, "activating the backing LVs %s failed", s->vg);
+		return -EIO;
+	}
+	for (int i = 0; i < s->ndrbd; i++) {
+		int rc;
+
+		if (drbd_up(s->drbd[i])) {
+			snprintf(why, len, "DRBD %s does not come up", s->drbd[i]);
+			return -EIO;
+		}
+		if ((rc = drbd_promote(s->drbd[i], tmp, sizeof(tmp)))) {
+			snprintf(why, len, "cannot promote %s: %s", s->drbd[i], tmp);
+			return rc;
+		}
+	}
+	if (s->stack == LVM_ABOVE && lvm_activate(s->vg, NULL)) {
+		snprintf(why, len, "activating VG %s on DRBD failed", s->vg);
+		return -EIO;
+	}
+	return 0;
+}
+
+int storage_down(const struct storage *s, char *why, size_t len)
+{
+	char tmp[1024] = "";
+
+	if (s->shared)
+		return 0;
+	if (s->stack == LVM_ABOVE && s->vg && lvm_deactivate(s->vg, NULL)) {
+		snprintf(why, len, "deactivating VG %s failed", s->vg);
+		return -EBUSY;
+	}
+	for (int i = s->ndrbd - 1; i >= 0; i--) {
+		int rc = drbd_demote(s->drbd[i], tmp, sizeof(tmp));
+
+		if (rc == -EBUSY) {
+			snprintf(why, len, "cannot demote %s: %s", s->drbd[i], tmp);
+			return rc;
+		}
+		if (rc)
+			flog(FLOG_DRBD, LOG_WARNING, "DRBD %s not checked (%s): nothing to demote here",
+			     s->drbd[i], strerror(-rc));
+	}
+	return 0;
+}
+
+int storage_movable(const struct storage *s, char *why, size_t len)
+{
+	for (int i = 0; !s->shared && i < s->ndrbd; i++) {
+		struct drbd_resource d;
+
+		if (drbd_state(s->drbd[i], &d)) {
+			snprintf(why, len, "cannot read DRBD %s", s->drbd[i]);
+			return -EIO;
+		}
+		if (!drbd_healthy(&d, why, len))
+			return -EAGAIN;
+	}
+	return 0;
+}
+
+int storage_move_open(const struct storage *s, struct peer *p, struct storage_move *m,
+		      char *why, size_t len)
+{
+	/* The target's end first: a failure leaves this end closed. */
+	for (int i = 0; i < s->ndrbd; i++) {
+		if (peer_request(p, PEER_OP_WINDOW_OPEN, s->drbd[i], why, len))
+			return -EIO;
+		m->opened = true;
+		if (drbd_window_set(s->drbd[i], true, why, len))
+			return -EIO;
+	}
+	for (int i = 0; i < s->ndrbd; i++) {
+		if (peer_request(p, PEER_OP_PROMOTE, s->drbd[i], why, len))
+			return -EIO;
+		m->promoted = true;
+	}
+	if (s->stack == LVM_ABOVE) {
+		if (peer_request(p, PEER_OP_VG_ACTIVATE, s->vg, why, len))
+			return -EIO;
+		m->activated = true;
+	}
+	return 0;
+}
+
+void storage_move_close(const struct storage *s, struct peer *p, struct storage_move *m,
+			bool migrated, char *why, size_t len)
+{
+	char tmp[1024];
+	size_t at;
+
+	if (migrated) {
+		/* The source must be Secondary before the flag can be cleared. */
+		if (storage_down(s, tmp, sizeof(tmp)))
+			flog(FLOG_DRBD, LOG_ERR, "after the migration: %s", tmp);
+	} else {
+		if (m->activated)
+			peer_request(p, PEER_OP_VG_DEACTIVATE, s->vg, tmp, sizeof(tmp));
+		for (int i = 0; m->promoted && i < s->ndrbd; i++)
+			if (peer_request(p, PEER_OP_DEMOTE, s->drbd[i], tmp, sizeof(tmp)) &&
+			    (at = strlen(why)) < len)
+				snprintf(why + at, len - at, "; demoting %s on %s failed: %s",
+					 s->drbd[i], p->node, tmp);
+	}
+	for (int i = 0; m->opened && i < s->ndrbd; i++) {
+		if (drbd_window_set(s->drbd[i], false, tmp, sizeof(tmp)))
+			flog(FLOG_DRBD, LOG_ERR, "closing the window of %s here: %s", s->drbd[i], tmp);
+		if (peer_request(p, PEER_OP_WINDOW_CLOSE, s->drbd[i], tmp, sizeof(tmp)))
+			flog(FLOG_DRBD, LOG_WARNING, "closing the window of %s on %s: %s", s->drbd[i],
+			     p->node, tmp);
+	}
+}
+
+int storage_window_leftover(const struct storage *s, char *why, size_t len)
+{
+	int rc = 0;
+
+	for (int i = 0; !s->shared && i < s->ndrbd; i++) {
+		bool open = false;
+
+		if (drbd_two_primaries(s->drbd[i], &open) || !open)
+			continue;
+		rc = drbd_window_set(s->drbd[i], false, why, len);
+		if (rc == -EBUSY)
+			return rc;
+		if (rc)
+			flog(FLOG_DRBD, LOG_ERR, "the window of %s stays open: %s", s->drbd[i], why);
+		else
+			flog(FLOG_DRBD, LOG_WARNING, "closed the window of %s left open", s->drbd[i]);
+	}
+	return rc;
+}
+
+/* The peer's end of @res's window, over a connection of its own. */
+static int peer_window(const char *res, bool open, char *why, size_t len)
+{
+	char self[PEER_NAME_MAX];
+	struct drbd_config c;
+	const struct drbd_host *h;
+	struct peer_opts o;
+	struct peer *p;
+	int rc;
+
+	rc = drbd_config_load(res, &c);
+	if (rc) {
+		snprintf(why, len, "resource %s is not configured here", res);
+		return rc;
+	}
+	peer_self_name(self, sizeof(self));
+	h = drbd_config_peer(&c, self);
+	if (!h) {
+		snprintf(why, len, "resource %s has no single peer of %s in its configuration", res,
+			 self);
+		return -ENOENT;
+	}
+	peer_opts_init(&o);
+	rc = peer_connect(h->name, &o, &p, why, len);
+	if (rc)
+		return rc;
+	rc = peer_request(p, open ? PEER_OP_WINDOW_OPEN : PEER_OP_WINDOW_CLOSE, res, why, len);
+	peer_close(p);
+	return rc;
+}
 
 int storage_window(const char *res, bool open, bool local, char *why, size_t len)
 {
+	char tmp[PEER_WHY_MAX];
 	int rc;
 
 	/* Opening: the peer first, so a failure leaves this end closed.
 	 * Closing: this end first, so the window is shut even if the peer
 	 * cannot be reached (one end without the flag is enough). */
-	if (open && !local && (rc = peer_drbd_window(res, true, why, len)))
+	if (open && !local && (rc = peer_window(res, true, why, len)))
 		return rc;
 	rc = drbd_window_set(res, open, why, len);
 	if (rc) {
 		if (open && !local)
-			peer_drbd_window(res, false, NULL, 0);
+			peer_window(res, false, tmp, sizeof(tmp));
 		return rc;
 	}
-	if (!open && !local && (rc = peer_drbd_window(res, false, why, len)))
+	if (!open && !local && (rc = peer_window(res, false, why, len)))
 		flog(FLOG_DRBD, LOG_WARNING, "window of %s closed here, but not on the peer: %s", res,
 		     why);
 	return open || local ? 0 : rc;
