@@ -581,14 +581,14 @@ static int domain_migrate(int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "ferryctl: migrate %s refused: %s\n", argv[optind], why);
 		xen_close(x);
-		return 20;
+		return FERRYCTL_EXIT_REFUSED;
 	}
 	rc = peer_connect(argv[optind + 1], &po, &p, why, sizeof(why));
 	if (rc) {
 		fprintf(stderr, "ferryctl: migrate %s refused: %s\n", argv[optind], why);
 		migrate_slot_release(&slot);
 		xen_close(x);
-		return 20;
+		return FERRYCTL_EXIT_REFUSED;
 	}
 	enum migrate_result res = migrate_send(x, p, argv[optind], &mo, &m);
 	peer_close(p);
@@ -601,7 +601,8 @@ static int domain_migrate(int argc, char **argv)
 			: res == MIGRATE_ROLLED_BACK ? "failed before go, the domain runs here"
 						     : "FAILED AFTER GO, check both nodes",
 			m.why);
-	return res == MIGRATE_OK ? 0 : res == MIGRATE_REFUSED ? 20 : res == MIGRATE_ROLLED_BACK ? 21 : 22;
+	return res == MIGRATE_OK ? 0 : res == MIGRATE_REFUSED ? FERRYCTL_EXIT_REFUSED :
+	       res == MIGRATE_ROLLED_BACK ? FERRYCTL_EXIT_ROLLED_BACK : FERRYCTL_EXIT_UNCERTAIN;
 }
 
 static void print_record(const char *record, size_t len, void *arg)

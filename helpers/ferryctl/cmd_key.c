@@ -13,7 +13,6 @@
 #include "peer.h"
 
 #define EXIT_EXISTS 3
-#define EXIT_UNREACHABLE 20
 
 static const char key_usage[] =
 	"usage: ferryctl key generate [--force] [FILE]\n"
@@ -126,7 +125,7 @@ static int key_verify(const char *path, bool next)
 	nodemap_free(&m);
 	printf("verify: %d of %d nodes accept the %s key\n", tried - failed, tried,
 	       next ? "next" : "current");
-	return failed ? EXIT_UNREACHABLE : 0;
+	return failed ? FERRYCTL_EXIT_REFUSED : 0;
 }
 
 int cmd_key(int argc, char **argv)

@@ -16,7 +16,6 @@
 #include "nodemap.h"
 #include "peer.h"
 
-#define EXIT_UNREACHABLE 20
 
 static const char ping_usage[] =
 	"usage: ferryctl peer ping NODE [--count N] [--address ADDR] [--port N]\n"
@@ -42,7 +41,7 @@ int peer_ping_node(const char *node, const struct peer_opts *po, int count, bool
 	rc = peer_connect(node, po, &p, why, sizeof(why));
 	if (rc) {
 		fprintf(stderr, "ferryctl: peer %s: %s\n", node, why);
-		return EXIT_UNREACHABLE;
+		return FERRYCTL_EXIT_REFUSED;
 	}
 	connect_ms = (double)(clock_us() - t0) / 1e3;
 	transport_stats(p->t, &ts);
@@ -57,7 +56,7 @@ int peer_ping_node(const char *node, const struct peer_opts *po, int count, bool
 			printf("\n");
 			fprintf(stderr, "ferryctl: peer %s: ping: %s\n", node, why);
 			peer_close(p);
-			return EXIT_UNREACHABLE;
+			return FERRYCTL_EXIT_REFUSED;
 		}
 		if (!quiet || i == count - 1)
 			printf(", ping %.2f ms", (double)rtt / 1000.0);

@@ -10,6 +10,13 @@
 #define FERRYCTL_EXIT_OK    0
 #define FERRYCTL_EXIT_ERROR 1
 #define FERRYCTL_EXIT_USAGE 2
+/* Of the commands that talk to another node (domain migrate, peer ping, key
+ * verify): nothing changed anywhere, the other node is unreachable or
+ * refused; a migration rolled back (the domain runs here again); a
+ * migration failed after the target was told to run it (look at both). */
+#define FERRYCTL_EXIT_REFUSED     20
+#define FERRYCTL_EXIT_ROLLED_BACK 21
+#define FERRYCTL_EXIT_UNCERTAIN   22
 
 /** Does this argument ask for help (-h, --help, help)? */
 static inline bool ferryctl_is_help(const char *arg)
