@@ -31,7 +31,8 @@ struct dres {
 	struct drbd_resource r;
 };
 
-static struct ferryd *dd;
+/* The loop the stream's pipe and restart timer are on. */
+static qb_loop_t *loop;
 static struct dres *all;
 static size_t nall;
 static pid_t child = -1;
@@ -124,7 +125,7 @@ static void stream_start(void *data);
 static void stream_end(const char *why)
 {
 	if (fd >= 0) {
-		qb_loop_poll_del(dd->loop, fd);
+		qb_loop_poll_del(loop, fd);
 		close(fd);
 		fd = -1;
 	}
@@ -139,7 +140,7 @@ static void stream_end(const char *why)
 	flog(FLOG_DRBD, restart_ms == RESTART_MIN_MS ? LOG_WARNING : LOG_DEBUG,
 	     "DRBD event stream ended (%s): DRBD state unknown, restarting in %u ms", why,
 	     restart_ms);
-	if (qb_loop_timer_add(dd->loop, QB_LOOP_LOW, restart_ms * 1000000ull, NULL, stream_start,
+	if (qb_loop_timer_add(loop, QB_LOOP_LOW, restart_ms * 1000000ull, NULL, stream_start,
 			      &restart_timer) == 0)
 		restart_armed = true;
 	restart_ms = restart_ms * 2 > RESTART_MAX_MS ? RESTART_MAX_MS : restart_ms * 2;
@@ -201,7 +202,7 @@ static void stream_start(void *data)
 		stream_end(strerror(-rc));
 		return;
 	}
-	if (qb_loop_poll_add(dd->loop, QB_LOOP_MED, fd, POLLIN, NULL, on_readable) != 0) {
+	if (qb_loop_poll_add(loop, QB_LOOP_MED, fd, POLLIN, NULL, on_readable) != 0) {
 		close(fd);
 		fd = -1;
 		stream_end("cannot watch its pipe");
@@ -212,7 +213,7 @@ static void stream_start(void *data)
 
 int drbdwatch_start(struct ferryd *d)
 {
-	dd = d;
+	loop = d->loop;
 	if (d->inventory_dir) {
 		/* the test seam stands in for a node without Xen and DRBD */
 		flog(FLOG_DRBD, LOG_INFO, "test inventory: no DRBD event stream");
@@ -228,7 +229,7 @@ void drbdwatch_stop(struct ferryd *d)
 	(void)d;
 	running = false;
 	if (restart_armed)
-		qb_loop_timer_del(dd->loop, restart_timer);
+		qb_loop_timer_del(loop, restart_timer);
 	restart_armed = false;
 	stream_end("ferryd stops");
 }

@@ -222,12 +222,6 @@ void ipc_stop(struct ferryd *d);
  * job, never from inside this call) and gets no more replies.
  */
 void ipc_reply(qb_ipcs_connection_t *c, const void *buf, size_t len);
-/**
- * One message from client @p c as libqb hands it over (@p size is what its
- * header claims): checked, then answered or parked in requests.c.
- * @return 0 (libqb's msg_process contract)
- */
-int32_t ipc_dispatch(qb_ipcs_connection_t *c, const void *data, size_t size);
 
 /* fence.c */
 /** Start watching fence history of lost nodes. @return 0 */

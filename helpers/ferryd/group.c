@@ -29,7 +29,6 @@ struct qent {
 	uint8_t buf[];
 };
 
-static struct ferryd *dd;
 static cpg_handle_t handle;
 static bool connected;
 static bool lost;
@@ -49,14 +48,23 @@ static struct cpg_name group_name(void)
 	return n;
 }
 
-static void corosync_lost(const char *what, cs_error_t rc)
+/* The daemon, as group_start gave it to CPG. */
+static struct ferryd *daemon_of(cpg_handle_t h)
+{
+	void *ctx = NULL;
+
+	cpg_context_get(h, &ctx);
+	return ctx;
+}
+
+static void corosync_lost(struct ferryd *d, const char *what, cs_error_t rc)
 {
 	if (lost)
 		return;
 	lost = true;
 	flog(FLOG_CPG, LOG_CRIT, "lost the connection to corosync (%s: %s): exiting", what,
 	     cs_strerror(rc));
-	ferryd_stop(dd, 1, "corosync went away");
+	ferryd_stop(d, 1, "corosync went away");
 }
 
 static const char *reason_name(uint32_t reason)
@@ -80,9 +88,8 @@ static const char *reason_name(uint32_t reason)
 static void on_deliver(cpg_handle_t h, const struct cpg_name *g, uint32_t nodeid, uint32_t pid,
 		       void *msg, size_t len)
 {
-	(void)h;
 	(void)g;
-	replica_deliver(dd->rep, nodeid, pid, msg, len, clock_wall_ms());
+	replica_deliver(daemon_of(h)->rep, nodeid, pid, msg, len, clock_wall_ms());
 }
 
 static struct replica_member *members_of(const struct cpg_address *a, size_t n)
@@ -104,8 +111,8 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *g, const struct cp
 {
 	struct replica_member *m = members_of(members, nmembers);
 	struct replica_member *l = members_of(left, nleft);
+	struct ferryd *d = daemon_of(h);
 
-	(void)h;
 	(void)g;
 	for (size_t i = 0; i < nleft; i++)
 		flog(FLOG_CPG, LOG_NOTICE, "node %u (ferryd pid %u) left the group: %s",
@@ -117,53 +124,53 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *g, const struct cp
 	if (!m || !l) {
 		free(m);
 		free(l);
-		ferryd_stop(dd, 1, "out of memory");
+		ferryd_stop(d, 1, "out of memory");
 		return;
 	}
-	replica_confchg(dd->rep, m, nmembers, l, nleft, njoined, clock_wall_ms());
+	replica_confchg(d->rep, m, nmembers, l, nleft, njoined, clock_wall_ms());
 	free(m);
 	free(l);
-	sync_changed(dd);
+	sync_changed(d);
 }
 
 static void on_totem(cpg_handle_t h, struct cpg_ring_id ring, uint32_t n, const uint32_t *members)
 {
-	(void)h;
+	struct ferryd *d = daemon_of(h);
+
 	(void)members;
 	flog(FLOG_CPG, LOG_INFO, "totem ring %u.%llu with %u node(s)", ring.nodeid,
 	     (unsigned long long)ring.seq, n);
-	replica_totem(dd->rep, ring.seq);
-	sync_changed(dd);
+	replica_totem(d->rep, ring.seq);
+	sync_changed(d);
 }
 
 static int on_readable(int32_t fd, int32_t revents, void *data)
 {
+	struct ferryd *d = data;
 	cs_error_t rc;
 
 	(void)fd;
-	(void)data;
 	if (revents & (POLLERR | POLLHUP | POLLNVAL)) {
-		corosync_lost("poll", CS_ERR_LIBRARY);
+		corosync_lost(d, "poll", CS_ERR_LIBRARY);
 		return -1;
 	}
 	rc = cpg_dispatch(handle, CS_DISPATCH_ALL);
 	if (rc != CS_OK && rc != CS_ERR_TRY_AGAIN) {
-		corosync_lost("cpg_dispatch", rc);
+		corosync_lost(d, "cpg_dispatch", rc);
 		return -1;
 	}
 	return 0;
 }
 
-static void flush(void);
+static void flush(struct ferryd *d);
 
 static void on_retry(void *data)
 {
-	(void)data;
 	retry_armed = false;
-	flush();
+	flush(data);
 }
 
-static void flush(void)
+static void flush(struct ferryd *d)
 {
 	while (qhead && !lost) {
 		struct iovec iov = { .iov_base = qhead->buf, .iov_len = qhead->len };
@@ -172,13 +179,13 @@ static void flush(void)
 
 		if (rc == CS_ERR_TRY_AGAIN) {
 			if (!retry_armed &&
-			    qb_loop_timer_add(dd->loop, QB_LOOP_MED, RETRY_MS * 1000000ull, NULL, on_retry,
+			    qb_loop_timer_add(d->loop, QB_LOOP_MED, RETRY_MS * 1000000ull, d, on_retry,
 					      &retry_timer) == 0)
 				retry_armed = true;
 			return;
 		}
 		if (rc != CS_OK) {
-			corosync_lost("cpg_mcast_joined", rc);
+			corosync_lost(d, "cpg_mcast_joined", rc);
 			return;
 		}
 		e = qhead;
@@ -194,7 +201,6 @@ int group_send(struct ferryd *d, const void *buf, size_t len)
 {
 	struct qent *e;
 
-	(void)d;
 	if (lost || !connected)
 		return -ENOTCONN;
 	e = malloc(sizeof(*e) + len);
@@ -210,7 +216,7 @@ int group_send(struct ferryd *d, const void *buf, size_t len)
 	qtail = e;
 	qcount++;
 	if (!retry_armed)
-		flush();
+		flush(d);
 	return 0;
 }
 
@@ -233,8 +239,7 @@ int group_start(struct ferryd *d)
 	cs_error_t rc;
 	int fd;
 
-	dd = d;
-	rc = cpg_model_initialize(&handle, CPG_MODEL_V1, (cpg_model_data_t *)&model, NULL);
+	rc = cpg_model_initialize(&handle, CPG_MODEL_V1, (cpg_model_data_t *)&model, d);
 	if (rc != CS_OK) {
 		flog(FLOG_CPG, LOG_ERR, "cannot connect to corosync CPG: %s (is corosync running?)",
 		     cs_strerror(rc));
@@ -260,7 +265,7 @@ int group_start(struct ferryd *d)
 		return -ENOTCONN;
 	}
 	if (cpg_fd_get(handle, &fd) != CS_OK ||
-	    qb_loop_poll_add(d->loop, QB_LOOP_MED, fd, POLLIN, NULL, on_readable) != 0) {
+	    qb_loop_poll_add(d->loop, QB_LOOP_MED, fd, POLLIN, d, on_readable) != 0) {
 		flog(FLOG_CPG, LOG_ERR, "cannot watch the CPG connection");
 		group_stop(d);
 		return -EIO;

@@ -23,7 +23,8 @@ struct doomed {
 	qb_ipcs_connection_t *c;
 };
 
-static struct ferryd *dd;
+/* libqb's poll hooks carry no context: the loop they run on. */
+static qb_loop_t *loop;
 static qb_ipcs_service_t *srv;
 static struct doomed *doomed;
 static bool doom_job;
@@ -88,11 +89,20 @@ static void doom(qb_ipcs_connection_t *c)
 	x->c = c;
 	x->next = doomed;
 	doomed = x;
-	if (!doom_job && qb_loop_job_add(dd->loop, QB_LOOP_HIGH, NULL, on_doomed) == 0)
+	if (!doom_job && qb_loop_job_add(loop, QB_LOOP_HIGH, NULL, on_doomed) == 0)
 		doom_job = true;
 }
 
-int32_t ipc_dispatch(qb_ipcs_connection_t *c, const void *data, size_t size)
+/* The daemon, as ipc_start gave it to the service. */
+static struct ferryd *daemon_of(qb_ipcs_connection_t *c)
+{
+	return qb_ipcs_connection_service_context_get(c);
+}
+
+/* One message as libqb hands it over (@size is what its header claims):
+ * checked, then answered or parked in requests.c. Always 0 (libqb's
+ * msg_process contract). */
+static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 {
 	const struct qb_ipc_request_header *h = data;
 	struct ferry_ipc_reply r;
@@ -105,7 +115,7 @@ int32_t ipc_dispatch(qb_ipcs_connection_t *c, const void *data, size_t size)
 
 		if (q) {
 			memcpy(q, data, sizeof(*q));
-			monitor_answer(dd, c, q);
+			monitor_answer(daemon_of(c), c, q);
 			free(q);
 		}
 		return 0;
@@ -122,18 +132,13 @@ int32_t ipc_dispatch(qb_ipcs_connection_t *c, const void *data, size_t size)
 		return 0;
 	}
 	memcpy(&req, data, sizeof(req));
-	requests_submit(dd, c, &req);
+	requests_submit(daemon_of(c), c, &req);
 	return 0;
-}
-
-static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
-{
-	return ipc_dispatch(c, data, size);
 }
 
 static int32_t on_closed(qb_ipcs_connection_t *c)
 {
-	requests_forget(dd, c);
+	requests_forget(daemon_of(c), c);
 	return 0;
 }
 
@@ -159,24 +164,24 @@ void ipc_reply(qb_ipcs_connection_t *c, const void *buf, size_t len)
 /* libqb IPC runs on our qb loop through these. */
 static int32_t job_add(enum qb_loop_priority p, void *data, qb_loop_job_dispatch_fn fn)
 {
-	return qb_loop_job_add(dd->loop, p, data, fn);
+	return qb_loop_job_add(loop, p, data, fn);
 }
 
 static int32_t poll_add(enum qb_loop_priority p, int32_t fd, int32_t events, void *data,
 			qb_ipcs_dispatch_fn_t fn)
 {
-	return qb_loop_poll_add(dd->loop, p, fd, events, data, fn);
+	return qb_loop_poll_add(loop, p, fd, events, data, fn);
 }
 
 static int32_t poll_mod(enum qb_loop_priority p, int32_t fd, int32_t events, void *data,
 			qb_ipcs_dispatch_fn_t fn)
 {
-	return qb_loop_poll_mod(dd->loop, p, fd, events, data, fn);
+	return qb_loop_poll_mod(loop, p, fd, events, data, fn);
 }
 
 static int32_t poll_del(int32_t fd)
 {
-	return qb_loop_poll_del(dd->loop, fd);
+	return qb_loop_poll_del(loop, fd);
 }
 
 int ipc_start(struct ferryd *d)
@@ -196,12 +201,13 @@ int ipc_start(struct ferryd *d)
 	};
 	int rc;
 
-	dd = d;
+	loop = d->loop;
 	/* shared memory: replies are written without blocking on the client */
 	srv = qb_ipcs_create(FERRY_IPC_NAME, 0, QB_IPC_SHM, &handlers);
 	if (!srv)
 		return -errno ? -errno : -ENOMEM;
 	qb_ipcs_poll_handlers_set(srv, &poll);
+	qb_ipcs_service_context_set(srv, d);
 	qb_ipcs_enforce_buffer_size(srv, FERRY_IPC_MAX_MSG);
 	rc = qb_ipcs_run(srv);
 	if (rc < 0) {

@@ -60,7 +60,8 @@ static struct server {
 static int listen_fd = -1;
 static char ferryctl_path[PATH_MAX];
 static qb_loop_timer_handle sweep_timer;
-static struct ferryd *daemon_d;
+/* The loop the servers' answer pipes are on (on_notify carries a server). */
+static qb_loop_t *loop;
 
 #define NSERVERS ((int)(sizeof(servers) / sizeof(servers[0])))
 
@@ -96,7 +97,7 @@ static struct server *server_of(pid_t pid)
 static void notify_close(struct server *s)
 {
 	if (s->notify_fd >= 0) {
-		qb_loop_poll_del(daemon_d->loop, s->notify_fd);
+		qb_loop_poll_del(loop, s->notify_fd);
 		close(s->notify_fd);
 		s->notify_fd = -1;
 	}
@@ -320,7 +321,7 @@ int listener_start(struct ferryd *d)
 
 	if (d->mig_port < 0)
 		return 0; /* --no-migration */
-	daemon_d = d;
+	loop = d->loop;
 	for (int i = 0; i < NSERVERS; i++)
 		servers[i].notify_fd = -1;
 	children_ferryctl(d->ferryctl, ferryctl_path, sizeof(ferryctl_path));

@@ -11,7 +11,6 @@
 
 #include "ferryd.h"
 
-static struct ferryd *dd;
 static quorum_handle_t qh;
 static bool connected;
 static bool lost;
@@ -19,21 +18,25 @@ static bool lost;
 static void on_quorum(quorum_handle_t h, uint32_t quorate, struct quorum_ring_id ring,
 		      uint32_t n, const uint32_t *members)
 {
-	(void)h;
+	const void *ctx = NULL;
+	struct ferryd *d;
+
 	(void)members;
+	quorum_context_get(h, &ctx);
+	d = (struct ferryd *)ctx;
 	flog(FLOG_QUORUM, quorate ? LOG_NOTICE : LOG_WARNING,
 	     "%s: ring %u.%llu, %u node(s) in the quorum view", quorate ? "quorate" : "NOT quorate",
 	     ring.nodeid, (unsigned long long)ring.seq, n);
-	replica_quorum(dd->rep, quorate != 0, ring.seq);
-	sync_changed(dd);
+	replica_quorum(d->rep, quorate != 0, ring.seq);
+	sync_changed(d);
 }
 
 static int on_readable(int32_t fd, int32_t revents, void *data)
 {
+	struct ferryd *d = data;
 	cs_error_t rc;
 
 	(void)fd;
-	(void)data;
 	rc = (revents & (POLLERR | POLLHUP | POLLNVAL)) ? CS_ERR_LIBRARY
 							 : quorum_dispatch(qh, CS_DISPATCH_ALL);
 	if (rc != CS_OK && rc != CS_ERR_TRY_AGAIN) {
@@ -41,7 +44,7 @@ static int on_readable(int32_t fd, int32_t revents, void *data)
 			lost = true;
 			flog(FLOG_QUORUM, LOG_CRIT, "lost the quorum service: %s: exiting",
 			     cs_strerror(rc));
-			ferryd_stop(dd, 1, "corosync went away");
+			ferryd_stop(d, 1, "corosync went away");
 		}
 		return -1;
 	}
@@ -58,9 +61,8 @@ int quorum_watch_start(struct ferryd *d)
 	cs_error_t rc;
 	int fd;
 
-	dd = d;
 	rc = quorum_model_initialize(&qh, QUORUM_MODEL_V1, (quorum_model_data_t *)&model, &type,
-				     NULL);
+				     d);
 	if (rc != CS_OK) {
 		flog(FLOG_QUORUM, LOG_ERR, "cannot connect to corosync quorum: %s", cs_strerror(rc));
 		return -ENOTCONN;
@@ -71,7 +73,7 @@ int quorum_watch_start(struct ferryd *d)
 		     "corosync has no quorum provider: every partition will look quorate");
 	rc = quorum_trackstart(qh, CS_TRACK_CURRENT | CS_TRACK_CHANGES);
 	if (rc != CS_OK || quorum_fd_get(qh, &fd) != CS_OK ||
-	    qb_loop_poll_add(d->loop, QB_LOOP_MED, fd, POLLIN, NULL, on_readable) != 0) {
+	    qb_loop_poll_add(d->loop, QB_LOOP_MED, fd, POLLIN, d, on_readable) != 0) {
 		flog(FLOG_QUORUM, LOG_ERR, "cannot track quorum: %s", cs_strerror(rc));
 		quorum_watch_stop(d);
 		return -ENOTCONN;

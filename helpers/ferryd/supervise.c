@@ -46,7 +46,6 @@ struct watched {
 	bool reported; /* REPORTed as not ours */
 };
 
-static struct ferryd *ferryd;
 static struct xen *x;
 static struct watched *watched;
 static qb_loop_timer_handle scan_timer;
@@ -133,15 +132,15 @@ static void on_job_done(pid_t pid, int status, void *arg)
 }
 
 /* Is @name ours (or migrating to or from us) in this node's ledger copy? */
-static bool ledger_ours(const char *name)
+static bool ledger_ours(const struct ferryd *d, const char *name)
 {
-	const struct ledger_entry *e = ledger_find(replica_ledger(ferryd->rep), name);
+	const struct ledger_entry *e = ledger_find(replica_ledger(d->rep), name);
 
-	return e && (e->owner == ferryd->nodeid ||
-		     (e->state == LEDGER_MIGRATING && e->peer == ferryd->nodeid));
+	return e && (e->owner == d->nodeid ||
+		     (e->state == LEDGER_MIGRATING && e->peer == d->nodeid));
 }
 
-static void handle_shutdown(struct watched *w, libxl_shutdown_reason reason)
+static void handle_shutdown(struct ferryd *d, struct watched *w, libxl_shutdown_reason reason)
 {
 	const char *event = libxl_shutdown_reason_to_string(reason);
 	char domid[16], *argv[] = {ferryctl, "domain", "supervise", domid, (char *)event, NULL};
@@ -167,7 +166,7 @@ static void handle_shutdown(struct watched *w, libxl_shutdown_reason reason)
 	snprintf(j->event, sizeof(j->event), "%s", event ? event : "shutdown");
 	/* A guest reboot (or a crash with on_crash=restart) recreates the
 	 * domain; only the owner in the ledger may. */
-	j->rebooting = reason != LIBXL_SHUTDOWN_REASON_POWEROFF && ledger_ours(w->name);
+	j->rebooting = reason != LIBXL_SHUTDOWN_REASON_POWEROFF && ledger_ours(d, w->name);
 	if (j->rebooting)
 		marker(w->name, "rebooting", true);
 	snprintf(domid, sizeof(domid), "%u", w->domid);
@@ -188,9 +187,8 @@ static void event_occurs(void *user, libxl_event *ev)
 {
 	struct watched *w = find(ev->domid);
 
-	(void)user;
 	if (w && ev->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN)
-		handle_shutdown(w, ev->u.domain_shutdown.shutdown_reason);
+		handle_shutdown(user, w, ev->u.domain_shutdown.shutdown_reason);
 	else if (w && ev->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH)
 		forget(w);
 	libxl_event_free(xen_ctx(x), ev);
@@ -210,14 +208,14 @@ static const libxl_event_hooks event_hooks = {
 };
 
 /* A domain running here that the ledger gives to another node. */
-static void check_ownership(struct watched *w)
+static void check_ownership(struct ferryd *d, struct watched *w)
 {
 	const struct ledger_entry *e;
 
-	if (w->reported || w->busy || !replica_synced(ferryd->rep))
+	if (w->reported || w->busy || !replica_synced(d->rep))
 		return;
-	e = ledger_find(replica_ledger(ferryd->rep), w->name);
-	if (e && ledger_ours(w->name))
+	e = ledger_find(replica_ledger(d->rep), w->name);
+	if (e && ledger_ours(d, w->name))
 		return;
 	/* REPORT it: adopted when free, CONFLICT when another node owns it. */
 	char **names = malloc(sizeof(*names));
@@ -230,9 +228,9 @@ static void check_ownership(struct watched *w)
 	     w->name, w->domid,
 	     other ? "gives it to another node: reporting the CONFLICT"
 		   : "has no owner for it: reporting it (this node adopts it)");
-	requests_report(ferryd, names, 1);
+	requests_report(d, names, 1);
 	w->reported = true;
-	if (other && ferryd->destroy_conflicts) {
+	if (other && d->destroy_conflicts) {
 		char *argv[] = {ferryctl, "domain", "destroy", w->name, NULL};
 		flog(FLOG_SUPERVISE, LOG_WARNING, "%s: destroying the conflicting copy here "
 						  "(--destroy-conflicts)",
@@ -253,12 +251,12 @@ static bool runs_here(const char *name)
  * the domain does not run here and the ledger still gives it to us. The
  * agent's start removes the marker before it claims, so a release sent
  * from here always precedes that claim in the agreed order. */
-static void releases_pending(void)
+static void releases_pending(struct ferryd *d)
 {
 	DIR *dh;
 	struct dirent *de;
 
-	if (!replica_synced(ferryd->rep) || !(dh = opendir(RELEASE_DIR)))
+	if (!replica_synced(d->rep) || !(dh = opendir(RELEASE_DIR)))
 		return;
 	while ((de = readdir(dh))) {
 		const struct ledger_entry *e;
@@ -266,24 +264,24 @@ static void releases_pending(void)
 
 		if (de->d_name[0] == '.' || !ledger_name_valid(de->d_name))
 			continue;
-		e = ledger_find(replica_ledger(ferryd->rep), de->d_name);
-		if (!e || e->owner != ferryd->nodeid || e->state != LEDGER_RUNNING ||
+		e = ledger_find(replica_ledger(d->rep), de->d_name);
+		if (!e || e->owner != d->nodeid || e->state != LEDGER_RUNNING ||
 		    runs_here(de->d_name)) {
 			snprintf(p, sizeof(p), RELEASE_DIR "/%s", de->d_name);
 			unlink(p); /* done, or superseded by a new start */
 			continue;
 		}
-		requests_release(ferryd, de->d_name);
+		requests_release(d, de->d_name);
 	}
 	closedir(dh);
 }
 
 static void scan(void *data)
 {
+	struct ferryd *d = data;
 	libxl_dominfo *info;
 	int nb = 0;
 
-	(void)data;
 	for (struct watched *w = watched; w; w = w->next)
 		w->seen = false;
 	info = libxl_list_domain(xen_ctx(x), &nb);
@@ -297,7 +295,7 @@ static void scan(void *data)
 		if (w) {
 			w->seen = true;
 			if (!info[i].shutdown && !info[i].dying)
-				check_ownership(w);
+				check_ownership(d, w);
 			continue;
 		}
 		if (libxl_userdata_retrieve(xen_ctx(x), info[i].domid, XEN_USERDATA_KEY, &ud,
@@ -332,8 +330,8 @@ static void scan(void *data)
 		if (!w->seen && !w->busy)
 			forget(w);
 	}
-	releases_pending();
-	qb_loop_timer_add(ferryd->loop, QB_LOOP_LOW, SCAN_MS * 1000000ULL, NULL, scan, &scan_timer);
+	releases_pending(d);
+	qb_loop_timer_add(d->loop, QB_LOOP_LOW, SCAN_MS * 1000000ULL, d, scan, &scan_timer);
 }
 
 int supervise_inventory(struct ferryd *d, char ***names, size_t *n)
@@ -341,14 +339,13 @@ int supervise_inventory(struct ferryd *d, char ***names, size_t *n)
 	size_t k = 0;
 	char **v;
 
-	(void)d;
 	*names = NULL;
 	*n = 0;
 	if (!x)
 		return -ENOTSUP;
-	scan(NULL);
-	qb_loop_timer_del(ferryd->loop, scan_timer);
-	qb_loop_timer_add(ferryd->loop, QB_LOOP_LOW, SCAN_MS * 1000000ULL, NULL, scan, &scan_timer);
+	scan(d);
+	qb_loop_timer_del(d->loop, scan_timer);
+	qb_loop_timer_add(d->loop, QB_LOOP_LOW, SCAN_MS * 1000000ULL, d, scan, &scan_timer);
 	for (struct watched *w = watched; w; w = w->next)
 		k++;
 	v = calloc(k ? k : 1, sizeof(*v));
@@ -391,7 +388,6 @@ int supervise_start(struct ferryd *d)
 {
 	int rc;
 
-	ferryd = d;
 	if (d->inventory_dir) {
 		flog(FLOG_SUPERVISE, LOG_INFO, "inventory from %s (test seam): no libxl supervision",
 		     d->inventory_dir);
@@ -407,7 +403,7 @@ int supervise_start(struct ferryd *d)
 	libxl_event_register_callbacks(xen_ctx(x), &event_hooks, d);
 	mkdir("/run/ferry", 0755);
 	mkdir(MARKER_DIR, 0755);
-	scan(NULL);
+	scan(d);
 	flog(FLOG_SUPERVISE, LOG_NOTICE, "supervising ferry-managed domains (actions by %s)",
 	     ferryctl);
 	return 0;
@@ -415,10 +411,9 @@ int supervise_start(struct ferryd *d)
 
 void supervise_stop(struct ferryd *d)
 {
-	(void)d;
 	if (!x)
 		return;
-	qb_loop_timer_del(ferryd->loop, scan_timer);
+	qb_loop_timer_del(d->loop, scan_timer);
 	while (watched)
 		forget(watched);
 	xenloop_close();

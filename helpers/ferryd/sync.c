@@ -21,7 +21,6 @@
 #define SYNC_GIVE_UP_MS 300000
 #define WATCHDOG_MS 2000
 
-static struct ferryd *dd;
 static qb_loop_timer_handle watchdog;
 static uint64_t syncing_since; /* of the current wait, reset when forced */
 static uint64_t stuck_since;   /* of the whole unsynced stretch */
@@ -165,7 +164,6 @@ void sync_changed(struct ferryd *d)
 
 int sync_start(struct ferryd *d)
 {
-	dd = d;
 	d->rep = replica_new(d->nodeid, d->pid, &ops, d);
 	if (!d->rep)
 		return -ENOMEM;

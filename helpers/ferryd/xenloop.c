@@ -33,7 +33,6 @@ struct timeout_reg {
 	void *for_libxl;
 };
 
-static struct ferryd *ferryd;
 static struct xen *xenctx;
 static struct fd_watch *watches;
 
@@ -73,7 +72,7 @@ static int32_t on_fd(int32_t fd, int32_t revents, void *data)
 	return 0;
 }
 
-static int watch_update(struct fd_watch *w)
+static int watch_update(qb_loop_t *loop, struct fd_watch *w)
 {
 	short ev = 0;
 
@@ -82,7 +81,7 @@ static int watch_update(struct fd_watch *w)
 	if (ev == w->events)
 		return 0;
 	w->events = ev;
-	return qb_loop_poll_mod(ferryd->loop, QB_LOOP_MED, w->fd, ev, w, on_fd);
+	return qb_loop_poll_mod(loop, QB_LOOP_MED, w->fd, ev, w, on_fd);
 }
 
 static int fd_register(void *user, int fd, void **app, short events, void *for_libxl)
@@ -90,12 +89,11 @@ static int fd_register(void *user, int fd, void **app, short events, void *for_l
 	struct fd_watch *w = watch_find(fd);
 	struct fd_reg *r = calloc(1, sizeof(*r));
 
-	(void)user;
 	if (!r)
 		return ERROR_OSEVENT_REG_FAIL;
 	if (!w) {
 		w = calloc(1, sizeof(*w));
-		if (!w || qb_loop_poll_add(ferryd->loop, QB_LOOP_MED, fd, events, w, on_fd)) {
+		if (!w || qb_loop_poll_add(user, QB_LOOP_MED, fd, events, w, on_fd)) {
 			free(w);
 			free(r);
 			return ERROR_OSEVENT_REG_FAIL;
@@ -110,7 +108,7 @@ static int fd_register(void *user, int fd, void **app, short events, void *for_l
 	r->for_libxl = for_libxl;
 	r->next = w->regs;
 	w->regs = r;
-	watch_update(w);
+	watch_update(user, w);
 	*app = r;
 	return 0;
 }
@@ -119,10 +117,9 @@ static int fd_modify(void *user, int fd, void **app, short events)
 {
 	struct fd_reg *r = *app;
 
-	(void)user;
 	(void)fd;
 	r->events = events;
-	return watch_update(r->w) ? ERROR_OSEVENT_REG_FAIL : 0;
+	return watch_update(user, r->w) ? ERROR_OSEVENT_REG_FAIL : 0;
 }
 
 static void fd_deregister(void *user, int fd, void *app)
@@ -130,7 +127,6 @@ static void fd_deregister(void *user, int fd, void *app)
 	struct fd_reg *r = app, **pp;
 	struct fd_watch *w = r->w, **wp;
 
-	(void)user;
 	for (pp = &w->regs; *pp; pp = &(*pp)->next)
 		if (*pp == r) {
 			*pp = r->next;
@@ -138,10 +134,10 @@ static void fd_deregister(void *user, int fd, void *app)
 		}
 	free(r);
 	if (w->regs) {
-		watch_update(w);
+		watch_update(user, w);
 		return;
 	}
-	qb_loop_poll_del(ferryd->loop, fd);
+	qb_loop_poll_del(user, fd);
 	for (wp = &watches; *wp; wp = &(*wp)->next)
 		if (*wp == w) {
 			*wp = w->next;
@@ -174,11 +170,10 @@ static int timeout_register(void *user, void **app, struct timeval abs, void *fo
 {
 	struct timeout_reg *t = calloc(1, sizeof(*t));
 
-	(void)user;
 	if (!t)
 		return ERROR_OSEVENT_REG_FAIL;
 	t->for_libxl = for_libxl;
-	if (qb_loop_timer_add(ferryd->loop, QB_LOOP_MED, ns_until(abs), t, on_timeout, &t->h)) {
+	if (qb_loop_timer_add(user, QB_LOOP_MED, ns_until(abs), t, on_timeout, &t->h)) {
 		free(t);
 		return ERROR_OSEVENT_REG_FAIL;
 	}
@@ -190,13 +185,12 @@ static int timeout_modify(void *user, void **app, struct timeval abs)
 {
 	struct timeout_reg *t = *app;
 
-	(void)user;
 	(void)abs; /* always {0,0}: as soon as possible */
 	/* Already expired and queued: it fires soon anyway. */
-	if (!qb_loop_timer_is_running(ferryd->loop, t->h))
+	if (!qb_loop_timer_is_running(user, t->h))
 		return 0;
-	qb_loop_timer_del(ferryd->loop, t->h);
-	return qb_loop_timer_add(ferryd->loop, QB_LOOP_MED, 0, t, on_timeout, &t->h)
+	qb_loop_timer_del(user, t->h);
+	return qb_loop_timer_add(user, QB_LOOP_MED, 0, t, on_timeout, &t->h)
 		       ? ERROR_OSEVENT_REG_FAIL
 		       : 0;
 }
@@ -225,8 +219,8 @@ int xenloop_open(struct ferryd *d, struct xen **out)
 {
 	int rc;
 
-	ferryd = d;
-	rc = xen_open_evented(&xenctx, &hooks, NULL, &child_hooks);
+	/* The hooks' user pointer: the qb loop libxl's fds and timers go on. */
+	rc = xen_open_evented(&xenctx, &hooks, d->loop, &child_hooks);
 	if (rc == 0)
 		*out = xenctx;
 	return rc;

@@ -69,6 +69,22 @@ void qb_ipcs_enforce_buffer_size(qb_ipcs_service_t *s, uint32_t max_buf_size)
 	(void)max_buf_size;
 }
 
+/* The service's context (ipc.c keeps the daemon there), which every
+ * connection of the one fake service gives back. */
+static void *fake_service_context;
+
+void qb_ipcs_service_context_set(qb_ipcs_service_t *s, void *context)
+{
+	(void)s;
+	fake_service_context = context;
+}
+
+void *qb_ipcs_connection_service_context_get(qb_ipcs_connection_t *c)
+{
+	(void)c;
+	return fake_service_context;
+}
+
 int32_t qb_ipcs_run(qb_ipcs_service_t *s)
 {
 	(void)s;
