@@ -603,6 +603,18 @@ static void refuse(struct replica *r, const struct replica_member *m, const char
 		return;
 	}
 	if (live(r)) {
+		const struct ledger_node *n = ledger_node_get(r->l, m->nodeid);
+
+		/* A ferryd that took part and is refused now (its messages say
+		 * it speaks another protocol: a forged or damaged stream) is
+		 * gone as far as the ledger goes, as if it had left: its
+		 * domains are orphaned, claimable once the node is fenced, and
+		 * its restarted ferryd reports them back. Leaving them RUNNING
+		 * on a non-member would strand them for good if the node then
+		 * died (node loss only orphans the domains of members). */
+		if (n && n->member && !node_in_list(r->members, r->nmembers, m->nodeid))
+			note(r, LOG_WARNING, "node %u refused after taking part: %d domain(s) changed",
+			     m->nodeid, ledger_node_lost(r->l, m->nodeid, now_ms));
 		ledger_members_sync(r);
 		if (r->phase == PH_SYNCED) {
 			r->version++;

@@ -706,6 +706,40 @@ static void wrong_version_member_refused(void **state)
 	sim_free(s);
 }
 
+/* Found by fuzz_replica (make fuzz FUZZ_S=300): a member that owns a
+ * domain is refused mid-life (a message of its says another protocol). Its
+ * domain stayed RUNNING on a node that is no member, and when that node
+ * then died, node loss (which only looks at members) left it there: no
+ * orphan, no claim even after fencing. Refusing a member that took part now
+ * counts as its leaving. */
+static void member_refused_after_taking_part(void **state)
+{
+	struct sim *s = sim_new(3);
+
+	(void)state;
+	boot_all(s);
+	submit(s, 1, WIRE_CLAIM, 1, "vm", 0);
+	pump(s);
+	assert_int_equal(entry(s, 0, "vm")->owner, 2);
+	send_foreign(s, 1);
+	pump(s);
+	assert_non_null(strstr(s->n[0].events, "refusing node 2"));
+	assert_int_equal(entry(s, 0, "vm")->state, LEDGER_ORPHANED);
+	assert_int_equal(entry(s, 2, "vm")->state, LEDGER_ORPHANED);
+	kill_node(s, 1);
+	pump(s);
+	submit(s, 0, WIRE_CLAIM, 2, "vm", 0);
+	pump(s);
+	assert_int_equal(s->n[0].status[2], FERRY_E_NOTFENCED);
+	submit(s, 2, WIRE_FENCED, 3, NULL, 2);
+	pump(s);
+	submit(s, 0, WIRE_CLAIM, 4, "vm", 0);
+	pump(s);
+	assert_int_equal(s->n[0].status[4], FERRY_OK);
+	assert_int_equal(entry(s, 2, "vm")->owner, 1);
+	sim_free(s);
+}
+
 static void silent_member_forced(void **state)
 {
 	struct sim *s = sim_new(3);
@@ -1112,6 +1146,7 @@ int main(void)
 		cmocka_unit_test(partition_lowest_isolated),
 		cmocka_unit_test(restart_keeps_running_domain),
 		cmocka_unit_test(wrong_version_member_refused),
+		cmocka_unit_test(member_refused_after_taking_part),
 		cmocka_unit_test(silent_member_forced),
 		cmocka_unit_test(garbage_is_dropped),
 		cmocka_unit_test(leave_during_transfer_restarts_round),
