@@ -10,6 +10,22 @@
 
 #define OP_TIMEOUT 60000
 #define POLL_MS    200
+/* How long a failed destroy waits for another destroyer to finish. */
+#define GONE_WAIT_MS 20000
+
+/* Is @domid gone, or does it go within GONE_WAIT_MS? */
+static bool gone_soon(struct xen *x, uint32_t domid)
+{
+	int64_t until = clock_ms() + GONE_WAIT_MS;
+	struct xen_status st;
+
+	while (xen_status_domid(x, domid, &st) != -ENOENT) {
+		if (clock_ms() >= until)
+			return false;
+		xen_poll(x, POLL_MS);
+	}
+	return true;
+}
 
 int xen_destroy(struct xen *x, uint32_t domid)
 {
@@ -20,6 +36,13 @@ int xen_destroy(struct xen *x, uint32_t domid)
 	rc = xen_ao_run(x, &ao, libxl_domain_destroy(xen_ctx(x), domid, &ao.how), OP_TIMEOUT);
 	if (rc == -ENOENT)
 		return 0;
+	if (rc && gone_soon(x, domid)) {
+		/* Another destroyer won the race (ferryd's supervisor handles a
+		 * guest's own poweroff while a stop shuts it down): destroyed. */
+		flog(FLOG_XEN, LOG_NOTICE, "domid %u was destroyed meanwhile (%s here)", domid,
+		     strerror(-rc));
+		return 0;
+	}
 	if (rc)
 		flog(FLOG_XEN, LOG_ERR, "destroying domid %u failed: %s", domid, strerror(-rc));
 	else

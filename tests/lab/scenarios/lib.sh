@@ -313,9 +313,14 @@ pcmk_storage() {
 		-e "s/on node1 { address $NET_CLUSTER.1:/on $a { address $NET_CLUSTER.${a#node}:/" \
 		-e "s/on node2 { address $NET_CLUSTER.2:/on $b { address $NET_CLUSTER.${b#node}:/" \
 		"$DRBD_EXAMPLE")
-	if drbd_is "$vm" "$a" 'disk:UpToDate' && drbd_is "$vm" "$a" 'peer-disk:UpToDate'; then
+	for h in "$a" "$b"; do
+		drbd_is "$vm" "$h" 'disk:UpToDate' || continue
+		# The data is in place. A host that rebooted (fenced by an earlier
+		# scenario) gets its side up from the storage clone and resyncs:
+		# never create it anew under a Primary.
+		wait_until 600 "$vm UpToDate on both sides" drbd_is "$vm" "$h" 'peer-disk:UpToDate'
 		return 0
-	fi
+	done
 	for h in "$a" "$b"; do
 		printf '%s\n' "$res" | on "$h" sh -c "cat >/etc/drbd.d/$vm.res &&
 			{ lvs vg0/$vm >/dev/null 2>&1 || lvcreate -q -y -L 128M -n $vm vg0; } &&
