@@ -55,7 +55,7 @@ LIB_SRC      := $(sort $(wildcard helpers/lib/*.c))
 FERRYD_SRC   := $(sort $(wildcard helpers/ferryd/*.c))
 # ferryctl is a front linked with libqb alone (front.c: the agent's monitor
 # in one IPC round trip); every other command runs in ferryctl-full.
-FRONT_SRC    := helpers/ferryctl/front.c helpers/ferryctl/resource_args.c
+FRONT_SRC    := helpers/ferryctl/front.c helpers/ferryctl/resource_args.c helpers/ferryctl/command.c
 FERRYCTL_SRC := $(filter-out helpers/ferryctl/front.c,$(sort $(wildcard helpers/ferryctl/*.c)))
 UNIT_SRC     := $(sort $(wildcard tests/unit/test_*.c))
 

@@ -1,12 +1,12 @@
 /* ferryctl domain: libxl domain control on this node. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flog.h"
 
+#include "command.h"
 #include "ferryctl.h"
 #include "ledger_lookup.h"
 #include "clock.h"
@@ -26,46 +26,6 @@
 
 /* Xen's DOMID_FIRST_RESERVED (xen/xen.h) less one: the last guest domid. */
 #define GUEST_DOMID_MAX 0x7FEF
-
-static const char domain_help[] =
-	"DOMAIN is a domain name. An in-flight copy (NAME--incoming on a migration's\n"
-	"target, NAME--migratedaway on its source) is found under NAME too.\n"
-	"Names are checked (README, \"Names and numbers\"): 1..63 bytes of letters,\n"
-	"digits and ._:+@-, not beginning with '-', not all digits.\n\n"
-	"exit codes: 0 ok, 1 error, 2 usage;\n"
-	"  status: 0 running/blocked/paused, 3 absent, 4 shut down (reason printed),\n"
-	"          5 dying, 6 migrating (an in-flight copy)\n"
-	"  migrate: 20 refused, nothing changed; 21 failed before \"go\": the domain\n"
-	"           was resumed and runs here, the target's copy is destroyed;\n"
-	"           22 failed after \"go\": check both nodes (the message says what\n"
-	"           was found on each end)\n";
-
-static const struct option help_only[] = {{"help", no_argument, NULL, 'h'}, {0}};
-
-/* Parses options that are only --help (and @extra flags), leaving operands. */
-static int simple_opts(int argc, char **argv, const char *usage, int want, const struct option *o,
-		       void (*flag)(int c))
-{
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", o ? o : help_only, NULL)) != -1) {
-		if (c == 'h') {
-			printf("usage: ferryctl domain %s\n", usage);
-			exit(0);
-		}
-		if (c == '?' || !flag) {
-			fprintf(stderr, "usage: ferryctl domain %s\n", usage);
-			return -1;
-		}
-		flag(c);
-	}
-	if (argc - optind != want) {
-		fprintf(stderr, "usage: ferryctl domain %s\n", usage);
-		return -1;
-	}
-	return optind;
-}
 
 static int open_xen(struct xen **x)
 {
@@ -103,27 +63,19 @@ static int find_domain(struct xen *x, const char *name, struct xen_status *st)
 	return 0;
 }
 
-static bool opt_paused;
-static void flag_paused(int c)
+static int domain_create(struct cmd_args *a)
 {
-	if (c == 'p')
-		opt_paused = true;
-}
-
-static int domain_create(int argc, char **argv)
-{
-	static const struct option o[] = {{"paused", no_argument, NULL, 'p'},
-					  {"help", no_argument, NULL, 'h'}, {0}};
+	const char *file = a->argv[0];
+	bool paused = cmd_has(a, "paused");
 	libxl_domain_config cfg;
 	struct xen *x;
 	uint32_t domid;
-	int i, rc;
+	int rc;
 
-	i = simple_opts(argc, argv, "create CONFIG_FILE [--paused]", 1, o, flag_paused);
-	if (i < 0 || open_xen(&x))
-		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	if (open_xen(&x))
+		return FERRYCTL_EXIT_ERROR;
 	libxl_domain_config_init(&cfg);
-	rc = xen_config_load(x, argv[i], &cfg);
+	rc = xen_config_load(x, file, &cfg);
 	if (rc == 0 && check_name(NAME_DOMAIN, cfg.c_info.name)) {
 		libxl_domain_config_dispose(&cfg);
 		xen_close(x);
@@ -138,11 +90,11 @@ static int domain_create(int argc, char **argv)
 		}
 	}
 	if (rc == 0)
-		rc = xen_create(x, &cfg, argv[i], opt_paused, 0, &domid);
+		rc = xen_create(x, &cfg, file, paused, 0, &domid);
 	if (rc == 0)
-		printf("%s: domid %u%s\n", cfg.c_info.name, domid, opt_paused ? " (paused)" : "");
+		printf("%s: domid %u%s\n", cfg.c_info.name, domid, paused ? " (paused)" : "");
 	else
-		fprintf(stderr, "ferryctl: create %s failed: %s\n", argv[i], strerror(-rc));
+		fprintf(stderr, "ferryctl: create %s failed: %s\n", file, strerror(-rc));
 	libxl_domain_config_dispose(&cfg);
 	xen_close(x);
 	return rc ? FERRYCTL_EXIT_ERROR : 0;
@@ -174,39 +126,28 @@ static void status_json(FILE *f, const struct xen_status *st)
 	fprintf(f, "}");
 }
 
-static bool opt_json;
-static void flag_json(int c)
+static int domain_status(struct cmd_args *a)
 {
-	if (c == 'j')
-		opt_json = true;
-}
-
-static int domain_status(int argc, char **argv)
-{
-	static const struct option o[] = {{"json", no_argument, NULL, 'j'},
-					  {"help", no_argument, NULL, 'h'}, {0}};
+	const char *name = a->argv[0];
 	struct xen_status st;
 	struct xen *x;
-	int i, rc;
+	int rc;
 
-	i = simple_opts(argc, argv, "status DOMAIN [--json]", 1, o, flag_json);
-	if (i < 0 || check_name(NAME_DOMAIN, argv[i]))
-		return FERRYCTL_EXIT_USAGE;
 	if (open_xen(&x))
 		return FERRYCTL_EXIT_ERROR;
-	rc = xen_status_get(x, argv[i], &st);
+	rc = xen_status_get(x, name, &st);
 	xen_close(x);
 	if (rc) {
-		fprintf(stderr, "ferryctl: %s: %s\n", argv[i], strerror(-rc));
+		fprintf(stderr, "ferryctl: %s: %s\n", name, strerror(-rc));
 		return FERRYCTL_EXIT_ERROR;
 	}
-	if (opt_json) {
+	if (cmd_has(a, "json")) {
 		status_json(stdout, &st);
 		printf("\n");
 	} else if (st.state == XEN_ABSENT) {
-		printf("%s: absent\n", argv[i]);
+		printf("%s: absent\n", name);
 	} else {
-		printf("%s: %s", argv[i], st.migrating ? "migrating" : xen_state_name(st.state));
+		printf("%s: %s", name, st.migrating ? "migrating" : xen_state_name(st.state));
 		if (st.migrating)
 			printf(" (%s, %s)", st.name, xen_state_name(st.state));
 		if (st.state == XEN_SHUTDOWN)
@@ -227,24 +168,21 @@ static int domain_status(int argc, char **argv)
 	}
 }
 
-static int domain_list(int argc, char **argv)
+static int domain_list(struct cmd_args *a)
 {
-	static const struct option o[] = {{"json", no_argument, NULL, 'j'},
-					  {"help", no_argument, NULL, 'h'}, {0}};
 	struct xen_status *list;
 	struct xen *x;
-	int i, n, rc;
+	int n, rc;
 
-	i = simple_opts(argc, argv, "list [--json]", 0, o, flag_json);
-	if (i < 0 || open_xen(&x))
-		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
+	if (open_xen(&x))
+		return FERRYCTL_EXIT_ERROR;
 	rc = xen_list(x, &list, &n);
 	xen_close(x);
 	if (rc) {
 		fprintf(stderr, "ferryctl: listing domains: %s\n", strerror(-rc));
 		return FERRYCTL_EXIT_ERROR;
 	}
-	if (opt_json) {
+	if (cmd_has(a, "json")) {
 		printf("[");
 		for (int k = 0; k < n; k++) {
 			printf(k ? ",\n " : "");
@@ -267,39 +205,19 @@ static int domain_list(int argc, char **argv)
 	return 0;
 }
 
-#define SHUTDOWN_MAX_S 86400
-static int opt_timeout = 60;
-static bool opt_timeout_bad;
-static void flag_timeout(int c)
+static int domain_shutdown(struct cmd_args *a)
 {
-	char why[256];
-
-	if (c == 't' && num_parse_int("--timeout", optarg, 1, SHUTDOWN_MAX_S, &opt_timeout, why,
-				      sizeof(why))) {
-		fprintf(stderr, "ferryctl: %s\n", why);
-		opt_timeout_bad = true;
-	}
-}
-
-static int domain_shutdown(int argc, char **argv)
-{
-	static const struct option o[] = {{"timeout", required_argument, NULL, 't'},
-					  {"help", no_argument, NULL, 'h'}, {0}};
 	static const char *const how_name[] = {"cleanly", "cleanly (ACPI power button)",
 					       "by destroy at the deadline"};
 	struct xen_status st;
 	struct xen *x;
-	int i, rc, how = 0;
+	int rc, how = 0;
 
-	i = simple_opts(argc, argv, "shutdown DOMAIN [--timeout SECONDS] (1..86400, default 60)",
-			1, o, flag_timeout);
-	if (i < 0 || opt_timeout_bad || check_name(NAME_DOMAIN, argv[i]))
-		return FERRYCTL_EXIT_USAGE;
 	if (open_xen(&x))
 		return FERRYCTL_EXIT_ERROR;
-	rc = find_domain(x, argv[i], &st);
+	rc = find_domain(x, a->argv[0], &st);
 	if (rc == 0) {
-		rc = xen_shutdown(x, st.domid, opt_timeout * 1000, &how);
+		rc = xen_shutdown(x, st.domid, (int)cmd_int(a, "timeout", 60) * 1000, &how);
 		if (rc == 0)
 			printf("%s: stopped %s\n", st.name, how_name[how]);
 		else
@@ -311,21 +229,15 @@ static int domain_shutdown(int argc, char **argv)
 }
 
 /* destroy, pause, unpause: one domain, one libxl call. */
-static int domain_simple(int argc, char **argv, const char *verb,
-			 int (*op)(struct xen *, uint32_t))
+static int domain_simple(struct cmd_args *a, const char *verb, int (*op)(struct xen *, uint32_t))
 {
-	char usage[64];
 	struct xen_status st;
 	struct xen *x;
-	int i, rc;
+	int rc;
 
-	snprintf(usage, sizeof(usage), "%s DOMAIN", verb);
-	i = simple_opts(argc, argv, usage, 1, NULL, NULL);
-	if (i < 0 || check_name(NAME_DOMAIN, argv[i]))
-		return FERRYCTL_EXIT_USAGE;
 	if (open_xen(&x))
 		return FERRYCTL_EXIT_ERROR;
-	rc = find_domain(x, argv[i], &st);
+	rc = find_domain(x, a->argv[0], &st);
 	if (rc == 0) {
 		rc = op(x, st.domid);
 		if (rc)
@@ -338,68 +250,65 @@ static int domain_simple(int argc, char **argv, const char *verb,
 	return rc;
 }
 
-static int domain_destroy(int argc, char **argv)
+static int domain_destroy(struct cmd_args *a)
 {
-	return domain_simple(argc, argv, "destroy", xen_destroy);
+	return domain_simple(a, "destroy", xen_destroy);
 }
 
-static int domain_pause(int argc, char **argv)
+static int domain_pause(struct cmd_args *a)
 {
-	return domain_simple(argc, argv, "pause", xen_pause);
+	return domain_simple(a, "pause", xen_pause);
 }
 
-static int domain_unpause(int argc, char **argv)
+static int domain_unpause(struct cmd_args *a)
 {
-	return domain_simple(argc, argv, "unpause", xen_unpause);
+	return domain_simple(a, "unpause", xen_unpause);
 }
 
-static int domain_save(int argc, char **argv)
+static int domain_save(struct cmd_args *a)
 {
+	const char *name = a->argv[0], *file = a->argv[1];
 	struct xen_status st;
 	struct xen *x;
-	int i, rc;
+	int rc;
 
-	i = simple_opts(argc, argv, "save DOMAIN FILE", 2, NULL, NULL);
-	if (i < 0 || check_name(NAME_DOMAIN, argv[i]))
-		return FERRYCTL_EXIT_USAGE;
 	if (open_xen(&x))
 		return FERRYCTL_EXIT_ERROR;
-	rc = find_domain(x, argv[i], &st);
+	rc = find_domain(x, name, &st);
 	if (rc == 0) {
-		rc = xen_save(x, st.domid, argv[i + 1]);
+		rc = xen_save(x, st.domid, file);
 		if (rc)
 			fprintf(stderr, "ferryctl: save %s: %s\n", st.name, strerror(-rc));
 		else
-			printf("%s: saved to %s\n", st.name, argv[i + 1]);
+			printf("%s: saved to %s\n", st.name, file);
 		rc = rc ? FERRYCTL_EXIT_ERROR : 0;
 	}
 	xen_close(x);
 	return rc;
 }
 
-static int domain_restore(int argc, char **argv)
+static int domain_restore(struct cmd_args *a)
 {
-	static const struct option o[] = {{"paused", no_argument, NULL, 'p'},
-					  {"help", no_argument, NULL, 'h'}, {0}};
+	const char *file = a->argv[0];
 	struct xen *x;
 	uint32_t domid;
-	int i, rc;
+	int rc;
 
-	i = simple_opts(argc, argv, "restore FILE [--paused]", 1, o, flag_paused);
-	if (i < 0 || open_xen(&x))
-		return i < 0 ? FERRYCTL_EXIT_USAGE : FERRYCTL_EXIT_ERROR;
-	rc = xen_restore(x, argv[i], opt_paused, &domid);
+	if (open_xen(&x))
+		return FERRYCTL_EXIT_ERROR;
+	rc = xen_restore(x, file, cmd_has(a, "paused"), &domid);
 	if (rc)
-		fprintf(stderr, "ferryctl: restore %s: %s\n", argv[i], strerror(-rc));
+		fprintf(stderr, "ferryctl: restore %s: %s\n", file, strerror(-rc));
 	else
-		printf("restored %s as domid %u\n", argv[i], domid);
+		printf("restored %s as domid %u\n", file, domid);
 	xen_close(x);
 	return rc ? FERRYCTL_EXIT_ERROR : 0;
 }
 
 /* Run by ferryd when a ferry-managed domain shut down by itself. */
-static int domain_supervise(int argc, char **argv)
+static int domain_supervise(struct cmd_args *a)
 {
+	const char *domid_arg = a->argv[0], *reason = a->argv[1];
 	struct ledger_entry e;
 	struct xen_status st;
 	struct xen *x;
@@ -407,20 +316,11 @@ static int domain_supervise(int argc, char **argv)
 	bool found = false, mine = false;
 	uint32_t self = 0;
 	int rc;
-
-	if (ferryctl_wants_help(argc, argv) || argc != 3) {
-		fprintf(argc == 3 ? stdout : stderr,
-			"usage: ferryctl domain supervise DOMID REASON\n"
-			"  Carries out the config's on_reboot/on_poweroff/on_crash/on_watchdog\n"
-			"  for a ferry-managed domain that shut down by itself; restarts only\n"
-			"  if the ledger gives it to this node. Run by ferryd.\n");
-		return argc == 3 ? 0 : FERRYCTL_EXIT_USAGE;
-	}
-	/* A guest's domid: 1 up to the last before Xen's reserved ids. */
 	char why[256];
 	int domid;
-	if (num_parse_int("DOMID", argv[1], 1, GUEST_DOMID_MAX, &domid, why,
-			  sizeof(why))) {
+
+	/* A guest's domid: 1 up to the last before Xen's reserved ids. */
+	if (num_parse_int("DOMID", domid_arg, 1, GUEST_DOMID_MAX, &domid, why, sizeof(why))) {
 		fprintf(stderr, "ferryctl: %s\n", why);
 		return FERRYCTL_EXIT_USAGE;
 	}
@@ -437,30 +337,11 @@ static int domain_supervise(int argc, char **argv)
 	}
 	rc = rc ? rc : xen_on_shutdown(x, st.domid, mine, done, sizeof(done));
 	xen_close(x);
-	flog(FLOG_XEN, rc ? LOG_ERR : LOG_NOTICE, "%s (domid %s) %s: %s", st.name, argv[1], argv[2],
+	flog(FLOG_XEN, rc ? LOG_ERR : LOG_NOTICE, "%s (domid %s) %s: %s", st.name, domid_arg, reason,
 	     done);
 	printf("%s: %s\n", st.name, done);
 	return rc ? FERRYCTL_EXIT_ERROR : 0;
 }
-
-static const char migrate_usage[] =
-	"migrate DOMAIN NODE [--suspend] [--no-encryption] [--address ADDR] [--port N]\n"
-	"          [--keyfile FILE] [--speed MIB_S] [--slot-wait S] [--json]\n"
-	"  Live-migrates DOMAIN to NODE's ferryd (default: its corosync ring0 address,\n"
-	"  port 7780), authenticated with the cluster key and encrypted with TLS 1.3.\n"
-	"  The ledger hands the domain over (MIGRATE_BEGIN, COMMIT or ABORT).\n"
-	"  --suspend        non-live: suspend, copy, resume there (for PV guests on a\n"
-	"                   Xen without shadow paging)\n"
-	"  --no-encryption  not encrypted, every record still authenticated (TLS 1.2\n"
-	"                   NULL cipher; trusted migration network, target --allow-plain)\n"
-	"  --keyfile FILE   the cluster key (default /etc/ferry/authkey)\n"
-	"  --address ADDR   reach NODE at ADDR (a dedicated migration network)\n"
-	"  --port N         NODE's migration port, 1..65535 (default 7780)\n"
-	"  --speed MIB_S    cap the stream at MIB_S MiB/s (default 0: no cap)\n"
-	"  --slot-wait S    wait at most S seconds (default 600) for one of this node's\n"
-	"                   outbound migration slots (ferryd --max-outbound-migrations)\n"
-	"  exit codes: 0 migrated, 3 no such domain here, 20 refused (nothing changed),\n"
-	"  21 failed before go (runs here), 22 failed after go (check both nodes)\n";
 
 static void metrics_print(const struct migrate_metrics *m, bool json)
 {
@@ -490,111 +371,61 @@ static void metrics_print(const struct migrate_metrics *m, bool json)
 		       m->encrypted ? m->cipher : "not encrypted", m->ktls ? " (kTLS)" : "");
 }
 
-static int domain_migrate(int argc, char **argv)
+static int domain_migrate(struct cmd_args *a)
 {
-	static const struct option o[] = {
-		{"suspend", no_argument, NULL, 's'},   {"no-encryption", no_argument, NULL, 'n'},
-		{"address", required_argument, NULL, 'a'}, {"port", required_argument, NULL, 'p'},
-		{"keyfile", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'},
-		{"speed", required_argument, NULL, 'S'},   {"slot-wait", required_argument, NULL, 'W'},
-		{"help", no_argument, NULL, 'h'},          {0}};
-	struct migrate_opts mo = {.live = true};
+	const char *domain = a->argv[0], *node = a->argv[1];
+	struct migrate_opts mo = {.live = !cmd_has(a, "suspend")};
+	int slot_wait = (int)cmd_int(a, "slot-wait", 600);
 	struct migrate_metrics m;
-	char why2[256];
 	struct migrate_slot slot;
 	struct peer_opts po;
-	int speed = 0, slot_wait = 600;
 	struct peer *p;
 	struct xen *x;
 	char why[PEER_WHY_MAX];
-	bool json = false;
-	int c, rc;
+	int rc;
 
 	peer_opts_init(&po);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", o, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			mo.live = false;
-			break;
-		case 'n':
-			po.encrypt = false;
-			break;
-		case 'a':
-			po.address = optarg;
-			break;
-		case 'p':
-			if (num_parse_int("--port", optarg, 1, 65535, &po.port, why2, sizeof(why2))) {
-				fprintf(stderr, "ferryctl: %s\n", why2);
-				return FERRYCTL_EXIT_USAGE;
-			}
-			break;
-		case 'k':
-			po.keyfile = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'S':
-		case 'W':
-			if (num_parse_int(c == 'S' ? "--speed" : "--slot-wait", optarg, 0,
-					  c == 'S' ? 1000000 : 86400, c == 'S' ? &speed : &slot_wait,
-					  why2, sizeof(why2))) {
-				fprintf(stderr, "ferryctl: %s\n", why2);
-				return FERRYCTL_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			printf("usage: ferryctl domain %s", migrate_usage);
-			return 0;
-		default:
-			fprintf(stderr, "usage: ferryctl domain %s", migrate_usage);
-			return FERRYCTL_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "usage: ferryctl domain %s", migrate_usage);
-		return FERRYCTL_EXIT_USAGE;
-	}
-	if (check_name(NAME_DOMAIN, argv[optind]) || check_name(NAME_NODE, argv[optind + 1]))
-		return FERRYCTL_EXIT_USAGE;
-	po.speed_mib_s = (unsigned)speed;
+	po.encrypt = !cmd_has(a, "no-encryption");
+	po.address = cmd_text(a, "address", po.address);
+	po.port = (int)cmd_int(a, "port", po.port);
+	po.keyfile = cmd_text(a, "keyfile", po.keyfile);
+	po.speed_mib_s = (unsigned)cmd_int(a, "speed", 0);
 	if (open_xen(&x))
 		return FERRYCTL_EXIT_ERROR;
 	struct xen_status st;
-	rc = find_domain(x, argv[optind], &st);
+	rc = find_domain(x, domain, &st);
 	if (rc) {
 		xen_close(x);
 		return rc;
 	}
 	/* Every outbound migration of this node takes a slot, however it
 	 * was started. */
-	if (migrate_slot_take(argv[optind], 0, &slot, why, sizeof(why)) == -ETIMEDOUT &&
+	if (migrate_slot_take(domain, 0, &slot, why, sizeof(why)) == -ETIMEDOUT &&
 	    slot_wait > 0) {
 		fprintf(stderr, "ferryctl: migrate %s: waiting up to %d s for an outbound migration "
-			"slot: %s\n", argv[optind], slot_wait, why);
-		rc = migrate_slot_take(argv[optind], clock_ms() + (int64_t)slot_wait * 1000, &slot, why,
+			"slot: %s\n", domain, slot_wait, why);
+		rc = migrate_slot_take(domain, clock_ms() + (int64_t)slot_wait * 1000, &slot, why,
 				       sizeof(why));
 	} else {
 		rc = slot.fd >= 0 ? 0 : -ETIMEDOUT;
 	}
 	if (rc) {
-		fprintf(stderr, "ferryctl: migrate %s refused: %s\n", argv[optind], why);
+		fprintf(stderr, "ferryctl: migrate %s refused: %s\n", domain, why);
 		xen_close(x);
 		return FERRYCTL_EXIT_REFUSED;
 	}
-	rc = peer_connect(argv[optind + 1], &po, &p, why, sizeof(why));
+	rc = peer_connect(node, &po, &p, why, sizeof(why));
 	if (rc) {
-		fprintf(stderr, "ferryctl: migrate %s refused: %s\n", argv[optind], why);
+		fprintf(stderr, "ferryctl: migrate %s refused: %s\n", domain, why);
 		migrate_slot_release(&slot);
 		xen_close(x);
 		return FERRYCTL_EXIT_REFUSED;
 	}
-	enum migrate_result res = migrate_send(x, p, argv[optind], &mo, &m);
+	enum migrate_result res = migrate_send(x, p, domain, &mo, &m);
 	peer_close(p);
 	migrate_slot_release(&slot);
 	xen_close(x);
-	metrics_print(&m, json);
+	metrics_print(&m, cmd_has(a, "json"));
 	if (res != MIGRATE_OK)
 		fprintf(stderr, "ferryctl: migrate %s to %s: %s: %s\n", m.domain, m.target,
 			res == MIGRATE_REFUSED	   ? "refused, nothing changed"
@@ -611,34 +442,16 @@ static void print_record(const char *record, size_t len, void *arg)
 	printf("%.*s\n", (int)len, record);
 }
 
-static int domain_migrations(int argc, char **argv)
+static int domain_migrations(struct cmd_args *a)
 {
-	char why[256];
 	unsigned skipped = 0;
 	FILE *f;
-	int n = 20, rc;
+	int rc;
 
-	if (ferryctl_wants_help(argc, argv)) {
-		printf("usage: ferryctl migrations [-n N]\n  the last N (0..1000000, default 20) "
-		       "migrations this node sent, one JSON object per line, from %s.\n"
-		       "  Lines that are not records (a write cut short) are skipped and counted "
-		       "on stderr.\n",
-		       migrate_history_path());
-		return 0;
-	}
-	if (argc == 3 && !strcmp(argv[1], "-n")) {
-		if (num_parse_int("-n", argv[2], 0, 1000000, &n, why, sizeof(why))) {
-			fprintf(stderr, "ferryctl: %s\n", why);
-			return FERRYCTL_EXIT_USAGE;
-		}
-	} else if (argc != 1) {
-		fprintf(stderr, "usage: ferryctl migrations [-n N]\n");
-		return FERRYCTL_EXIT_USAGE;
-	}
 	f = fopen(migrate_history_path(), "r");
 	if (!f)
 		return 0; /* no migration yet */
-	rc = migrate_history_tail(f, (unsigned)n, print_record, NULL, &skipped);
+	rc = migrate_history_tail(f, (unsigned)cmd_int(a, "last", 20), print_record, NULL, &skipped);
 	fclose(f);
 	if (skipped)
 		fprintf(stderr, "ferryctl: %s: %u line%s skipped: not a migration record\n",
@@ -650,26 +463,101 @@ static int domain_migrations(int argc, char **argv)
 	return 0;
 }
 
-int cmd_migrations(int argc, char **argv)
-{
-	return domain_migrations(argc, argv);
-}
+static const struct cmd_option create_opts[] = {
+	{"paused", 'p', CMD_FLAG, .help = "leave it paused"},
+	{NULL},
+};
+static const struct cmd_option json_opt[] = {
+	{"json", 0, CMD_FLAG, .help = "machine-readable output"},
+	{NULL},
+};
+static const struct cmd_option shutdown_opts[] = {
+	{"timeout", 't', CMD_INT, "SECONDS", 1, 86400,
+	 .help = "destroy it when it has not stopped by then (default 60)"},
+	{NULL},
+};
+static const struct cmd_option migrate_opts[] = {
+	{"suspend", 0, CMD_FLAG,
+	 .help = "non-live: suspend, copy, resume there (for PV guests on\n"
+		 "a Xen without shadow paging)"},
+	{"no-encryption", 0, CMD_FLAG,
+	 .help = "not encrypted, every record still authenticated (TLS 1.2\n"
+		 "NULL cipher; trusted migration network, target\n"
+		 "--allow-plain)"},
+	{"keyfile", 0, CMD_TEXT, "FILE", .help = "the cluster key (default /etc/ferry/authkey)"},
+	{"address", 0, CMD_TEXT, "ADDR", .help = "reach NODE at ADDR (a dedicated migration network)"},
+	{"port", 0, CMD_INT, "N", 1, 65535, .help = "NODE's migration port (default 7780)"},
+	{"speed", 0, CMD_INT, "MIB_S", 0, 1000000,
+	 .help = "cap the stream at MIB_S MiB/s (default 0: no cap)"},
+	{"slot-wait", 0, CMD_INT, "S", 0, 86400,
+	 .help = "wait at most S seconds (default 600) for one of this\n"
+		 "node's outbound migration slots (ferryd\n"
+		 "--max-outbound-migrations)"},
+	{"json", 0, CMD_FLAG, .help = "the figures as one JSON object"},
+	{NULL},
+};
 
-int cmd_domain(int argc, char **argv)
-{
-	static const struct ferryctl_command sub[] = {
-		{"create", domain_create, "create and start a domain from an xl config file"},
-		{"status", domain_status, "state of a domain (see exit codes)"},
-		{"list", domain_list, "every domain on this node, ferry-managed or not"},
-		{"shutdown", domain_shutdown, "clean shutdown, destroy at the deadline"},
-		{"destroy", domain_destroy, "destroy a domain at once"},
-		{"pause", domain_pause, "pause a domain"},
-		{"unpause", domain_unpause, "unpause a domain"},
-		{"save", domain_save, "save a domain to a file (it stops here)"},
-		{"restore", domain_restore, "restore a domain from a saved file"},
-		{"migrate", domain_migrate, "live-migrate a domain to another node's ferryd"},
-		{"supervise", domain_supervise, "handle a domain's own shutdown (run by ferryd)"},
-	};
-	return ferryctl_dispatch("domain", sub, sizeof(sub) / sizeof(sub[0]), domain_help, argc,
-				 argv);
-}
+static const struct cmd_entry entries[] = {
+	{"create", "CONFIG_FILE", "create and start a domain from an xl config file", NULL,
+	 create_opts, domain_create},
+	{"status", "DOMAIN", "state of a domain (see exit codes)", NULL, json_opt, domain_status},
+	{"list", "", "every domain on this node, ferry-managed or not", NULL, json_opt,
+	 domain_list},
+	{"shutdown", "DOMAIN", "clean shutdown, destroy at the deadline", NULL, shutdown_opts,
+	 domain_shutdown},
+	{"destroy", "DOMAIN", "destroy a domain at once", NULL, NULL, domain_destroy},
+	{"pause", "DOMAIN", "pause a domain", NULL, NULL, domain_pause},
+	{"unpause", "DOMAIN", "unpause a domain", NULL, NULL, domain_unpause},
+	{"save", "DOMAIN FILE", "save a domain to a file (it stops here)", NULL, NULL, domain_save},
+	{"restore", "FILE", "restore a domain from a saved file", NULL, create_opts,
+	 domain_restore},
+	{"migrate", "DOMAIN NODE", "live-migrate a domain to another node's ferryd",
+	 "  Live-migrates DOMAIN to NODE's ferryd (default: its corosync ring0 address,\n"
+	 "  port 7780), authenticated with the cluster key and encrypted with TLS 1.3.\n"
+	 "  The ledger hands the domain over (MIGRATE_BEGIN, COMMIT or ABORT).\n",
+	 migrate_opts, domain_migrate},
+	{"supervise", "DOMID REASON", "handle a domain's own shutdown (run by ferryd)",
+	 "  Carries out the config's on_reboot/on_poweroff/on_crash/on_watchdog\n"
+	 "  for a ferry-managed domain that shut down by itself; restarts only\n"
+	 "  if the ledger gives it to this node.\n",
+	 NULL, domain_supervise},
+};
+
+const struct cmd_group domain_group = {
+	.name = "domain",
+	.summary = "Xen domains on this node through libxl, and live migration",
+	.entries = entries,
+	.n = sizeof(entries) / sizeof(entries[0]),
+	.help = "DOMAIN is a domain name. An in-flight copy (NAME--incoming on a migration's\n"
+		"target, NAME--migratedaway on its source) is found under NAME too.\n"
+		"Names are checked (README, \"Names and numbers\"): 1..63 bytes of letters,\n"
+		"digits and ._:+@-, not beginning with '-', not all digits.\n",
+	.exits = "exit codes: 0 ok, 1 error, 2 usage;\n"
+		 "  status: 0 running/blocked/paused, 3 absent, 4 shut down (reason printed),\n"
+		 "          5 dying, 6 migrating (an in-flight copy)\n"
+		 "  destroy, pause, unpause, save, shutdown: 3 no such domain here\n"
+		 "  migrate: 3 no such domain here; 20 refused, nothing changed; 21 failed\n"
+		 "           before \"go\": the domain was resumed and runs here, the target's\n"
+		 "           copy is destroyed; 22 failed after \"go\": check both nodes (the\n"
+		 "           message says what was found on each end)\n",
+};
+
+static const struct cmd_option migrations_opts[] = {
+	{"last", 'n', CMD_INT, "N", 0, 1000000, .help = "how many (default 20)"},
+	{NULL},
+};
+
+static const struct cmd_entry migrations_entry[] = {
+	{NULL, "", "recent migrations this node sent, with their figures",
+	 "  The last N migrations this node sent, oldest first, one JSON object per\n"
+	 "  line, from /var/lib/ferry/migrations.log. Lines that are not records (a\n"
+	 "  write cut short) are skipped and counted on stderr.\n",
+	 migrations_opts, domain_migrations},
+};
+
+const struct cmd_group migrations_group = {
+	.name = "migrations",
+	.summary = "recent migrations this node sent, with their figures",
+	.entries = migrations_entry,
+	.n = 1,
+};

@@ -1,12 +1,13 @@
 /* ferryctl drbd: DRBD roles on this node (and, for the dual-primary window,
  * on the peer through its ferryd). */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "flog.h"
 #include <string.h>
 
+#include "flog.h"
+
+#include "command.h"
 #include "drbd.h"
 #include "ferryctl.h"
 #include "ledger_client.h"
@@ -21,40 +22,6 @@
 #define EXIT_REFUSED 3 /* promote/demote/window refused: the reason is printed */
 #define EXIT_NOT_UP  4
 #define EXIT_TIMEOUT 5
-
-static const char drbd_help[] =
-	"RES is a DRBD resource name from drbd.conf: 1..63 bytes of letters, digits\n"
-	"and ._-, not beginning with '-', not 'all' nor 'minor-N' (drbdadm reads\n"
-	"those as every resource or a device minor).\n\n"
-	"exit codes: 0 ok, 1 error, 2 usage, 3 refused (reason printed: data not\n"
-	"UpToDate, peer Primary with the window closed, device held open, both\n"
-	"sides Primary), 4 resource not up, 5 timed out (wait-synced)\n";
-
-static int usage(const char *u)
-{
-	fprintf(stderr, "usage: ferryctl drbd %s\n", u);
-	return FERRYCTL_EXIT_USAGE;
-}
-
-/* RES: checked before drbd-utils sees it (usage error with the reason). */
-static int bad_res(const char *res)
-{
-	char why[400];
-
-	if (name_check(NAME_DRBD, res, why, sizeof(why)) == 0)
-		return 0;
-	fprintf(stderr, "ferryctl: %s\n", why);
-	return 1;
-}
-
-static int want_help(int argc, char **argv, const char *u)
-{
-	if (ferryctl_wants_help(argc, argv)) {
-		printf("usage: ferryctl drbd %s\n", u);
-		return 1;
-	}
-	return 0;
-}
 
 static int errno_exit(int rc)
 {
@@ -73,55 +40,41 @@ static int errno_exit(int rc)
 	}
 }
 
-static int drbd_cmd_up(int argc, char **argv)
+static int drbd_cmd_up(struct cmd_args *a)
 {
-	if (want_help(argc, argv, "up RES"))
-		return 0;
-	if (argc != 2)
-		return usage("up RES");
-	if (bad_res(argv[1]))
-		return FERRYCTL_EXIT_USAGE;
-	int rc = drbd_up(argv[1]);
+	const char *res = a->argv[0];
+	int rc = drbd_up(res);
+
 	if (rc)
-		fprintf(stderr, "ferryctl: drbd up %s failed: %s\n", argv[1], strerror(-rc));
+		fprintf(stderr, "ferryctl: drbd up %s failed: %s\n", res, strerror(-rc));
 	return rc ? FERRYCTL_EXIT_ERROR : 0;
 }
 
-static int drbd_cmd_promote(int argc, char **argv)
+static int drbd_cmd_promote(struct cmd_args *a)
 {
+	const char *res = a->argv[0];
 	char why[512] = "";
+	int rc = drbd_promote(res, why, sizeof(why));
 
-	if (want_help(argc, argv, "promote RES"))
-		return 0;
-	if (argc != 2)
-		return usage("promote RES");
-	if (bad_res(argv[1]))
-		return FERRYCTL_EXIT_USAGE;
-	int rc = drbd_promote(argv[1], why, sizeof(why));
 	if (rc)
-		fprintf(stderr, "ferryctl: promote %s refused: %s\n", argv[1],
+		fprintf(stderr, "ferryctl: promote %s refused: %s\n", res,
 			why[0] ? why : strerror(-rc));
 	else
-		printf("%s: Primary\n", argv[1]);
+		printf("%s: Primary\n", res);
 	return errno_exit(rc);
 }
 
-static int drbd_cmd_demote(int argc, char **argv)
+static int drbd_cmd_demote(struct cmd_args *a)
 {
+	const char *res = a->argv[0];
 	char why[1024] = "", doms[512] = "";
 	struct drbd_resource r;
+	int rc = drbd_demote(res, why, sizeof(why));
 
-	if (want_help(argc, argv, "demote RES"))
-		return 0;
-	if (argc != 2)
-		return usage("demote RES");
-	if (bad_res(argv[1]))
-		return FERRYCTL_EXIT_USAGE;
-	int rc = drbd_demote(argv[1], why, sizeof(why));
 	if (rc == -EBUSY) {
 		/* Xen's blkback holds a disk from the kernel: ask libxl. */
 		struct xen *x;
-		if (drbd_state(argv[1], &r) == 0 && xen_open(&x) == 0) {
+		if (drbd_state(res, &r) == 0 && xen_open(&x) == 0) {
 			for (int v = 0; v < r.nvolumes; v++) {
 				char dev[32];
 				snprintf(dev, sizeof(dev), "/dev/drbd%d", r.volumes[v].minor);
@@ -129,80 +82,46 @@ static int drbd_cmd_demote(int argc, char **argv)
 			}
 			xen_close(x);
 		}
-		fprintf(stderr, "ferryctl: demote %s refused: %s%s%s\n", argv[1], why,
+		fprintf(stderr, "ferryctl: demote %s refused: %s%s%s\n", res, why,
 			doms[0] ? "; in use by " : "", doms);
 	} else if (rc) {
-		fprintf(stderr, "ferryctl: demote %s failed: %s\n", argv[1],
+		fprintf(stderr, "ferryctl: demote %s failed: %s\n", res,
 			why[0] ? why : strerror(-rc));
 	} else {
-		printf("%s: Secondary\n", argv[1]);
+		printf("%s: Secondary\n", res);
 	}
 	return errno_exit(rc);
 }
 
-static int drbd_cmd_window(int argc, char **argv)
+static int drbd_cmd_window(struct cmd_args *a)
 {
-	static const char u[] = "window open|close RES [--local]\n"
-				"  sets or clears allow-two-primaries on both ends (the peer's\n"
-				"  through its ferryd); --local: this end only. close refuses while\n"
-				"  both sides are Primary.";
+	bool open = !strcmp(a->argv[0], "open");
+	const char *res = a->argv[1];
+	bool local = cmd_has(a, "local");
 	char why[512] = "";
-	bool local = false;
-	int rc;
+	int rc = storage_window(res, open, local, why, sizeof(why));
 
-	if (want_help(argc, argv, u))
-		return 0;
-	if (argc == 4 && !strcmp(argv[3], "--local"))
-		local = true;
-	else if (argc != 3)
-		return usage(u);
-	if (strcmp(argv[1], "open") && strcmp(argv[1], "close"))
-		return usage(u);
-	if (bad_res(argv[2]))
-		return FERRYCTL_EXIT_USAGE;
-	rc = storage_window(argv[2], !strcmp(argv[1], "open"), local, why, sizeof(why));
 	if (rc)
-		fprintf(stderr, "ferryctl: window %s %s: %s\n", argv[1], argv[2],
+		fprintf(stderr, "ferryctl: window %s %s: %s\n", a->argv[0], res,
 			why[0] ? why : strerror(-rc));
 	else
-		printf("%s: dual-primary window %s\n", argv[2],
-		       !strcmp(argv[1], "open") ? "open" : "closed");
+		printf("%s: dual-primary window %s\n", res, open ? "open" : "closed");
 	return errno_exit(rc);
 }
 
-static int drbd_cmd_wait_synced(int argc, char **argv)
+static int drbd_cmd_wait_synced(struct cmd_args *a)
 {
-	static const char u[] = "wait-synced RES [--timeout SECONDS] (1..86400, default 600)";
-	static const struct option o[] = {{"timeout", required_argument, NULL, 't'},
-					  {"help", no_argument, NULL, 'h'}, {0}};
+	const char *res = a->argv[0];
 	struct drbd_resource r;
 	char why[256];
-	int c, timeout = 600, rc;
+	int rc = drbd_wait_synced(res, (int)cmd_int(a, "timeout", 600) * 1000, &r);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:h", o, NULL)) != -1) {
-		if (c == 'h') {
-			printf("usage: ferryctl drbd %s\n", u);
-			return 0;
-		}
-		if (c != 't')
-			return usage(u);
-		if (num_parse_int("--timeout", optarg, 1, 86400, &timeout, why, sizeof(why))) {
-			fprintf(stderr, "ferryctl: %s\n", why);
-			return FERRYCTL_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1)
-		return usage(u);
-	if (bad_res(argv[optind]))
-		return FERRYCTL_EXIT_USAGE;
-	rc = drbd_wait_synced(argv[optind], timeout * 1000, &r);
 	if (rc == 0) {
-		printf("%s: synced (UpToDate on both sides)\n", argv[optind]);
+		printf("%s: synced (UpToDate on both sides)\n", res);
 		return 0;
 	}
 	drbd_healthy(&r, why, sizeof(why));
-	fprintf(stderr, "ferryctl: %s not synced: %s\n", argv[optind],
+	fprintf(stderr, "ferryctl: %s not synced: %s\n", res,
 		rc == -ETIMEDOUT ? "timed out" : why);
 	return rc == -ETIMEDOUT ? EXIT_TIMEOUT : EXIT_REFUSED;
 }
@@ -254,31 +173,24 @@ static void status_json(const struct drbd_resource *r, bool window)
 	printf("}\n");
 }
 
-static int drbd_cmd_status(int argc, char **argv)
+static int drbd_cmd_status(struct cmd_args *a)
 {
+	const char *res = a->argv[0];
 	struct drbd_resource r;
-	bool json = false, window = false;
+	bool json = cmd_has(a, "json"), window = false;
 	char why[256];
+	int rc = drbd_state(res, &r);
 
-	if (want_help(argc, argv, "status RES [--json]"))
-		return 0;
-	if (argc == 3 && !strcmp(argv[2], "--json"))
-		json = true;
-	else if (argc != 2)
-		return usage("status RES [--json]");
-	if (bad_res(argv[1]))
-		return FERRYCTL_EXIT_USAGE;
-	int rc = drbd_state(argv[1], &r);
 	if (rc) {
-		fprintf(stderr, "ferryctl: drbd status %s: %s\n", argv[1], strerror(-rc));
+		fprintf(stderr, "ferryctl: drbd status %s: %s\n", res, strerror(-rc));
 		return FERRYCTL_EXIT_ERROR;
 	}
 	if (r.exists)
-		drbd_two_primaries(argv[1], &window);
+		drbd_two_primaries(res, &window);
 	if (json) {
 		status_json(&r, window);
 	} else if (!r.exists) {
-		printf("%s: not up\n", argv[1]);
+		printf("%s: not up\n", res);
 	} else {
 		bool healthy = drbd_healthy(&r, why, sizeof(why));
 		printf("%s: %s, disk %s", r.name, r.role, r.nvolumes ? r.volumes[0].disk : "?");
@@ -316,21 +228,12 @@ static bool peer_dead_in_ledger(const char *node)
 	return false;
 }
 
-static int drbd_cmd_fence_peer(int argc, char **argv)
+static int drbd_cmd_fence_peer(struct cmd_args *a)
 {
 	const char *peers = getenv("DRBD_PEERS");
 	char list[512], *save = NULL;
 
-	if (ferryctl_wants_help(argc, argv) || argc != 1) {
-		fprintf(argc == 1 ? stdout : stderr,
-			"usage: ferryctl drbd fence-peer\n"
-			"  DRBD's fence-peer handler (fencing resource-and-stonith): exits 7 when\n"
-			"  every peer in DRBD_PEERS is known to be off: lost and fenced (or\n"
-			"  confirmed dead) in ferry's ledger, else fenced now through Pacemaker\n"
-			"  (stonith_admin --fence). 1 when a peer could not be fenced: DRBD then\n"
-			"  keeps I/O frozen rather than risk two writers.\n");
-		return argc == 1 ? 0 : FERRYCTL_EXIT_USAGE;
-	}
+	(void)a;
 	/* DRBD's environment enters ferry here: checked like any name. */
 	const char *res_env = getenv("DRBD_RESOURCE");
 	char why[400];
@@ -388,16 +291,50 @@ static int drbd_cmd_fence_peer(int argc, char **argv)
 	return FENCE_PEER_STONITHED;
 }
 
-int cmd_drbd(int argc, char **argv)
-{
-	static const struct ferryctl_command sub[] = {
-		{"up", drbd_cmd_up, "bring a resource up (Secondary), no-op when up"},
-		{"promote", drbd_cmd_promote, "become Primary, refusing unsafe cases"},
-		{"demote", drbd_cmd_demote, "become Secondary, naming who holds it open"},
-		{"window", drbd_cmd_window, "open|close the dual-primary window"},
-		{"wait-synced", drbd_cmd_wait_synced, "wait until UpToDate on both sides"},
-		{"status", drbd_cmd_status, "role, disks, connection, window"},
-		{"fence-peer", drbd_cmd_fence_peer, "DRBD's fence-peer handler (see --help)"},
-	};
-	return ferryctl_dispatch("drbd", sub, sizeof(sub) / sizeof(sub[0]), drbd_help, argc, argv);
-}
+static const struct cmd_option timeout_opt[] = {
+	{"timeout", 't', CMD_INT, "SECONDS", 1, 86400, .help = "how long to wait (default 600)"},
+	{NULL},
+};
+static const struct cmd_option window_opts[] = {
+	{"local", 0, CMD_FLAG, .help = "this end only, not the peer's"},
+	{NULL},
+};
+static const struct cmd_option json_opt[] = {
+	{"json", 0, CMD_FLAG, .help = "machine-readable output"},
+	{NULL},
+};
+
+static const struct cmd_entry entries[] = {
+	{"up", "RES", "bring a resource up (Secondary), no-op when up", NULL, NULL, drbd_cmd_up},
+	{"promote", "RES", "become Primary, refusing unsafe cases", NULL, NULL, drbd_cmd_promote},
+	{"demote", "RES", "become Secondary, naming who holds it open", NULL, NULL,
+	 drbd_cmd_demote},
+	{"window", "open|close RES", "open|close the dual-primary window",
+	 "  Sets or clears allow-two-primaries on both ends (the peer's through its\n"
+	 "  ferryd). close refuses while both sides are Primary.\n",
+	 window_opts, drbd_cmd_window},
+	{"wait-synced", "RES", "wait until UpToDate on both sides", NULL, timeout_opt,
+	 drbd_cmd_wait_synced},
+	{"status", "RES", "role, disks, connection, window", NULL, json_opt, drbd_cmd_status},
+	{"fence-peer", "", "DRBD's fence-peer handler (see --help)",
+	 "  DRBD's fence-peer handler (fencing resource-and-stonith): exits 7 when\n"
+	 "  every peer in DRBD_PEERS is known to be off: lost and fenced (or\n"
+	 "  confirmed dead) in ferry's ledger, else fenced now through Pacemaker\n"
+	 "  (stonith_admin --fence). 1 when a peer could not be fenced: DRBD then\n"
+	 "  keeps I/O frozen rather than risk two writers.\n",
+	 NULL, drbd_cmd_fence_peer},
+};
+
+const struct cmd_group drbd_group = {
+	.name = "drbd",
+	.summary = "DRBD roles, the dual-primary window, sync state",
+	.entries = entries,
+	.n = sizeof(entries) / sizeof(entries[0]),
+	.help = "RES is a DRBD resource name from drbd.conf: 1..63 bytes of letters, digits\n"
+		"and ._-, not beginning with '-', not 'all' nor 'minor-N' (drbdadm reads\n"
+		"those as every resource or a device minor).\n",
+	.exits = "exit codes: 0 ok, 1 error, 2 usage, 3 refused (reason printed: data not\n"
+		 "UpToDate, peer Primary with the window closed, device held open, both\n"
+		 "sides Primary), 4 resource not up, 5 timed out (wait-synced);\n"
+		 "fence-peer: 7 every peer is off (fenced), 1 a peer could not be fenced\n",
+};

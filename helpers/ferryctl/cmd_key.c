@@ -8,41 +8,12 @@
 #include <string.h>
 
 #include "authkey.h"
+#include "command.h"
 #include "ferryctl.h"
 #include "nodemap.h"
 #include "peer.h"
 
 #define EXIT_EXISTS 3
-
-static const char key_usage[] =
-	"usage: ferryctl key generate [--force] [FILE]\n"
-	"       ferryctl key check [FILE]\n"
-	"       ferryctl key status [FILE]\n"
-	"       ferryctl key next [FILE]\n"
-	"       ferryctl key activate [FILE]\n"
-	"       ferryctl key retire [FILE]\n"
-	"       ferryctl key verify [--next] [FILE]\n"
-	"  FILE defaults to " FERRY_AUTHKEY_PATH ".\n"
-	"  generate: 32 random bytes into FILE, mode 0400, owner root; refuses to\n"
-	"            overwrite without --force. Copy the file to every node (scp -p).\n"
-	"  check:    FILE is a usable key: a regular file with one link, root-owned, no\n"
-	"            group/other access, 32..4096 bytes, not of low quality (no repeats,\n"
-	"            counters or few distinct bytes); prints its key id.\n"
-	"  status:   the current, next and previous keys (FILE, FILE.next, FILE.prev)\n"
-	"            with their ids. Every node accepts all three and connects with the\n"
-	"            current one.\n"
-	"  Rolling the key over without downtime:\n"
-	"    1. next:     on one node: a new key in FILE.next; copy it to every node's\n"
-	"                 FILE.next (scp -p)\n"
-	"    2. verify --next: on each node: every other node accepts the next key\n"
-	"    3. activate: on every node: FILE.next becomes current, the old current key\n"
-	"                 stays accepted as FILE.prev\n"
-	"    4. verify:   on each node: every other node accepts the new current key\n"
-	"    5. retire:   on every node: FILE.prev goes\n"
-	"  verify: connects to every other node of corosync's nodelist with the current\n"
-	"          (or --next) key and pings it; one line per node.\n"
-	"exit codes: 0 ok, 1 error, 2 usage, 3 the key exists (generate without --force,\n"
-	"  next while FILE.next exists), 20 verify: some node did not accept the key\n";
 
 static void print_id(const char *path, const char *what)
 {
@@ -56,8 +27,14 @@ static void print_id(const char *path, const char *what)
 	}
 }
 
-static int key_check(const char *path)
+static const char *path_of(const struct cmd_args *a)
 {
+	return a->argc ? a->argv[0] : FERRY_AUTHKEY_PATH;
+}
+
+static int key_check(struct cmd_args *a)
+{
+	const char *path = path_of(a);
 	struct authkey k;
 	char id[AUTHKEY_ID_LEN + 1];
 	int rc = authkey_load(path, &k);
@@ -73,8 +50,9 @@ static int key_check(const char *path)
 	return 0;
 }
 
-static int key_status(const char *path)
+static int key_status(struct cmd_args *a)
 {
+	const char *path = path_of(a);
 	struct authkey_ring r;
 	char p[PATH_MAX];
 	int rc = authkey_ring_load(path, &r);
@@ -99,8 +77,10 @@ static int key_status(const char *path)
 }
 
 /* Pings every other node of the nodelist with the chosen key. */
-static int key_verify(const char *path, bool next)
+static int key_verify(struct cmd_args *a)
 {
+	const char *path = path_of(a);
+	bool next = cmd_has(a, "next");
 	struct peer_opts po;
 	struct nodemap m;
 	uint32_t self = 0;
@@ -128,96 +108,125 @@ static int key_verify(const char *path, bool next)
 	return failed ? FERRYCTL_EXIT_REFUSED : 0;
 }
 
-int cmd_key(int argc, char **argv)
+static int key_generate(struct cmd_args *a)
 {
-	const char *path = FERRY_AUTHKEY_PATH, *cmd;
-	bool force = false, next = false;
-	int i = 2, rc;
+	const char *path = path_of(a);
+	int rc = authkey_generate(path, cmd_has(a, "force"));
 
-	if (ferryctl_wants_help(argc, argv)) {
-		printf("%s", key_usage);
-		return 0;
+	if (rc == -EEXIST) {
+		fprintf(stderr, "ferryctl: %s exists; --force replaces it (every node needs "
+				"the same key; to change the key of a running cluster, roll "
+				"it over: ferryctl key --help)\n", path);
+		return EXIT_EXISTS;
 	}
-	if (argc < 2) {
-		fprintf(stderr, "%s", key_usage);
-		return FERRYCTL_EXIT_USAGE;
+	if (rc) {
+		fprintf(stderr, "ferryctl: generating %s failed: %s\n", path, strerror(-rc));
+		return FERRYCTL_EXIT_ERROR;
 	}
-	cmd = argv[1];
-	if (!strcmp(cmd, "generate") && i < argc && !strcmp(argv[i], "--force")) {
-		force = true;
-		i++;
-	}
-	if (!strcmp(cmd, "verify") && i < argc && !strcmp(argv[i], "--next")) {
-		next = true;
-		i++;
-	}
-	if (i < argc)
-		path = argv[i++];
-	if (i != argc) {
-		fprintf(stderr, "%s", key_usage);
-		return FERRYCTL_EXIT_USAGE;
-	}
-	if (!strcmp(cmd, "check"))
-		return key_check(path);
-	if (!strcmp(cmd, "status"))
-		return key_status(path);
-	if (!strcmp(cmd, "verify"))
-		return key_verify(path, next);
-	if (!strcmp(cmd, "generate")) {
-		rc = authkey_generate(path, force);
-		if (rc == -EEXIST) {
-			fprintf(stderr, "ferryctl: %s exists; --force replaces it (every node needs "
-					"the same key; to change the key of a running cluster, roll "
-					"it over: ferryctl key --help)\n", path);
-			return EXIT_EXISTS;
-		}
-		if (rc) {
-			fprintf(stderr, "ferryctl: generating %s failed: %s\n", path, strerror(-rc));
-			return FERRYCTL_EXIT_ERROR;
-		}
-		print_id(path, "new cluster key, copy it to every node; ");
-		return 0;
-	}
-	if (!strcmp(cmd, "next")) {
-		char p[PATH_MAX];
-
-		rc = authkey_rotate_next(path);
-		authkey_slot_path(path, AUTHKEY_NEXT, p, sizeof(p));
-		if (rc == -EEXIST) {
-			fprintf(stderr, "ferryctl: %s exists: a rollover is in progress (ferryctl key "
-					"status)\n", p);
-			return EXIT_EXISTS;
-		}
-		if (rc) {
-			fprintf(stderr, "ferryctl: %s: %s\n", p, strerror(-rc));
-			return FERRYCTL_EXIT_ERROR;
-		}
-		print_id(p, "next ");
-		printf("copy it to %s on every node (scp -p), then run 'ferryctl key verify "
-		       "--next' on each node\n", p);
-		return 0;
-	}
-	if (!strcmp(cmd, "activate")) {
-		rc = authkey_rotate_activate(path);
-		if (rc) {
-			fprintf(stderr, "ferryctl: activating the next key of %s failed: %s\n", path,
-				rc == -ENOENT ? "there is no next key" : strerror(-rc));
-			return FERRYCTL_EXIT_ERROR;
-		}
-		print_id(path, "now current, ");
-		printf("the previous key stays accepted until 'ferryctl key retire'\n");
-		return 0;
-	}
-	if (!strcmp(cmd, "retire")) {
-		rc = authkey_rotate_retire(path);
-		if (rc) {
-			fprintf(stderr, "ferryctl: retiring the previous key of %s failed: %s\n", path,
-				rc == -ENOENT ? "there is no previous key" : strerror(-rc));
-			return FERRYCTL_EXIT_ERROR;
-		}
-		printf("%s: previous key retired\n", path);
-		return 0;
-	}
-	fprintf(stderr, "%s", key_usage);
-	return FERRYCTL_EXIT_USAGE;
+	print_id(path, "new cluster key, copy it to every node; ");
+	return 0;
 }
+
+static int key_next(struct cmd_args *a)
+{
+	const char *path = path_of(a);
+	char p[PATH_MAX];
+	int rc = authkey_rotate_next(path);
+
+	authkey_slot_path(path, AUTHKEY_NEXT, p, sizeof(p));
+	if (rc == -EEXIST) {
+		fprintf(stderr, "ferryctl: %s exists: a rollover is in progress (ferryctl key "
+				"status)\n", p);
+		return EXIT_EXISTS;
+	}
+	if (rc) {
+		fprintf(stderr, "ferryctl: %s: %s\n", p, strerror(-rc));
+		return FERRYCTL_EXIT_ERROR;
+	}
+	print_id(p, "next ");
+	printf("copy it to %s on every node (scp -p), then run 'ferryctl key verify "
+	       "--next' on each node\n", p);
+	return 0;
+}
+
+static int key_activate(struct cmd_args *a)
+{
+	const char *path = path_of(a);
+	int rc = authkey_rotate_activate(path);
+
+	if (rc) {
+		fprintf(stderr, "ferryctl: activating the next key of %s failed: %s\n", path,
+			rc == -ENOENT ? "there is no next key" : strerror(-rc));
+		return FERRYCTL_EXIT_ERROR;
+	}
+	print_id(path, "now current, ");
+	printf("the previous key stays accepted until 'ferryctl key retire'\n");
+	return 0;
+}
+
+static int key_retire(struct cmd_args *a)
+{
+	const char *path = path_of(a);
+	int rc = authkey_rotate_retire(path);
+
+	if (rc) {
+		fprintf(stderr, "ferryctl: retiring the previous key of %s failed: %s\n", path,
+			rc == -ENOENT ? "there is no previous key" : strerror(-rc));
+		return FERRYCTL_EXIT_ERROR;
+	}
+	printf("%s: previous key retired\n", path);
+	return 0;
+}
+
+static const struct cmd_option generate_opts[] = {
+	{"force", 0, CMD_FLAG, .help = "replace an existing key"},
+	{NULL},
+};
+static const struct cmd_option verify_opts[] = {
+	{"next", 0, CMD_FLAG, .help = "with the next key (FILE.next) instead of the current one"},
+	{NULL},
+};
+
+static const struct cmd_entry entries[] = {
+	{"generate", "[FILE]", "a new cluster key",
+	 "  32 random bytes into FILE, mode 0400, owner root; refuses to overwrite\n"
+	 "  without --force. Copy the file to every node (scp -p).\n",
+	 generate_opts, key_generate},
+	{"check", "[FILE]", "is FILE a usable key",
+	 "  A regular file with one link, root-owned, no group/other access, 32..4096\n"
+	 "  bytes, not of low quality (no repeats, counters or few distinct bytes);\n"
+	 "  prints its key id.\n",
+	 NULL, key_check},
+	{"status", "[FILE]", "the current, next and previous keys with their ids",
+	 "  FILE, FILE.next and FILE.prev. Every node accepts all three and connects\n"
+	 "  with the current one.\n",
+	 NULL, key_status},
+	{"next", "[FILE]", "rollover step 1: a new key in FILE.next",
+	 "  Copy it to every node's FILE.next (scp -p).\n", NULL, key_next},
+	{"verify", "[FILE]", "rollover steps 2 and 4: does every other node accept the key",
+	 "  Connects to every other node of corosync's nodelist with the current (or\n"
+	 "  --next) key and pings it; one line per node.\n",
+	 verify_opts, key_verify},
+	{"activate", "[FILE]", "rollover step 3: FILE.next becomes current",
+	 "  The old current key stays accepted as FILE.prev.\n", NULL, key_activate},
+	{"retire", "[FILE]", "rollover step 5: FILE.prev goes", NULL, NULL, key_retire},
+};
+
+const struct cmd_group key_group = {
+	.name = "key",
+	.summary = "the cluster key: generate, check, roll over without downtime",
+	.entries = entries,
+	.n = sizeof(entries) / sizeof(entries[0]),
+	.help = "FILE defaults to " FERRY_AUTHKEY_PATH ".\n"
+		"Rolling the key over without downtime:\n"
+		"  1. next:     on one node: a new key in FILE.next; copy it to every node's\n"
+		"               FILE.next (scp -p)\n"
+		"  2. verify --next: on each node: every other node accepts the next key\n"
+		"  3. activate: on every node: FILE.next becomes current, the old current key\n"
+		"               stays accepted as FILE.prev\n"
+		"  4. verify:   on each node: every other node accepts the new current key\n"
+		"  5. retire:   on every node: FILE.prev goes\n",
+	.exits = "exit codes: 0 ok, 1 error, 2 usage, 3 the key exists (generate without\n"
+		 "--force, next while FILE.next exists), 20 verify: some node did not accept\n"
+		 "the key\n",
+};

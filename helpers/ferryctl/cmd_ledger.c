@@ -2,7 +2,6 @@
 /* `ferryctl ledger ...`: ferryd's replicated ownership ledger. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 
 #include <qb/qblog.h>
 
+#include "command.h"
 #include "ferry_status.h"
 #include "ferryctl.h"
 #include "replica.h"
@@ -34,7 +34,7 @@ static const struct {
 };
 
 static const char exit_help[] =
-	"Exit status:\n"
+	"exit codes:\n"
 	"   0  granted / done\n"
 	"   1  internal error\n"
 	"   2  bad usage or invalid request\n"
@@ -60,16 +60,6 @@ struct opts {
 	uint64_t epoch;
 	struct nodemap nodes;
 	bool have_nodes;
-};
-
-struct sub {
-	const char *name;
-	int (*run)(struct opts *o, int argc, char **argv);
-	int nargs;
-	bool domain; /* the first argument is a domain name */
-	int node;    /* index of a NODE argument, -1 for none */
-	const char *args;
-	const char *help;
 };
 
 static int exit_of(int status)
@@ -520,143 +510,110 @@ static int run_dump(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-static const struct sub subs[] = {
-	{ "show", run_show, 0, false, -1, "[--json|--brief]",
-	  "the ledger, with quorum, members, lost nodes and ages" },
-	{ "status", run_status, 0, false, -1, "[--json]",
-	  "ferryd's view: sync, quorum, members, lost nodes" },
-	{ "claim", run_claim, 1, true, -1, "DOMAIN", "make this node the owner (granted when free)" },
-	{ "release", run_release, 1, true, -1, "DOMAIN", "give up a domain this node owns" },
-	{ "migrate-begin", run_begin, 2, true, 1, "DOMAIN TARGET_NODE", "start handing a domain over" },
-	{ "migrate-commit", run_commit, 1, true, -1, "DOMAIN [--epoch N]",
-	  "the target becomes the owner" },
-	{ "migrate-abort", run_abort, 1, true, -1, "DOMAIN [--epoch N]", "the source keeps the domain" },
-	{ "confirm-dead", run_confirm, 1, false, 0, "NODE",
-	  "an operator's word that NODE is off (like stonith_admin --confirm)" },
-	{ "dump", run_dump, 0, false, -1, "", "print ferryd's blackbox log ring" },
-};
+#define STR(x)  #x
+#define XSTR(x) STR(x)
 
-#define NSUBS (sizeof(subs) / sizeof(subs[0]))
-
-static void usage(FILE *f)
+/* The options of @a as the commands above read them. */
+static struct opts opts_of(const struct cmd_args *a)
 {
-	fprintf(f, "Usage: ferryctl ledger COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
-	for (size_t i = 0; i < NSUBS; i++)
-		fprintf(f, "  %-15s %-22s %s\n", subs[i].name, subs[i].args, subs[i].help);
-	fprintf(f, "\nOptions:\n"
-		   "  -t, --timeout SECONDS  how long ferryd may take, 1..3600 (default %u)\n"
-		   "      --json             machine-readable output (show, status)\n"
-		   "      --brief            show: one 'name state owner epoch peer fenced' line\n"
-		   "                         per domain, without ages (for comparing nodes)\n"
-		   "      --epoch N          migrate-commit/abort: refuse unless the epoch is N\n"
-		   "  -h, --help             help (also after any command)\n"
-		   "\nNODE and TARGET_NODE are corosync node names or nodeids. DOMAIN is 1..63\n"
-		   "bytes of letters, digits and ._:+@-, not beginning with '-', not all digits\n"
-		   "(README, \"Names and numbers\").\n\n%s",
-		FERRY_IPC_DEFAULT_TIMEOUT_MS / 1000, exit_help);
-}
-
-static void sub_usage(FILE *f, const struct sub *s)
-{
-	fprintf(f, "Usage: ferryctl ledger %s %s\n%s.\n\n"
-		   "Options: -t/--timeout SECONDS, --json, --brief, --epoch N, -h/--help\n\n%s",
-		s->name, s->args, s->help, exit_help);
-}
-
-int cmd_dump(int argc, char **argv)
-{
-	struct opts o = { .timeout_ms = 0 };
-
-	if (argc > 1 && ferryctl_is_help(argv[1])) {
-		printf("Usage: ferryctl dump\nPrint ferryd's blackbox log ring (same as "
-		       "'ferryctl ledger dump').\n");
-		return 0;
-	}
-	if (argc > 1) {
-		fprintf(stderr, "Usage: ferryctl dump\n");
-		return FERRYCTL_EXIT_USAGE;
-	}
-	return run_dump(&o, 0, NULL);
-}
-
-int cmd_ledger(int argc, char **argv)
-{
-	enum { OPT_JSON = 256, OPT_BRIEF, OPT_EPOCH };
-	static const struct option lopts[] = {
-		{ "timeout", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "brief", no_argument, NULL, OPT_BRIEF },
-		{ "epoch", required_argument, NULL, OPT_EPOCH },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	return (struct opts){
+		.timeout_ms = (uint32_t)cmd_int(a, "timeout", 0) * 1000,
+		.json = cmd_declares(a, "json") && cmd_has(a, "json"),
+		.brief = cmd_declares(a, "brief") && cmd_has(a, "brief"),
+		.epoch = cmd_declares(a, "epoch") ? (uint64_t)cmd_int(a, "epoch", 0) : 0,
 	};
-	const struct sub *s = NULL;
-	struct opts o = { 0 };
-	char why[400];
-	int c, rc, secs;
+}
 
-	if (argc < 2) {
-		usage(stderr);
-		return FERRYCTL_EXIT_USAGE;
-	}
-	if (ferryctl_is_help(argv[1])) {
-		usage(stdout);
-		return 0;
-	}
-	for (size_t i = 0; i < NSUBS; i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			s = &subs[i];
-	if (!s) {
-		fprintf(stderr, "ferryctl ledger: unknown command '%s'\n\n", argv[1]);
-		usage(stderr);
-		return FERRYCTL_EXIT_USAGE;
-	}
-	argc--;
-	argv++;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:h", lopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			if (num_parse_int("--timeout", optarg, 1, 3600, &secs, why, sizeof(why))) {
-				fprintf(stderr, "ferryctl: %s\n", why);
-				return FERRYCTL_EXIT_USAGE;
-			}
-			o.timeout_ms = (uint32_t)secs * 1000;
-			break;
-		case OPT_JSON:
-			o.json = true;
-			break;
-		case OPT_BRIEF:
-			o.brief = true;
-			break;
-		case OPT_EPOCH:
-			if (num_parse("--epoch", optarg, 0, UINT64_MAX, &o.epoch, why, sizeof(why))) {
-				fprintf(stderr, "ferryctl: %s\n", why);
-				return FERRYCTL_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			sub_usage(stdout, s);
-			return 0;
-		default:
-			sub_usage(stderr, s);
-			return FERRYCTL_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != s->nargs) {
-		sub_usage(stderr, s);
-		return FERRYCTL_EXIT_USAGE;
-	}
-	if (s->domain && name_check(NAME_DOMAIN, argv[optind], why, sizeof(why))) {
-		fprintf(stderr, "ferryctl: %s\n", why);
-		return FERRYCTL_EXIT_USAGE;
-	}
-	if (s->node >= 0 && name_check(NAME_NODE, argv[optind + s->node], why, sizeof(why))) {
-		fprintf(stderr, "ferryctl: %s\n", why);
-		return FERRYCTL_EXIT_USAGE;
-	}
-	rc = s->run(&o, argc - optind, argv + optind);
+/* Runs one of the commands above with the options of @a. */
+static int with_opts(struct cmd_args *a, int (*run)(struct opts *o, int argc, char **argv))
+{
+	struct opts o = opts_of(a);
+	int rc = run(&o, a->argc, a->argv);
+
 	if (o.have_nodes)
 		nodemap_free(&o.nodes);
 	return rc;
 }
+
+#define LEDGER_CMD(fn)                                                                             \
+	static int cmd_##fn(struct cmd_args *a)                                                    \
+	{                                                                                          \
+		return with_opts(a, fn);                                                           \
+	}
+LEDGER_CMD(run_show)
+LEDGER_CMD(run_status)
+LEDGER_CMD(run_claim)
+LEDGER_CMD(run_release)
+LEDGER_CMD(run_begin)
+LEDGER_CMD(run_commit)
+LEDGER_CMD(run_abort)
+LEDGER_CMD(run_confirm)
+LEDGER_CMD(run_dump)
+
+static const struct cmd_option show_opts[] = {
+	{"json", 0, CMD_FLAG, .help = "machine-readable output"},
+	{"brief", 0, CMD_FLAG,
+	 .help = "one 'name state owner epoch peer fenced' line per domain,\n"
+		 "without ages (for comparing nodes)"},
+	{NULL},
+};
+static const struct cmd_option json_opt[] = {
+	{"json", 0, CMD_FLAG, .help = "machine-readable output"},
+	{NULL},
+};
+static const struct cmd_option epoch_opt[] = {
+	{"epoch", 0, CMD_INT, "N", 0, INT64_MAX, .help = "refuse unless the epoch is N"},
+	{NULL},
+};
+static const struct cmd_option ledger_opts[] = {
+	{"timeout", 't', CMD_INT, "SECONDS", 1, 3600,
+	 .help = "how long ferryd may take (default " XSTR(FERRY_IPC_DEFAULT_TIMEOUT_S) ")"},
+	{NULL},
+};
+
+static const struct cmd_entry entries[] = {
+	{"show", "", "the ledger, with quorum, members, lost nodes and ages", NULL, show_opts,
+	 cmd_run_show},
+	{"status", "", "ferryd's view: sync, quorum, members, lost nodes", NULL, json_opt,
+	 cmd_run_status},
+	{"claim", "DOMAIN", "make this node the owner (granted when free)", NULL, NULL,
+	 cmd_run_claim},
+	{"release", "DOMAIN", "give up a domain this node owns", NULL, NULL, cmd_run_release},
+	{"migrate-begin", "DOMAIN TARGET_NODE", "start handing a domain over", NULL, NULL,
+	 cmd_run_begin},
+	{"migrate-commit", "DOMAIN", "the target becomes the owner", NULL, epoch_opt,
+	 cmd_run_commit},
+	{"migrate-abort", "DOMAIN", "the source keeps the domain", NULL, epoch_opt, cmd_run_abort},
+	{"confirm-dead", "NODE", "an operator's word that NODE is off (like stonith_admin --confirm)",
+	 NULL, NULL, cmd_run_confirm},
+	{"dump", "", "print ferryd's blackbox log ring", NULL, NULL, cmd_run_dump},
+};
+
+static const char ledger_help[] =
+	"NODE and TARGET_NODE are corosync node names or nodeids. DOMAIN is 1..63\n"
+	"bytes of letters, digits and ._:+@-, not beginning with '-', not all digits\n"
+	"(README, \"Names and numbers\").\n";
+
+const struct cmd_group ledger_group = {
+	.name = "ledger",
+	.summary = "the replicated ownership ledger kept by ferryd",
+	.entries = entries,
+	.n = sizeof(entries) / sizeof(entries[0]),
+	.options = ledger_opts,
+	.help = ledger_help,
+	.exits = exit_help,
+};
+
+static const struct cmd_entry dump_entry[] = {
+	{NULL, "", "print ferryd's blackbox log ring (same as 'ledger dump')", NULL, NULL,
+	 cmd_run_dump},
+};
+
+const struct cmd_group dump_group = {
+	.name = "dump",
+	.summary = "print ferryd's blackbox log ring (same as 'ledger dump')",
+	.entries = dump_entry,
+	.n = 1,
+	.options = ledger_opts,
+	.exits = exit_help,
+};

@@ -5,29 +5,16 @@
  * reachable and holds the same cluster key, and what `key verify` runs
  * against every node. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "clock.h"
+#include "command.h"
 #include "ferryctl.h"
 #include "nodemap.h"
 #include "peer.h"
-
-
-static const char ping_usage[] =
-	"usage: ferryctl peer ping NODE [--count N] [--address ADDR] [--port N]\n"
-	"                               [--keyfile FILE] [--next-key] [--no-encryption]\n"
-	"  Connects to NODE's ferryd (default: its corosync ring0 address, port 7780),\n"
-	"  authenticates both ways as this node to NODE, and sends N (default 1) no-op\n"
-	"  requests; prints the session, the time to connect and each round trip.\n"
-	"  --next-key       connect with the rollover's next key (FILE.next): does NODE\n"
-	"                   accept it yet?\n"
-	"  --no-encryption  integrity-only session (the target must allow plain peers)\n"
-	"  exit codes: 0 answered, 1 error, 2 usage, 20 unreachable or refused (why on\n"
-	"  stderr)\n";
 
 int peer_ping_node(const char *node, const struct peer_opts *po, int count, bool quiet)
 {
@@ -67,57 +54,48 @@ int peer_ping_node(const char *node, const struct peer_opts *po, int count, bool
 	return 0;
 }
 
-static int peer_ping_cmd(int argc, char **argv)
+static int peer_ping_cmd(struct cmd_args *a)
 {
-	static const struct option o[] = {
-		{"count", required_argument, NULL, 'c'},   {"address", required_argument, NULL, 'a'},
-		{"port", required_argument, NULL, 'p'},    {"keyfile", required_argument, NULL, 'k'},
-		{"next-key", no_argument, NULL, 'N'},      {"no-encryption", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},          {0}};
+	int count = (int)cmd_int(a, "count", 1);
 	struct peer_opts po;
-	int c, count = 1;
 
 	peer_opts_init(&po);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hc:", o, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			count = atoi(optarg);
-			break;
-		case 'a':
-			po.address = optarg;
-			break;
-		case 'p':
-			po.port = atoi(optarg);
-			break;
-		case 'k':
-			po.keyfile = optarg;
-			break;
-		case 'N':
-			po.key = AUTHKEY_NEXT;
-			break;
-		case 'n':
-			po.encrypt = false;
-			break;
-		case 'h':
-			printf("%s", ping_usage);
-			return 0;
-		default:
-			fprintf(stderr, "%s", ping_usage);
-			return FERRYCTL_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1 || count < 1 || count > 100000 || po.port < 0 || po.port > 65535) {
-		fprintf(stderr, "%s", ping_usage);
-		return FERRYCTL_EXIT_USAGE;
-	}
-	return peer_ping_node(argv[optind], &po, count, count > 10);
+	po.address = cmd_text(a, "address", po.address);
+	po.port = (int)cmd_int(a, "port", po.port);
+	po.keyfile = cmd_text(a, "keyfile", po.keyfile);
+	po.encrypt = !cmd_has(a, "no-encryption");
+	if (cmd_has(a, "next-key"))
+		po.key = AUTHKEY_NEXT;
+	return peer_ping_node(a->argv[0], &po, count, count > 10);
 }
 
-int cmd_peer(int argc, char **argv)
-{
-	static const struct ferryctl_command sub[] = {
-		{"ping", peer_ping_cmd, "authenticated round trip to a node's ferryd"},
-	};
-	return ferryctl_dispatch("peer", sub, sizeof(sub) / sizeof(sub[0]), ping_usage, argc, argv);
-}
+static const struct cmd_option ping_opts[] = {
+	{"count", 'c', CMD_INT, "N", 1, 100000, .help = "requests to send (default 1)"},
+	{"address", 0, CMD_TEXT, "ADDR", .help = "reach NODE at ADDR"},
+	{"port", 0, CMD_INT, "N", 1, 65535, .help = "NODE's migration port (default 7780)"},
+	{"keyfile", 0, CMD_TEXT, "FILE", .help = "the cluster key (default /etc/ferry/authkey)"},
+	{"next-key", 0, CMD_FLAG,
+	 .help = "connect with the rollover's next key (FILE.next):\n"
+		 "does NODE accept it yet?"},
+	{"no-encryption", 0, CMD_FLAG,
+	 .help = "integrity-only session (the target must allow plain\n"
+		 "peers)"},
+	{NULL},
+};
+
+static const struct cmd_entry entries[] = {
+	{"ping", "NODE", "authenticated round trip to a node's ferryd",
+	 "  Connects to NODE's ferryd (default: its corosync ring0 address, port 7780),\n"
+	 "  authenticates both ways as this node to NODE, and sends N no-op requests;\n"
+	 "  prints the session, the time to connect and each round trip.\n",
+	 ping_opts, peer_ping_cmd},
+};
+
+const struct cmd_group peer_group = {
+	.name = "peer",
+	.summary = "authenticated round trip to another node's ferryd (ping)",
+	.entries = entries,
+	.n = sizeof(entries) / sizeof(entries[0]),
+	.exits = "exit codes: 0 answered, 1 error, 2 usage, 20 unreachable or refused (why on\n"
+		 "stderr)\n",
+};

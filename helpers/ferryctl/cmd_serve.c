@@ -5,7 +5,6 @@
  * slot); then serves its storage requests and migrations until it hangs
  * up. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -16,10 +15,10 @@
 #include "flog.h"
 
 #include "authkey.h"
+#include "command.h"
 #include "ferryctl.h"
 #include "migrate.h"
 #include "nodemap.h"
-#include "numparse.h"
 #include "peer.h"
 #include "peer_serve.h"
 #include "serve_journal.h"
@@ -34,18 +33,6 @@
 /* Hello and handshake together: an unauthenticated peer holds its
  * connection (and this process) at most this long. */
 #define SERVE_AUTH_MS 5000
-
-static const char serve_usage[] =
-	"usage: ferryctl serve --fd N [--allow-plain] [--keyfile FILE] [--notify-fd M]\n"
-	"       ferryctl serve --recover JOURNAL\n"
-	"  Serves one peer connection on fd N. Run by ferryd for each connection\n"
-	"  to its migration port; not meant to be run by hand.\n"
-	"  --allow-plain  accept peers that do not encrypt (trusted network)\n"
-	"  --keyfile FILE the cluster key (default " FERRY_AUTHKEY_PATH "); FILE.next and\n"
-	"                 FILE.prev are accepted too during a key rollover\n"
-	"  --notify-fd M  tell ferryd on fd M which node authenticated and wait for\n"
-	"                 its go-ahead (ferryd's per-node limits)\n"
-	"  --recover      undo what a server that died had started (run by ferryd)\n";
 
 /* Who may connect: a node of corosync's nodelist other than this one,
  * and not from an address that belongs to another node. */
@@ -166,60 +153,24 @@ static const struct peer_serve_ops serve_ops = {
 	.migrate = serve_migrate,
 };
 
-int cmd_serve(int argc, char **argv)
+static int serve_cmd(struct cmd_args *a)
 {
-	static const struct option o[] = {{"fd", required_argument, NULL, 'f'},
-					  {"allow-plain", no_argument, NULL, 'p'},
-					  {"keyfile", required_argument, NULL, 'k'},
-					  {"notify-fd", required_argument, NULL, 'n'},
-					  {"recover", required_argument, NULL, 'r'},
-					  {"help", no_argument, NULL, 'h'}, {0}};
-	const char *keyfile = FERRY_AUTHKEY_PATH;
+	const char *keyfile = cmd_text(a, "keyfile", FERRY_AUTHKEY_PATH);
 	struct transport_opts to = {0};
 	struct peer_server srv = {.ops = &serve_ops};
 	struct members mb = {0};
 	struct transport *t = NULL;
 	struct authkey_ring ring;
-	bool allow_plain = false;
-	char why[256];
-	int c, fd = -1, rc;
+	bool allow_plain = cmd_has(a, "allow-plain");
+	int fd = (int)cmd_int(a, "fd", -1), rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", o, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (num_parse_int("--fd", optarg, 0, INT_MAX, &fd, why, sizeof(why))) {
-				fprintf(stderr, "ferryctl: %s\n", why);
-				return FERRYCTL_EXIT_USAGE;
-			}
-			break;
-		case 'p':
-			allow_plain = true;
-			break;
-		case 'k':
-			keyfile = optarg;
-			break;
-		case 'n':
-			if (num_parse_int("--notify-fd", optarg, 0, INT_MAX, &notify_fd, why,
-					  sizeof(why))) {
-				fprintf(stderr, "ferryctl: %s\n", why);
-				return FERRYCTL_EXIT_USAGE;
-			}
-			break;
-		case 'r':
-			return serve_recover(optarg) ? FERRYCTL_EXIT_ERROR : 0;
-		case 'h':
-			printf("%s", serve_usage);
-			return 0;
-		default:
-			fprintf(stderr, "%s", serve_usage);
-			return FERRYCTL_EXIT_USAGE;
-		}
-	}
-	if (fd < 0 || optind != argc) {
-		fprintf(stderr, "%s", serve_usage);
+	if (cmd_has(a, "recover"))
+		return serve_recover(cmd_text(a, "recover", NULL)) ? FERRYCTL_EXIT_ERROR : 0;
+	if (fd < 0) {
+		fprintf(stderr, "ferryctl: serve: --fd or --recover is needed\n");
 		return FERRYCTL_EXIT_USAGE;
 	}
+	notify_fd = (int)cmd_int(a, "notify-fd", -1);
 	rc = authkey_ring_load(keyfile, &ring);
 	if (rc) {
 		flog(FLOG_PEER, LOG_ERR, "serve: cannot load the cluster key %s: %s", keyfile, strerror(-rc));
@@ -263,3 +214,32 @@ int cmd_serve(int argc, char **argv)
 	transport_free(t);
 	return 0;
 }
+
+static const struct cmd_option serve_opts[] = {
+	{"fd", 0, CMD_INT, "N", 0, INT_MAX, .help = "the connection"},
+	{"allow-plain", 0, CMD_FLAG, .help = "accept peers that do not encrypt (trusted network)"},
+	{"keyfile", 0, CMD_TEXT, "FILE",
+	 .help = "the cluster key (default " FERRY_AUTHKEY_PATH "); FILE.next\n"
+		 "and FILE.prev are accepted too during a key rollover"},
+	{"notify-fd", 0, CMD_INT, "M", 0, INT_MAX,
+	 .help = "tell ferryd on fd M which node authenticated and wait\n"
+		 "for its go-ahead (ferryd's per-node limits)"},
+	{"recover", 0, CMD_TEXT, "JOURNAL",
+	 .help = "undo what a server that died had started (run by\n"
+		 "ferryd), then exit"},
+	{NULL},
+};
+
+static const struct cmd_entry entries[] = {
+	{NULL, "", "serve one peer connection (run by ferryd)",
+	 "  Serves one peer connection on the fd given by --fd. Run by ferryd for each\n"
+	 "  connection to its migration port; not meant to be run by hand.\n",
+	 serve_opts, serve_cmd},
+};
+
+const struct cmd_group serve_group = {
+	.name = "serve",
+	.summary = "serve one peer connection (run by ferryd)",
+	.entries = entries,
+	.n = 1,
+};

@@ -24,22 +24,10 @@ static inline bool ferryctl_is_help(const char *arg)
 	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 || strcmp(arg, "help") == 0;
 }
 
-struct ferryctl_command {
-	const char *name;
-	int (*run)(int argc, char **argv); /* argv[0] is the command's name */
-	const char *summary;
-};
-
-int cmd_ledger(int argc, char **argv);
-int cmd_dump(int argc, char **argv);
-int cmd_domain(int argc, char **argv);
-int cmd_migrations(int argc, char **argv);
-int cmd_drbd(int argc, char **argv);
-int cmd_lvm(int argc, char **argv);
-int cmd_resource(int argc, char **argv);
-int cmd_key(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
-int cmd_peer(int argc, char **argv);
+/* The command groups, each a table in its cmd_<group>.c (command.h). */
+struct cmd_group;
+extern const struct cmd_group ledger_group, dump_group, domain_group, migrations_group,
+	drbd_group, lvm_group, resource_group, key_group, peer_group, serve_group;
 
 struct peer_opts;
 /** Connects to @node, pings it @count times and prints one line (cmd_peer.c).
@@ -48,16 +36,6 @@ int peer_ping_node(const char *node, const struct peer_opts *po, int count, bool
 
 /** Logging: stderr at @verbosity ("ferryctl: message"), syslog at info. */
 void ferryctl_log_init(int verbosity);
-
-/**
- * Runs the subcommand argv[1] of @group from @table (n entries), or prints
- * the group's usage (@help: text after the subcommand list) for --help.
- */
-int ferryctl_dispatch(const char *group, const struct ferryctl_command *table, size_t n,
-		      const char *help, int argc, char **argv);
-
-/** True when argv holds -h or --help. */
-int ferryctl_wants_help(int argc, char **argv);
 
 /** Writes @s as a JSON string (quoted, escaped) to @f. */
 void json_string(FILE *f, const char *s);

@@ -1,41 +1,56 @@
-/* The arguments of `ferryctl resource ACTION`, parsed for both ferryctl
- * binaries: the front (front.c, which answers the recurring monitor) and
- * ferryctl-full (cmd_resource.c, every action). Every name and number goes
- * through names.c and numparse.c (README, "Names and numbers"). */
-#include <getopt.h>
+/* The options of `ferryctl resource ACTION`, the XenDomain agent's
+ * parameters, for both ferryctl binaries: the front (front.c, which answers
+ * the recurring monitor) and ferryctl-full (cmd_resource.c, every action).
+ * The parser (command.c) checks every name and number (README, "Names and
+ * numbers"); here they become a struct resource. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "command.h"
 #include "names.h"
-#include "numparse.h"
 #include "resource_args.h"
 
 #define RESOURCE_SHUTDOWN_MAX_S 86400 /* a day: far beyond any stop timeout */
-#define STR(x)			#x
-#define XSTR(x)			STR(x)
-#define STORAGE_MAX_DRBD_TEXT	XSTR(STORAGE_MAX_DRBD)
 
-const char resource_usage[] =
-	"usage: ferryctl resource ACTION --config FILE [--name NAME] [--drbd RES]...\n"
-	"         [--storage drbd|shared] [--lvm-stack none|below|above] [--vg VG] [--lv LV]\n"
-	"         [--shutdown-timeout S] [--migration live|suspend] [--encryption on|off]\n"
-	"         [--address ADDR] [--port N] [--target NODE] [--source NODE] [--probe]\n"
-	"         [--op-timeout MS] [--migration-speed MIB_S]\n"
-	"ACTION: start, stop, monitor, migrate-to (--target), migrate-from, validate.\n"
-	"These are the steps the XenDomain agent runs; the exit code is an OCF code\n"
-	"(0 ok, 1 generic error, 2 bad arguments, 5 not installed, 6 not configured,\n"
-	"7 not running) and the last stderr line of a failure is its reason.\n"
-	"Every name is checked (README, \"Names and numbers\"): a domain, DRBD\n"
-	"resource or VG at most 63 bytes, an LV at most 127, no leading '-', no\n"
-	"blank or separator; at most " STORAGE_MAX_DRBD_TEXT " --drbd; --shutdown-timeout 1..86400\n"
-	"seconds (default 60), --port 1..65535 (default 7780). A bad value is\n"
-	"\"not configured\" (6) with the reason.\n"
-	"--op-timeout: Pacemaker's timeout of the action; start, stop and migrate-to\n"
-	"end (and undo their work) before it. migrate-to waits for one of this node's\n"
-	"outbound migration slots (ferryd --max-outbound-migrations) for at most half\n"
-	"of it.\n"
-	"--migration-speed: cap on migrate-to's stream in MiB/s (0, the default: none).\n";
+/* Labels are the agent's parameter names: the reason reaches the
+ * administrator through Pacemaker. */
+const struct cmd_option resource_options[] = {
+	{"config", 0, CMD_TEXT, "FILE", .label = "config", .help = "the domain's xl config file"},
+	{"name", 0, CMD_NAME, "NAME", .kind = NAME_DOMAIN, .label = "domain_name",
+	 .help = "the domain's name (default: the config's)"},
+	{"drbd", 0, CMD_NAME, "RES", .kind = NAME_DRBD, .repeat = STORAGE_MAX_DRBD,
+	 .label = "drbd_resource", .items = "DRBD resources", .help = "a DRBD resource of its disks"},
+	{"storage", 0, CMD_CHOICE, "drbd|shared", .label = "storage",
+	 .help = "the disks' storage (default drbd)"},
+	{"lvm-stack", 0, CMD_CHOICE, "none|below|above", .label = "lvm_stack",
+	 .help = "where LVM sits (default none)"},
+	{"vg", 0, CMD_NAME, "VG", .kind = NAME_VG, .label = "volume_group",
+	 .help = "the volume group"},
+	{"lv", 0, CMD_NAME, "LV", .kind = NAME_LV, .label = "logical_volume",
+	 .help = "the logical volume"},
+	{"shutdown-timeout", 0, CMD_INT, "S", 1, RESOURCE_SHUTDOWN_MAX_S,
+	 .label = "shutdown_timeout", .help = "clean shutdown before destroy (default 60)"},
+	{"migration", 0, CMD_CHOICE, "live|suspend", .label = "migration",
+	 .help = "how migrate-to moves it (default live)"},
+	{"encryption", 0, CMD_CHOICE, "on|off", .label = "encryption",
+	 .help = "encrypt the migration (default on)"},
+	{"address", 0, CMD_TEXT, "ADDR", .label = "migration_address",
+	 .help = "the target's migration address"},
+	{"port", 0, CMD_INT, "N", 1, 65535, .label = "migration_port",
+	 .help = "the target's migration port (default 7780)"},
+	{"keyfile", 0, CMD_TEXT, "FILE", .label = "keyfile", .help = "the cluster key"},
+	{"target", 0, CMD_NAME, "NODE", .kind = NAME_NODE, .label = "migrate_target",
+	 .help = "migrate-to: the target node"},
+	{"source", 0, CMD_TEXT, "NODE", .label = "migrate_source",
+	 .help = "migrate-from: the source node (\"\": not known)"},
+	{"probe", 0, CMD_FLAG, .help = "monitor: a probe (interval 0)"},
+	{"op-timeout", 0, CMD_INT, "MS", 0, 86400000,
+	 .help = "Pacemaker's timeout of the action; start, stop and\n"
+		 "migrate-to end (and undo their work) before it"},
+	{"migration-speed", 0, CMD_INT, "MIB_S", 0, 1000000, .label = "migration_speed",
+	 .help = "cap on migrate-to's stream in MiB/s (default 0: none)"},
+	{NULL},
+};
 
 static int bad(struct resource_args_error *e, int ocf, const char *why)
 {
@@ -44,166 +59,60 @@ static int bad(struct resource_args_error *e, int ocf, const char *why)
 	return -1;
 }
 
-static int name_opt(struct resource_args_error *e, enum name_kind kind, const char *param,
-		    const char *arg)
+int resource_args_apply(const struct cmd_args *a, struct resource *r, const char **target,
+			const char **source, struct resource_args_error *e)
 {
-	char why[400], msg[512];
+	const char *const *drbd;
+	const char *s;
+	char why[400];
 
-	if (name_check(kind, arg, why, sizeof(why)) == 0)
-		return 0;
-	snprintf(msg, sizeof(msg), "%s: %s", param, why);
-	return bad(e, OCF_ERR_CONFIGURED, msg);
+	memset(r, 0, sizeof(*r));
+	r->config = cmd_text(a, "config", NULL);
+	snprintf(r->name, sizeof(r->name), "%s", cmd_text(a, "name", ""));
+	r->st.ndrbd = cmd_list(a, "drbd", &drbd);
+	for (int i = 0; i < r->st.ndrbd; i++)
+		r->st.drbd[i] = drbd[i];
+	r->st.shared = !strcmp(cmd_text(a, "storage", "drbd"), "shared");
+	s = cmd_text(a, "lvm-stack", "none");
+	r->st.stack = !strcmp(s, "below") ? LVM_BELOW : !strcmp(s, "above") ? LVM_ABOVE : LVM_NONE;
+	r->st.vg = cmd_text(a, "vg", NULL);
+	r->st.lv = cmd_text(a, "lv", NULL);
+	r->shutdown_timeout_s = (int)cmd_int(a, "shutdown-timeout", 60);
+	r->live = !strcmp(cmd_text(a, "migration", "live"), "live");
+	r->peer.encrypt = !strcmp(cmd_text(a, "encryption", "on"), "on");
+	r->peer.address = cmd_text(a, "address", NULL);
+	r->peer.port = (int)cmd_int(a, "port", 0);
+	r->peer.keyfile = cmd_text(a, "keyfile", NULL);
+	r->peer.speed_mib_s = (unsigned)cmd_int(a, "migration-speed", 0);
+	r->probe = cmd_has(a, "probe");
+	r->op_timeout_ms = (int)cmd_int(a, "op-timeout", 0);
+	*target = cmd_text(a, "target", NULL);
+	*source = cmd_text(a, "source", NULL);
+	if (*source && !**source) /* only named in messages: "" is "not known" */
+		*source = NULL;
+	if (*source && name_check(NAME_NODE, *source, why, sizeof(why))) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "migrate_source: %s", why);
+		return bad(e, OCF_ERR_CONFIGURED, msg);
+	}
+	return 0;
 }
 
 int resource_args_parse(int argc, char **argv, struct resource *r, const char **target,
 			const char **source, struct resource_args_error *e)
 {
-	static const struct option o[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"name", required_argument, NULL, 'n'},
-		{"drbd", required_argument, NULL, 'd'},
-		{"storage", required_argument, NULL, 's'},
-		{"lvm-stack", required_argument, NULL, 'l'},
-		{"vg", required_argument, NULL, 'g'},
-		{"lv", required_argument, NULL, 'v'},
-		{"shutdown-timeout", required_argument, NULL, 't'},
-		{"migration", required_argument, NULL, 'm'},
-		{"encryption", required_argument, NULL, 'e'},
-		{"address", required_argument, NULL, 'a'},
-		{"port", required_argument, NULL, 'p'},
-		{"keyfile", required_argument, NULL, 'k'},
-		{"target", required_argument, NULL, 'T'},
-		{"source", required_argument, NULL, 'S'},
-		{"probe", no_argument, NULL, 'P'},
-		{"op-timeout", required_argument, NULL, 'O'},
-		{"migration-speed", required_argument, NULL, 'B'},
-		{"help", no_argument, NULL, 'h'},
-		{0}};
-	char why[400];
-	int c;
+	static const struct cmd_entry action = {"action", "", "", NULL, resource_options, NULL};
+	static const struct cmd_group group = {.name = "resource", .entries = &action, .n = 1};
+	struct cmd_args a;
+	char why[512];
 
-	memset(r, 0, sizeof(*r));
-	r->peer.encrypt = true; /* as peer_opts_init(), which is not linked in the front */
-	r->shutdown_timeout_s = 60;
-	r->live = true;
-	optind = 1;
-	opterr = 0; /* the reason is printed below, as the last line */
-	while ((c = getopt_long(argc, argv, ":h", o, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			r->config = optarg;
-			break;
-		case 'n':
-			if (name_opt(e, NAME_DOMAIN, "domain_name", optarg))
-				return -1;
-			snprintf(r->name, sizeof(r->name), "%s", optarg);
-			break;
-		case 'd':
-			if (r->st.ndrbd == STORAGE_MAX_DRBD) {
-				snprintf(why, sizeof(why),
-					 "drbd_resource: more than %d DRBD resources (ferry's limit per "
-					 "domain)",
-					 STORAGE_MAX_DRBD);
-				return bad(e, OCF_ERR_CONFIGURED, why);
-			}
-			if (name_opt(e, NAME_DRBD, "drbd_resource", optarg))
-				return -1;
-			r->st.drbd[r->st.ndrbd++] = optarg;
-			break;
-		case 's':
-			if (strcmp(optarg, "drbd") && strcmp(optarg, "shared"))
-				return bad(e, OCF_ERR_CONFIGURED, "storage must be drbd or shared");
-			r->st.shared = !strcmp(optarg, "shared");
-			break;
-		case 'l':
-			if (!strcmp(optarg, "none"))
-				r->st.stack = LVM_NONE;
-			else if (!strcmp(optarg, "below"))
-				r->st.stack = LVM_BELOW;
-			else if (!strcmp(optarg, "above"))
-				r->st.stack = LVM_ABOVE;
-			else
-				return bad(e, OCF_ERR_CONFIGURED,
-					   "lvm_stack must be none, below or above");
-			break;
-		case 'g':
-			if (name_opt(e, NAME_VG, "volume_group", optarg))
-				return -1;
-			r->st.vg = optarg;
-			break;
-		case 'v':
-			if (name_opt(e, NAME_LV, "logical_volume", optarg))
-				return -1;
-			r->st.lv = optarg;
-			break;
-		case 't':
-			if (num_parse_int("shutdown_timeout", optarg, 1, RESOURCE_SHUTDOWN_MAX_S,
-					  &r->shutdown_timeout_s, why, sizeof(why)))
-				return bad(e, OCF_ERR_CONFIGURED, why);
-			break;
-		case 'm':
-			if (strcmp(optarg, "live") && strcmp(optarg, "suspend"))
-				return bad(e, OCF_ERR_CONFIGURED, "migration must be live or suspend");
-			r->live = !strcmp(optarg, "live");
-			break;
-		case 'e':
-			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
-				return bad(e, OCF_ERR_CONFIGURED, "encryption must be on or off");
-			r->peer.encrypt = !strcmp(optarg, "on");
-			break;
-		case 'a':
-			r->peer.address = optarg;
-			break;
-		case 'p':
-			if (num_parse_int("migration_port", optarg, 1, 65535, &r->peer.port, why,
-					  sizeof(why)))
-				return bad(e, OCF_ERR_CONFIGURED, why);
-			break;
-		case 'k':
-			r->peer.keyfile = optarg;
-			break;
-		case 'T':
-			if (name_opt(e, NAME_NODE, "migrate_target", optarg))
-				return -1;
-			*target = optarg;
-			break;
-		case 'S':
-			if (!*optarg) /* only named in messages: "" is "not known" */
-				break;
-			if (name_opt(e, NAME_NODE, "migrate_source", optarg))
-				return -1;
-			*source = optarg;
-			break;
-		case 'P':
-			r->probe = true;
-			break;
-		case 'O':
-			if (num_parse_int("op-timeout", optarg, 0, 86400000, &r->op_timeout_ms, why,
-					  sizeof(why)))
-				return bad(e, OCF_ERR_ARGS, why);
-			break;
-		case 'B': {
-			int v;
-
-			if (num_parse_int("migration_speed", optarg, 0, 1000000, &v, why, sizeof(why)))
-				return bad(e, OCF_ERR_CONFIGURED, why);
-			r->peer.speed_mib_s = (unsigned)v;
-			break;
-		}
-		case 'h':
-			printf("%s", resource_usage);
-			exit(0);
-		case ':':
-			snprintf(why, sizeof(why), "option %s needs a value", argv[optind - 1]);
-			return bad(e, OCF_ERR_ARGS, why);
-		default:
-			snprintf(why, sizeof(why), "unknown option %s", argv[optind - 1]);
-			return bad(e, OCF_ERR_ARGS, why);
-		}
-	}
-	if (optind != argc) {
-		snprintf(why, sizeof(why), "unexpected argument '%s'", argv[optind]);
+	switch (cmd_parse(&group, &action, argc, argv, &a, why, sizeof(why))) {
+	case CMD_OK:
+		return resource_args_apply(&a, r, target, source, e);
+	case CMD_BAD_VALUE:
+		return bad(e, OCF_ERR_CONFIGURED, why);
+	default:
 		return bad(e, OCF_ERR_ARGS, why);
 	}
-	return 0;
 }

@@ -26,7 +26,8 @@
 /** Longest config file path of a MONITOR request (with the NUL). */
 #define FERRY_IPC_PATH_MAX 256
 /** Default and largest request timeouts. */
-#define FERRY_IPC_DEFAULT_TIMEOUT_MS 30000u
+#define FERRY_IPC_DEFAULT_TIMEOUT_S  30
+#define FERRY_IPC_DEFAULT_TIMEOUT_MS (FERRY_IPC_DEFAULT_TIMEOUT_S * 1000u)
 #define FERRY_IPC_MAX_TIMEOUT_MS 600000u
 
 enum ferry_ipc_op {
