@@ -156,6 +156,17 @@ $(BUILD)/tests/unit/test_ferryd_%.o: tests/unit/test_ferryd_%.c
 	@mkdir -p $(@D)
 	$(CC) $(FERRY_CFLAGS) -Ihelpers/ferryd -MMD -MP -c $< -o $@
 
+# Unit tests of ferryctl's command tables (test_ferryctl_*.c): linked with
+# the parser, its documentation and the agent's parameters.
+FERRYCTL_TEST_OBJ := $(addprefix $(BUILD)/helpers/ferryctl/,command.o command_help.o resource_args.o)
+$(BUILD)/tests/unit/test_ferryctl_%: $(BUILD)/tests/unit/test_ferryctl_%.o $(FERRYCTL_TEST_OBJ) \
+		$(BUILD)/libferry.a
+	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS) -lcmocka
+
+$(BUILD)/tests/unit/test_ferryctl_%.o: tests/unit/test_ferryctl_%.c
+	@mkdir -p $(@D)
+	$(CC) $(FERRY_CFLAGS) -Ihelpers/ferryctl -MMD -MP -c $< -o $@
+
 # Benchmarks: built on demand, never run by the tiers (not named test_*).
 $(BUILD)/tests/unit/bench_transport: $(BUILD)/tests/unit/bench_transport.o $(BUILD)/libferry.a
 	$(CC) $(CFLAGS) -o $@ $^ $(FERRY_LIBS)
@@ -245,7 +256,9 @@ MAN_CLONED := storage
 MAN_DATE   = $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%d)
 
 man: $(MAN_PAGES)
-.SECONDARY: $(AGENTS:%=$(MAN_DIR)/metadata-%.xml) $(AGENTS:%=$(MAN_DIR)/ocf_ferry_%.xml)
+# Intermediate files (objects of test and fuzz binaries, the agents'
+# meta-data) are kept: make would delete and rebuild them on every run.
+.SECONDARY:
 
 # OCF_ROOT: ocf-shellfuncs from resource-agents; nothing else of the host.
 $(MAN_DIR)/metadata-%.xml: agents/%
