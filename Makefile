@@ -79,8 +79,9 @@ DEB_DOC   := help2man xsltproc docbook-xsl resource-agents
 # make deb: dpkg-buildpackage, debhelper, lintian.
 DEB_DEB   := dpkg-dev debhelper lintian
 DEB_FUZZ  := clang libclang-rt-14-dev
+# pcs: the agents tier applies cib-examples/cluster.pcs with it.
 DEB_TEST  := shunit2 shellcheck libxml2-utils resource-agents corosync \
-	pacemaker pacemaker-cli-utils crmsh fence-agents iproute2 procps psmisc \
+	pacemaker pacemaker-cli-utils crmsh pcs fence-agents iproute2 procps psmisc \
 	util-linux logrotate
 DEB_LAB   := qemu-system-x86 qemu-utils xen-utils-4.17 drbd-utils lvm2 socat \
 	ipmitool openipmi busybox-static cpio xz-utils zstd kmod \
