@@ -104,7 +104,7 @@ clock_sync() {
 
 # --- ferry ----------------------------------------------------------------
 
-FERRYCTL=$top/build/ferryctl
+FERRYCTL=/usr/sbin/ferryctl # installed by the package (tests/lab/dom0/install)
 
 # ferryd on every host: a service bound to corosync (lab-service, the lab's
 # systemctl); scenarios only make sure it runs and wait for its ledger.
