@@ -8,10 +8,10 @@
 #include "resource.h"
 #include "resource_args.h"
 
-enum action { START, STOP, MONITOR, MIGRATE_TO, MIGRATE_FROM, VALIDATE };
-
-static int run(struct cmd_args *a, enum action act)
+/* Every action: the entry's name says which (its table below). */
+static int resource_cmd(struct cmd_args *a)
 {
+	const char *act = a->entry->name;
 	struct resource_result res = {0};
 	struct resource_args_error perr = {0};
 	struct resource r;
@@ -20,32 +20,25 @@ static int run(struct cmd_args *a, enum action act)
 
 	if (resource_args_apply(a, &r, &target, &source, &perr)) {
 		/* One line, the last: the agent gives it to Pacemaker. */
-		fprintf(stderr, "ferryctl: resource %s: %s\n", a->entry->name, perr.why);
+		fprintf(stderr, "ferryctl: resource %s: %s\n", act, perr.why);
 		return perr.ocf;
 	}
-	switch (act) {
-	case START:
+	if (!strcmp(act, "start")) {
 		rc = resource_start(&r, &res);
-		break;
-	case STOP:
+	} else if (!strcmp(act, "stop")) {
 		rc = resource_stop(&r, &res);
-		break;
-	case MONITOR:
+	} else if (!strcmp(act, "monitor")) {
 		rc = resource_monitor(&r, &res);
-		break;
-	case MIGRATE_TO:
+	} else if (!strcmp(act, "migrate-to")) {
 		if (!target) {
 			fprintf(stderr, "ferryctl: resource migrate-to: --target is needed\n");
 			return OCF_ERR_ARGS;
 		}
 		rc = resource_migrate_to(&r, target, &res);
-		break;
-	case MIGRATE_FROM:
+	} else if (!strcmp(act, "migrate-from")) {
 		rc = resource_migrate_from(&r, source, &res);
-		break;
-	default:
+	} else {
 		rc = resource_validate(&r, true, &res);
-		break;
 	}
 	if (res.info[0])
 		printf("%s: %s\n", r.name[0] ? r.name : "resource", res.info);
@@ -54,49 +47,19 @@ static int run(struct cmd_args *a, enum action act)
 	return rc;
 }
 
-static int resource_cmd_start(struct cmd_args *a)
-{
-	return run(a, START);
-}
-
-static int resource_cmd_stop(struct cmd_args *a)
-{
-	return run(a, STOP);
-}
-
-static int resource_cmd_monitor(struct cmd_args *a)
-{
-	return run(a, MONITOR);
-}
-
-static int resource_cmd_migrate_to(struct cmd_args *a)
-{
-	return run(a, MIGRATE_TO);
-}
-
-static int resource_cmd_migrate_from(struct cmd_args *a)
-{
-	return run(a, MIGRATE_FROM);
-}
-
-static int resource_cmd_validate(struct cmd_args *a)
-{
-	return run(a, VALIDATE);
-}
-
 static const struct cmd_entry entries[] = {
 	{"start", "", "claim, bring the storage up, create the domain", NULL, NULL,
-	 resource_cmd_start},
+	 resource_cmd},
 	{"stop", "", "shut the domain down, bring the storage down, release", NULL, NULL,
-	 resource_cmd_stop},
+	 resource_cmd},
 	{"monitor", "", "is the domain running here (7: not running)", NULL, NULL,
-	 resource_cmd_monitor},
+	 resource_cmd},
 	{"migrate-to", "", "live-migrate the domain to --target", NULL, NULL,
-	 resource_cmd_migrate_to},
+	 resource_cmd},
 	{"migrate-from", "", "check on the target that the domain arrived", NULL, NULL,
-	 resource_cmd_migrate_from},
+	 resource_cmd},
 	{"validate", "", "check the parameters and what this node has for them", NULL, NULL,
-	 resource_cmd_validate},
+	 resource_cmd},
 };
 
 const struct cmd_group resource_group = {
