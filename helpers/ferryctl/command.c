@@ -48,7 +48,8 @@ static int value_check(const struct cmd_option *o, const char *v, long long *num
 
 		rc = num_parse(label(o, l, sizeof(l)), v, (uint64_t)o->min, (uint64_t)o->max, &u, why,
 			       len);
-		*num = (long long)u;
+		if (rc == 0)
+			*num = (long long)u;
 		return rc;
 	}
 	case CMD_CHOICE:
@@ -118,8 +119,8 @@ static void declare(struct cmd_args *a, const struct cmd_option *list, struct op
 		    char *shorts, size_t *ns)
 {
 	for (const struct cmd_option *o = list; o && o->name; o++) {
-		if (a->nopt >= CMD_OPTIONS_MAX - 1)
-			abort(); /* a table larger than CMD_OPTIONS_MAX: raise it */
+		if (a->nopt >= CMD_OPTIONS_MAX - 1 || o->repeat > CMD_REPEAT_MAX)
+			abort(); /* a table beyond CMD_OPTIONS_MAX or CMD_REPEAT_MAX: raise it */
 		a->opt[a->nopt].o = o;
 		lo[*n] = (struct option){o->name, o->type == CMD_FLAG ? no_argument : required_argument,
 					 NULL, 256 + a->nopt};
@@ -198,20 +199,27 @@ enum cmd_parsed cmd_parse(const struct cmd_group *g, const struct cmd_entry *e, 
 	return CMD_OK;
 }
 
-bool cmd_declares(const struct cmd_args *a, const char *name)
+/* The slot of option @name, or -1. */
+static int slot(const struct cmd_args *a, const char *name)
 {
 	for (int i = 0; i < a->nopt; i++)
 		if (!strcmp(a->opt[i].o->name, name))
-			return true;
-	return false;
+			return i;
+	return -1;
+}
+
+bool cmd_declares(const struct cmd_args *a, const char *name)
+{
+	return slot(a, name) >= 0;
 }
 
 /* The slot of option @name; a name no table declares is a bug. */
 static int find(const struct cmd_args *a, const char *name)
 {
-	for (int i = 0; i < a->nopt; i++)
-		if (!strcmp(a->opt[i].o->name, name))
-			return i;
+	int i = slot(a, name);
+
+	if (i >= 0)
+		return i;
 	fprintf(stderr, "ferryctl: internal error: option --%s is not declared\n", name);
 	abort();
 }

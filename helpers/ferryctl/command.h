@@ -104,6 +104,8 @@ long long cmd_int(const struct cmd_args *a, const char *name, long long dflt);
 /** A repeated option's values in order: their count, *@v set. */
 int cmd_list(const struct cmd_args *a, const char *name, const char *const **v);
 
+/** "usage: ferryctl GROUP COMMAND OPERANDS [OPTIONS]", one line. */
+void cmd_usage_line(FILE *f, const struct cmd_group *g, const struct cmd_entry *e);
 /** The group's help: its commands, options, notes and exit codes. */
 void cmd_group_help(FILE *f, const struct cmd_group *g);
 /** A command's help: usage, what it does, options, the group's notes and codes. */

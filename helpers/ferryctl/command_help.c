@@ -43,12 +43,17 @@ static void options(FILE *f, const struct cmd_option *list)
 		option_line(f, o);
 }
 
-/* What only this command says: usage, what it does, its options. */
-static void entry_part(FILE *f, const struct cmd_group *g, const struct cmd_entry *e)
+void cmd_usage_line(FILE *f, const struct cmd_group *g, const struct cmd_entry *e)
 {
 	fprintf(f, "usage: ferryctl %s%s%s%s%s [OPTIONS]\n", g->name, e->name ? " " : "",
 		e->name ? e->name : "", e->operands && e->operands[0] ? " " : "",
 		e->operands ? e->operands : "");
+}
+
+/* What only this command says: usage, what it does, its options. */
+static void entry_part(FILE *f, const struct cmd_group *g, const struct cmd_entry *e)
+{
+	cmd_usage_line(f, g, e);
 	fprintf(f, "  %s.\n", e->summary);
 	if (e->help)
 		fprintf(f, "%s", e->help);

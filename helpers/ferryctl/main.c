@@ -23,13 +23,6 @@ static int exit_of(const struct cmd_group *g, enum cmd_parsed p)
 	return code ? code : FERRYCTL_EXIT_USAGE;
 }
 
-static void usage_line(FILE *f, const struct cmd_group *g, const struct cmd_entry *e)
-{
-	fprintf(f, "usage: ferryctl %s%s%s%s%s [OPTIONS]\n", g->name, e->name ? " " : "",
-		e->name ? e->name : "", e->operands && e->operands[0] ? " " : "",
-		e->operands ? e->operands : "");
-}
-
 /* `ferryctl GROUP ...` (@argv[0] is the group's name): finds the command,
  * parses, prints help or the reason of a refusal (its last line on
  * stderr), and runs it. */
@@ -64,7 +57,7 @@ static int group_run(const struct cmd_group *g, int argc, char **argv)
 	}
 	if (p != CMD_OK) {
 		/* The reason last: the agents hand that line to Pacemaker. */
-		usage_line(stderr, g, e);
+		cmd_usage_line(stderr, g, e);
 		fprintf(stderr, "ferryctl: %s%s%s: %s\n", g->name, e->name ? " " : "",
 			e->name ? e->name : "", why);
 		return exit_of(g, p);
