@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admit.h"
 #include "clock.h"
 #include "ferryd.h"
 #include "nodemap.h"

@@ -13,7 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "ferryd.h"
+#include "xenloop.h"
 
 #define MAX_CHILDREN 64
 

@@ -18,7 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "drbd.h"
+#include "drbdwatch.h"
 #include "ferryd.h"
 
 #define RESTART_MIN_MS 1000

@@ -26,7 +26,9 @@
 #include <crm/stonith-ng.h>
 
 #include "clock.h"
+#include "fence.h"
 #include "ferryd.h"
+#include "requests.h"
 
 #define POLL_MS 2000
 #define CHILD_TIMEOUT_MS 60000

@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "ferryd.h"
+#include "group.h"
 
 #define GROUP_NAME "ferry"
 /* TRY_AGAIN means corosync is busy (sync, full queue): come back soon. */
@@ -130,7 +131,6 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *g, const struct cp
 	replica_confchg(d->rep, m, nmembers, l, nleft, njoined, clock_wall_ms());
 	free(m);
 	free(l);
-	sync_changed(d);
 }
 
 static void on_totem(cpg_handle_t h, struct cpg_ring_id ring, uint32_t n, const uint32_t *members)
@@ -141,7 +141,6 @@ static void on_totem(cpg_handle_t h, struct cpg_ring_id ring, uint32_t n, const 
 	flog(FLOG_CPG, LOG_INFO, "totem ring %u.%llu with %u node(s)", ring.nodeid,
 	     (unsigned long long)ring.seq, n);
 	replica_totem(d->rep, ring.seq);
-	sync_changed(d);
 }
 
 static int on_readable(int32_t fd, int32_t revents, void *data)

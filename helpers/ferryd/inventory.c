@@ -16,13 +16,9 @@
 #include <string.h>
 
 #include "ferryd.h"
-
-void inventory_free(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
+#include "inventory.h"
+#include "names.h"
+#include "supervise.h"
 
 static int list_dir(const char *dir, char ***out, size_t *count)
 {
@@ -61,7 +57,7 @@ static int list_dir(const char *dir, char ***out, size_t *count)
 	}
 	closedir(dh);
 	if (rc < 0) {
-		inventory_free(v, n);
+		names_free(v, n);
 		return rc;
 	}
 	*out = v;

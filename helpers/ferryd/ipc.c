@@ -3,40 +3,21 @@
  * The local IPC server (libqb, service "ferryd"). Root only: the uid is
  * checked when a connection is accepted. Requests never block the loop:
  * they are parked in requests.c and answered later; a client that cannot
- * take its answer is disconnected, never waited for.
- *
- * Never from inside a reply, though: qb_ipcs_disconnect() calls
- * connection_closed -> requests_forget() synchronously, which frees the
- * client's waiting requests while the caller of ipc_reply() may still hold
- * one (it freed it a second time). A connection whose reply failed is
- * marked doomed, holding a reference, and a loop job disconnects it; until
- * then it gets no more replies.
+ * take its answer is disconnected, never waited for (reply.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ferryd.h"
-
-struct doomed {
-	struct doomed *next;
-	qb_ipcs_connection_t *c;
-};
+#include "ipc.h"
+#include "monitor.h"
+#include "reply.h"
+#include "requests.h"
 
 /* libqb's poll hooks carry no context: the loop they run on. */
 static qb_loop_t *loop;
 static qb_ipcs_service_t *srv;
-static struct doomed *doomed;
-static bool doom_job;
-
-static pid_t client_pid(qb_ipcs_connection_t *c)
-{
-	struct qb_ipcs_connection_stats st;
-
-	if (qb_ipcs_connection_stats_get(c, &st, QB_FALSE) < 0)
-		return -1;
-	return st.client_pid;
-}
 
 static int32_t on_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 {
@@ -51,46 +32,7 @@ static int32_t on_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 
 static void on_created(qb_ipcs_connection_t *c)
 {
-	flog(FLOG_IPC, LOG_DEBUG, "client pid %d connected", (int)client_pid(c));
-}
-
-static bool is_doomed(qb_ipcs_connection_t *c)
-{
-	for (struct doomed *x = doomed; x; x = x->next)
-		if (x->c == c)
-			return true;
-	return false;
-}
-
-/* The loop job: disconnect, outside any reply path. */
-static void on_doomed(void *data)
-{
-	(void)data;
-	doom_job = false;
-	while (doomed) {
-		struct doomed *x = doomed;
-
-		doomed = x->next;
-		qb_ipcs_disconnect(x->c);
-		qb_ipcs_connection_unref(x->c);
-		free(x);
-	}
-}
-
-static void doom(qb_ipcs_connection_t *c)
-{
-	struct doomed *x = malloc(sizeof(*x));
-
-	if (!x) {
-		flog(FLOG_IPC, LOG_ERR, "out of memory: a client that cannot take replies stays");
-		return;
-	}
-	qb_ipcs_connection_ref(c); /* valid until the job, whatever the client does */
-	x->c = c;
-	x->next = doomed;
-	doomed = x;
-	if (!doom_job && qb_loop_job_add(loop, QB_LOOP_HIGH, NULL, on_doomed) == 0)
-		doom_job = true;
+	flog(FLOG_IPC, LOG_DEBUG, "client pid %d connected", (int)reply_client_pid(c));
 }
 
 /* The daemon, as ipc_start gave it to the service. */
@@ -122,13 +64,13 @@ static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 	}
 	if (size < sizeof(*h) || size != sizeof(req) || (size_t)h->size != size) {
 		flog(FLOG_IPC, LOG_WARNING, "client pid %d sent a malformed request (%zu bytes)",
-		     (int)client_pid(c), size);
+		     (int)reply_client_pid(c), size);
 		memset(&r, 0, sizeof(r));
 		r.hdr.id = size >= sizeof(*h) ? h->id : 0;
 		r.hdr.size = sizeof(r);
 		r.status = FERRY_E_INVAL;
 		strcpy(r.reason, "malformed request");
-		ipc_reply(c, &r, sizeof(r));
+		reply_send(c, &r, sizeof(r));
 		return 0;
 	}
 	memcpy(&req, data, sizeof(req));
@@ -144,21 +86,7 @@ static int32_t on_closed(qb_ipcs_connection_t *c)
 
 static void on_destroyed(qb_ipcs_connection_t *c)
 {
-	flog(FLOG_IPC, LOG_DEBUG, "client pid %d gone", (int)client_pid(c));
-}
-
-void ipc_reply(qb_ipcs_connection_t *c, const void *buf, size_t len)
-{
-	ssize_t rc;
-
-	if (is_doomed(c))
-		return;
-	rc = qb_ipcs_response_send(c, buf, len);
-	if (rc < 0) {
-		flog(FLOG_IPC, LOG_WARNING, "client pid %d cannot take its reply (%s): disconnecting",
-		     (int)client_pid(c), strerror((int)-rc));
-		doom(c);
-	}
+	flog(FLOG_IPC, LOG_DEBUG, "client pid %d gone", (int)reply_client_pid(c));
 }
 
 /* libqb IPC runs on our qb loop through these. */
@@ -202,6 +130,7 @@ int ipc_start(struct ferryd *d)
 	int rc;
 
 	loop = d->loop;
+	reply_start(d->loop);
 	/* shared memory: replies are written without blocking on the client */
 	srv = qb_ipcs_create(FERRY_IPC_NAME, 0, QB_IPC_SHM, &handlers);
 	if (!srv)
@@ -224,7 +153,7 @@ void ipc_stop(struct ferryd *d)
 	(void)d;
 	if (!srv)
 		return;
-	on_doomed(NULL);
+	reply_stop(); /* doomed clients first, while their service exists */
 	qb_ipcs_destroy(srv);
 	srv = NULL;
 }

@@ -32,8 +32,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "admit.h"
+#include "children.h"
 #include "clock.h"
 #include "ferryd.h"
+#include "listener.h"
 #include "nodemap.h"
 #include "peer_proto.h"
 #include "serve_journal.h"

@@ -15,10 +15,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "clock.h"
+#include "drbdwatch.h"
+#include "fence.h"
 #include "ferryd.h"
+#include "group.h"
+#include "ipc.h"
+#include "listener.h"
 #include "migrate_slots.h"
 #include "peer_proto.h"
+#include "quorum.h"
+#include "requests.h"
+#include "supervise.h"
+#include "sync.h"
 #include "transport.h"
 #include "wire.h"
 

@@ -19,10 +19,14 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "drbd.h"
 #include "clock.h"
+#include "drbd.h"
+#include "drbdwatch.h"
 #include "ferryd.h"
+#include "monitor.h"
 #include "nodemap.h"
+#include "reply.h"
+#include "supervise.h"
 #include "xen.h"
 
 #define NAME_CACHE 32
@@ -207,6 +211,6 @@ void monitor_answer(struct ferryd *d, qb_ipcs_connection_t *c, const struct ferr
 	} else {
 		gather(d, q, m);
 	}
-	ipc_reply(c, m, sizeof(*m));
+	reply_send(c, m, sizeof(*m));
 	free(m);
 }

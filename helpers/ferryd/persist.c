@@ -26,6 +26,7 @@
 
 #include "ferryd.h"
 #include "ledger_state.h"
+#include "persist.h"
 
 #define STATE_FILE "ledger.state"
 #define BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"

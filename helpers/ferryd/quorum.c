@@ -10,6 +10,7 @@
 #include <corosync/quorum.h>
 
 #include "ferryd.h"
+#include "quorum.h"
 
 static quorum_handle_t qh;
 static bool connected;
@@ -28,7 +29,6 @@ static void on_quorum(quorum_handle_t h, uint32_t quorate, struct quorum_ring_id
 	     "%s: ring %u.%llu, %u node(s) in the quorum view", quorate ? "quorate" : "NOT quorate",
 	     ring.nodeid, (unsigned long long)ring.seq, n);
 	replica_quorum(d->rep, quorate != 0, ring.seq);
-	sync_changed(d);
 }
 
 static int on_readable(int32_t fd, int32_t revents, void *data)

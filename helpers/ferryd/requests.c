@@ -13,6 +13,10 @@
 
 #include "clock.h"
 #include "ferryd.h"
+#include "group.h"
+#include "names.h"
+#include "reply.h"
+#include "requests.h"
 #include "wire.h"
 
 /* How often deadlines are checked. */
@@ -73,7 +77,7 @@ static void pending_free(struct pending *p)
 	p->prev->next = p->next;
 	p->next->prev = p->prev;
 	npending--;
-	inventory_free(p->names, p->nnames);
+	names_free(p->names, p->nnames);
 	free(p);
 }
 
@@ -121,7 +125,7 @@ static void reply_client(struct pending *p, int status, const struct ledger_entr
 		snprintf(r.entry.name, sizeof(r.entry.name), "%s", p->req.name);
 	if (reason)
 		snprintf(r.reason, sizeof(r.reason), "%s", reason);
-	ipc_reply(p->conn, &r, sizeof(r));
+	reply_send(p->conn, &r, sizeof(r));
 }
 
 /* ---- the immediate answers ---- */
@@ -171,7 +175,7 @@ static void answer_status(struct ferryd *d, qb_ipcs_connection_t *c,
 	s->start = (uint8_t)info.start;
 	s->restored = info.restored;
 	s->origin = (uint8_t)info.origin;
-	ipc_reply(c, s, sizeof(*s));
+	reply_send(c, s, sizeof(*s));
 	free(s);
 }
 
@@ -209,7 +213,7 @@ static void answer_show(struct ferryd *d, qb_ipcs_connection_t *c,
 	s->count = (uint32_t)k;
 	s->more = lo + k < n;
 	s->hdr.size = (int32_t)(sizeof(*s) + k * sizeof(s->entries[0]));
-	ipc_reply(c, s, (size_t)s->hdr.size);
+	reply_send(c, s, (size_t)s->hdr.size);
 	free(s);
 }
 
@@ -227,7 +231,7 @@ static void answer_dump(struct ferryd *d, qb_ipcs_connection_t *c,
 		snprintf(r.reason, sizeof(r.reason), "cannot write %s: %s", path, strerror(-rc));
 	else
 		snprintf(r.reason, sizeof(r.reason), "%s", path);
-	ipc_reply(c, &r, sizeof(r));
+	reply_send(c, &r, sizeof(r));
 }
 
 /* ---- sending ---- */
@@ -341,7 +345,7 @@ void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct fer
 		reply_init(&r, req, FERRY_E_INVAL);
 		snprintf(r.reason, sizeof(r.reason), "IPC version %u not supported (ferryd speaks %u)",
 			 req->version, FERRY_IPC_VERSION);
-		ipc_reply(c, &r, sizeof(r));
+		reply_send(c, &r, sizeof(r));
 		return;
 	}
 	if (op == FERRY_IPC_STATUS) {
@@ -355,7 +359,7 @@ void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct fer
 	if (op != FERRY_IPC_SHOW && !wire_type_of(op)) {
 		reply_init(&r, req, FERRY_E_INVAL);
 		snprintf(r.reason, sizeof(r.reason), "unknown request %d", op);
-		ipc_reply(c, &r, sizeof(r));
+		reply_send(c, &r, sizeof(r));
 		return;
 	}
 	if ((op == FERRY_IPC_CONFIRM_DEAD && req->node == 0) ||
@@ -363,7 +367,7 @@ void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct fer
 	     (memchr(req->name, '\0', sizeof(req->name)) == NULL || !ledger_name_valid(req->name)))) {
 		reply_init(&r, req, FERRY_E_INVAL);
 		snprintf(r.reason, sizeof(r.reason), "invalid domain name or node");
-		ipc_reply(c, &r, sizeof(r));
+		reply_send(c, &r, sizeof(r));
 		return;
 	}
 	if (npending >= MAX_PENDING || client_pending(c) >= MAX_PER_CLIENT) {
@@ -372,13 +376,13 @@ void requests_submit(struct ferryd *d, qb_ipcs_connection_t *c, const struct fer
 			 "too many requests waiting (%s): try again when they are answered",
 			 npending >= MAX_PENDING ? "all clients" : "this client");
 		flog(FLOG_REQ, LOG_WARNING, "refusing a request: %s", r.reason);
-		ipc_reply(c, &r, sizeof(r));
+		reply_send(c, &r, sizeof(r));
 		return;
 	}
 	p = pending_new(K_CLIENT);
 	if (!p) {
 		reply_init(&r, req, FERRY_E_INTERNAL);
-		ipc_reply(c, &r, sizeof(r));
+		reply_send(c, &r, sizeof(r));
 		return;
 	}
 	p->conn = c;
@@ -416,7 +420,7 @@ void requests_report(struct ferryd *d, char **names, size_t n)
 		if (try_send(d, p))
 			pending_free(p);
 	}
-	inventory_free(names, n);
+	names_free(names, n);
 }
 
 void requests_fenced(struct ferryd *d, uint32_t nodeid, uint32_t lost_gen, uint64_t fence_time)

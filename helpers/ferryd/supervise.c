@@ -25,8 +25,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "ferryd.h"
+#include "requests.h"
+#include "supervise.h"
 #include "xen.h"
+#include "xenloop.h"
 
 /* New domains (created by xl, or restored) are found by this scan; deaths
  * and shutdowns come at once as libxl events. Every scan lists the domains

@@ -12,7 +12,13 @@
 
 #include "clock.h"
 #include "ferryd.h"
+#include "group.h"
+#include "inventory.h"
+#include "names.h"
 #include "nodemap.h"
+#include "persist.h"
+#include "requests.h"
+#include "sync.h"
 
 /* A round that waits this long for offers stops waiting (ghost members). */
 #define SYNC_FORCE_AFTER_MS 20000
@@ -41,6 +47,12 @@ static void on_changed(void *ctx)
 	persist_mark(ctx);
 }
 
+/* Rings or quorum moved: a request that waited for them may go now. */
+static void on_view(void *ctx)
+{
+	requests_kick(ctx);
+}
+
 static void on_event(void *ctx, int pri, const char *text)
 {
 	(void)ctx;
@@ -66,7 +78,7 @@ static void report_inventory(struct ferryd *d)
 	if (n)
 		requests_report(d, names, n); /* takes the names */
 	else
-		inventory_free(names, n);
+		names_free(names, n);
 }
 
 static void on_synced(void *ctx, bool cold)
@@ -93,6 +105,7 @@ static const struct replica_ops ops = {
 	.event = on_event,
 	.synced = on_synced,
 	.changed = on_changed,
+	.view = on_view,
 };
 
 static void on_watchdog(void *data)
@@ -155,11 +168,6 @@ static void load_nodelist(struct ferryd *d)
 		flog(FLOG_SYNC, LOG_INFO, "corosync configures %zu node(s)", n);
 	free(ids);
 	nodemap_free(&m);
-}
-
-void sync_changed(struct ferryd *d)
-{
-	requests_kick(d);
 }
 
 int sync_start(struct ferryd *d)

@@ -13,6 +13,7 @@
 
 #include "ferryd.h"
 #include "xen.h"
+#include "xenloop.h"
 
 struct fd_reg {
 	struct fd_reg *next;

@@ -34,6 +34,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
@@ -272,4 +273,11 @@ int name_split_vg_lv(const char *target, char *vg, char *lv, char *why, size_t l
 		return name_check(NAME_LV, slash + 1, why, len);
 	snprintf(lv, NAME_LV_MAX + 1, "%s", slash + 1);
 	return name_check(NAME_LV, lv, why, len);
+}
+
+void names_free(char **names, size_t n)
+{
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
 }

@@ -66,4 +66,8 @@ int name_split_vg_lv(const char *target, char *vg, char *lv, char *why, size_t l
  */
 char *name_quote(const char *s, char *buf, size_t len);
 
+/** Free a malloc'ed array of @n malloc'ed names (NULL is fine): the lists
+ *  ferryd's inventory makes and its REPORTs take. */
+void names_free(char **names, size_t n);
+
 #endif

@@ -624,6 +624,13 @@ static void refuse(struct replica *r, const struct replica_member *m, const char
 	offers_check(r, now_ms); /* a round may have waited for it */
 }
 
+/* The caller's view hook: after every membership, ring or quorum input. */
+static void viewed(struct replica *r)
+{
+	if (r->ops->view)
+		r->ops->view(r->ctx);
+}
+
 void replica_confchg(struct replica *r, const struct replica_member *members, size_t nmembers,
 		     const struct replica_member *left, size_t nleft, size_t njoined,
 		     uint64_t now_ms)
@@ -635,6 +642,7 @@ void replica_confchg(struct replica *r, const struct replica_member *members, si
 		free(v);
 		free(a);
 		note(r, LOG_CRIT, "out of memory on a configuration change");
+		viewed(r);
 		return;
 	}
 	for (size_t i = 0; i < nmembers; i++)
@@ -653,8 +661,10 @@ void replica_confchg(struct replica *r, const struct replica_member *members, si
 			r->refused[i] = r->refused[--r->nrefused];
 	}
 	members_update(r);
-	if (r->refused_self)
+	if (r->refused_self) {
+		viewed(r);
 		return;
+	}
 
 	if (live(r)) {
 		for (size_t i = 0; i < nleft; i++) {
@@ -679,6 +689,7 @@ void replica_confchg(struct replica *r, const struct replica_member *members, si
 		round_start(r, now_ms);
 	else
 		changed(r);
+	viewed(r);
 }
 
 void replica_totem(struct replica *r, uint64_t ring_seq)
@@ -686,6 +697,7 @@ void replica_totem(struct replica *r, uint64_t ring_seq)
 	r->have_ring = true;
 	r->cpg_ring = ring_seq;
 	update_authority(r);
+	viewed(r);
 }
 
 void replica_quorum(struct replica *r, bool quorate, uint64_t ring_seq)
@@ -694,6 +706,7 @@ void replica_quorum(struct replica *r, bool quorate, uint64_t ring_seq)
 	r->quorate = quorate;
 	r->q_ring = ring_seq;
 	update_authority(r);
+	viewed(r);
 }
 
 int replica_stamp(const struct replica *r, bool need_quorum, uint32_t *flags, uint64_t *ring)

@@ -58,6 +58,10 @@ struct replica_ops {
 	/** The ledger or its version changed while in sync (persist it; this
 	 *  comes before `decided` for the request that changed it). Optional. */
 	void (*changed)(void *ctx);
+	/** Membership, ring or quorum changed and the replica took it in:
+	 *  requests that waited for agreeing rings or quorum may go now.
+	 *  Optional. */
+	void (*view)(void *ctx);
 };
 
 /** How the ledger in use was installed by the last sync. */

@@ -30,6 +30,10 @@
 #include <qb/qbipcs.h>
 
 #include "ferryd.h"
+#include "group.h"
+#include "ipc.h"
+#include "requests.h"
+#include "sync.h"
 
 struct fake_conn {
 	int refs;

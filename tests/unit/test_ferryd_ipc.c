@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "fake_ferryd.h"
+#include "reply.h"
 
 static struct ferryd d;
 static char dir[] = "/tmp/ferry-ipc-test-XXXXXX";
@@ -76,7 +77,7 @@ static void assert_serving(void)
 /*
  * Regression (fault injection): a client that sends a request and never
  * reads its replies (a hung `ferryctl ledger show`). The reply does not fit
- * its response ring; ipc_reply() disconnected it on the spot, libqb called
+ * its response ring; reply_send() disconnected it on the spot, libqb called
  * connection_closed -> requests_forget(), which freed the SHOW request, and
  * requests_submit() freed it again.
  */

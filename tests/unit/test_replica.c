@@ -39,6 +39,8 @@ struct node {
 	uint8_t *state; /* its ledger.state, rewritten on every change */
 	size_t state_len;
 	int saves;
+	int views;      /* view callbacks */
+	int view_stamp; /* replica_stamp(quorum) as the last view callback saw it */
 };
 
 struct qmsg {
@@ -145,12 +147,25 @@ static void sim_changed(void *ctx)
 	n->saves++;
 }
 
+/* As ferryd's sync.c: a view change kicks the waiting requests, which
+ * stamp them; the replica must have taken the change in by then. */
+static void sim_view(void *ctx)
+{
+	struct node *n = ctx;
+	uint32_t flags;
+	uint64_t ring;
+
+	n->views++;
+	n->view_stamp = replica_stamp(n->r, true, &flags, &ring);
+}
+
 static const struct replica_ops ops = {
 	.send = sim_send,
 	.decided = sim_decided,
 	.event = sim_event,
 	.synced = sim_synced,
 	.changed = sim_changed,
+	.view = sim_view,
 };
 
 static struct sim *sim_new(int count)
@@ -523,14 +538,22 @@ static void rings_must_agree_before_quorum_decisions(void **state)
 	struct sim *s = sim_new(3);
 	uint32_t flags;
 	uint64_t ring;
+	int views;
 
 	(void)state;
 	boot_all(s);
+	views = s->n[0].views;
+	assert_true(views > 0); /* the boot's confchg, totem and quorum */
 	/* quorum learned of a new ring before CPG did: wait */
 	replica_quorum(s->n[0].r, true, s->ring + 4);
+	assert_int_equal(s->n[0].views, views + 1);
+	assert_int_equal(s->n[0].view_stamp, -EAGAIN);
 	assert_int_equal(replica_stamp(s->n[0].r, true, &flags, &ring), -EAGAIN);
 	assert_int_equal(replica_stamp(s->n[0].r, false, &flags, &ring), 0);
 	replica_totem(s->n[0].r, s->ring + 4);
+	/* the view callback came after the replica took the ring in */
+	assert_int_equal(s->n[0].views, views + 2);
+	assert_int_equal(s->n[0].view_stamp, 0);
 	assert_int_equal(replica_stamp(s->n[0].r, true, &flags, &ring), 0);
 	assert_int_equal(flags, WIRE_F_QUORATE);
 	replica_quorum(s->n[0].r, false, s->ring + 4);
