@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "ferryd.h"
 #include "ledger_state.h"
 #include "persist.h"
@@ -173,20 +174,7 @@ int persist_load(struct ferryd *d)
 
 static int emit(void *ctx, const void *buf, size_t len)
 {
-	int fd = *(int *)ctx;
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return fdio_write_all(*(int *)ctx, buf, len);
 }
 
 static void save(struct ferryd *d)

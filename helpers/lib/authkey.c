@@ -13,6 +13,7 @@
 #include <gnutls/gnutls.h>
 
 #include "authkey.h"
+#include "fdio.h"
 #include "transport_log.h"
 
 void authkey_clear(struct authkey *key)
@@ -219,26 +220,10 @@ static int dir_ensure(const char *path, char *dir, size_t dirsz)
 	return 0;
 }
 
-static int write_full(int fd, const void *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = write(fd, (const char *)buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
 /* Fills a fresh temp file next to the key: the key, 0400, root. */
 static int tmp_write(int fd, const struct authkey *key)
 {
-	int rc = write_full(fd, key->data, key->len);
+	int rc = fdio_write_all(fd, key->data, key->len);
 
 	if (!rc && fchown(fd, 0, 0) < 0)
 		rc = -errno;

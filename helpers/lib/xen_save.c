@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "flog.h"
-
 #include "xen.h"
 
 #define IMAGE_MAGIC   "FERRY-XEN-IMAGE\n"
@@ -22,22 +22,6 @@ struct image_header {
 	uint32_t version;
 	uint32_t json_len;
 };
-
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? -errno : -EIO;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 static int read_all(int fd, void *p, size_t n)
 {
@@ -94,9 +78,9 @@ int xen_save(struct xen *x, uint32_t domid, const char *path)
 	}
 	memcpy(h.magic, IMAGE_MAGIC, sizeof(h.magic));
 	h.json_len = (uint32_t)strlen(json) + 1;
-	rc = write_all(fd, &h, sizeof(h));
+	rc = fdio_write_all(fd, &h, sizeof(h));
 	if (rc == 0)
-		rc = write_all(fd, json, h.json_len);
+		rc = fdio_write_all(fd, json, h.json_len);
 	free(json);
 	if (rc == 0) {
 		xen_ao_init(&ao);

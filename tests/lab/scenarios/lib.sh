@@ -308,11 +308,13 @@ DRBD_EXAMPLE=$top/cib-examples/drbd.res.example
 # (DRBD minor N, port 7800+N) on an LV of HOST_A and HOST_B (default node1
 # and node2), synced, both Secondary; and VM's config on every host.
 pcmk_storage() {
+	# (placeholders first: with the pair node2 node3, node1 -> node2 and then
+	# node2 -> node3 would turn both host sections into node3)
 	local vm=$1 n=$2 a=${3:-node1} b=${4:-node2} h res
 	res=$(sed -e "s/vm1/$vm/g" -e "s|/dev/drbd1;|/dev/drbd$n;|" -e "s/:7801;/:$((7800 + n));/" \
-		-e "s/on node1 { address $NET_CLUSTER.1:/on $a { address $NET_CLUSTER.${a#node}:/" \
-		-e "s/on node2 { address $NET_CLUSTER.2:/on $b { address $NET_CLUSTER.${b#node}:/" \
-		"$DRBD_EXAMPLE")
+		-e "s/on node1 { address $NET_CLUSTER.1:/on @a@ { address $NET_CLUSTER.${a#node}:/" \
+		-e "s/on node2 { address $NET_CLUSTER.2:/on @b@ { address $NET_CLUSTER.${b#node}:/" \
+		-e "s/@a@/$a/; s/@b@/$b/" "$DRBD_EXAMPLE")
 	for h in "$a" "$b"; do
 		drbd_is "$vm" "$h" 'disk:UpToDate' || continue
 		# The data is in place. A host that rebooted (fenced by an earlier
