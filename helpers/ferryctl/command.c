@@ -16,7 +16,10 @@ static const char *label(const struct cmd_option *o, char *buf, size_t len)
 {
 	if (o->label)
 		return o->label;
-	snprintf(buf, len, "--%s", o->name);
+	if (o->letter) /* either spelling may be the one typed */
+		snprintf(buf, len, "-%c/--%s", o->letter, o->name);
+	else
+		snprintf(buf, len, "--%s", o->name);
 	return buf;
 }
 

@@ -134,6 +134,7 @@ static void test_values_checked_by_type(void **state)
 			 CMD_BAD_VALUE);
 	assert_int_equal(parse(&entries[0], &a, why, sizeof(why), "vm1", "n2", "-t", "5s", NULL),
 			 CMD_BAD_VALUE);
+	assert_non_null(strstr(why, "-t/--timeout")); /* either spelling may be the one typed */
 	/* a choice */
 	assert_int_equal(parse(&entries[0], &a, why, sizeof(why), "vm1", "n2", "--mode", "fast",
 			       NULL),
