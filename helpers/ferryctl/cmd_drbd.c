@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "drbd.h"
+#include "drbd_check.h"
 #include "ferryctl.h"
 #include "ledger_client.h"
 #include "names.h"
@@ -204,6 +205,45 @@ static int drbd_cmd_status(struct cmd_args *a)
 	return r.exists ? 0 : EXIT_NOT_UP;
 }
 
+/* ferryd's answer when it has one (ferryctl, the front, tried it already:
+ * this is the same question when ferryd could not answer there), else
+ * drbdsetup's, one resource at a time. */
+static int drbd_cmd_check(struct cmd_args *a)
+{
+	struct ferry_ipc_monitor *m = calloc(1, sizeof(*m));
+	char line[256];
+	int rc, first = 0;
+
+	if (!m)
+		return FERRYCTL_EXIT_ERROR;
+	if (a->argc > DRBD_CHECK_MAX) {
+		fprintf(stderr, "ferryctl: drbd check: at most %d resources\n", DRBD_CHECK_MAX);
+		free(m);
+		return FERRYCTL_EXIT_USAGE;
+	}
+	if (drbd_check_ask(a->argv, a->argc, m) == 0) {
+		rc = drbd_check_print(m);
+		free(m);
+		return rc ? DRBD_CHECK_EXIT_NOT_UP : 0;
+	}
+	free(m);
+	for (int i = 0; i < a->argc; i++) {
+		struct drbd_resource r;
+
+		rc = drbd_state(a->argv[i], &r);
+		if (rc) {
+			fprintf(stderr, "ferryctl: drbd check %s: %s\n", a->argv[i], strerror(-rc));
+			return FERRYCTL_EXIT_ERROR;
+		}
+		rc = drbd_check_one(a->argv[i], r.exists, r.nvolumes ? r.volumes[0].disk : "", line,
+				    sizeof(line));
+		puts(line);
+		if (rc && !first)
+			first = rc;
+	}
+	return first ? DRBD_CHECK_EXIT_NOT_UP : 0;
+}
+
 /* DRBD's fence-peer handler exit codes (drbd.conf(5)). */
 #define FENCE_PEER_STONITHED 7
 #define FENCE_PEER_FAILED    1
@@ -316,6 +356,13 @@ static const struct cmd_entry entries[] = {
 	{"wait-synced", "RES", "wait until UpToDate on both sides", NULL, timeout_opt,
 	 drbd_cmd_wait_synced},
 	{"status", "RES", "role, disks, connection, window", NULL, json_opt, drbd_cmd_status},
+	{"check", "RES...", "up here with a usable local disk? (the storage monitor)",
+	 "  One line per RES. Answered from ferryd's DRBD event stream in one IPC\n"
+	 "  round trip, forking nothing; from drbdsetup when ferryd cannot answer.\n"
+	 "  Exits 0 when every RES is up with a local disk (Inconsistent or\n"
+	 "  Outdated counts: a resync mends it), 4 when one is not up or Diskless,\n"
+	 "  Failed or Detaching.\n",
+	 NULL, drbd_cmd_check},
 	{"fence-peer", "", "DRBD's fence-peer handler (see --help)",
 	 "  DRBD's fence-peer handler (fencing resource-and-stonith): exits 7 when\n"
 	 "  every peer in DRBD_PEERS is known to be off: lost and fenced (or\n"
@@ -335,6 +382,7 @@ const struct cmd_group drbd_group = {
 		"those as every resource or a device minor).\n",
 	.exits = "exit codes: 0 ok, 1 error, 2 usage, 3 refused (reason printed: data not\n"
 		 "UpToDate, peer Primary with the window closed, device held open, both\n"
-		 "sides Primary), 4 resource not up, 5 timed out (wait-synced);\n"
+		 "sides Primary), 4 resource not up (check: or without a local disk),\n"
+		 "5 timed out (wait-synced);\n"
 		 "fence-peer: 7 every peer is off (fenced), 1 a peer could not be fenced\n",
 };

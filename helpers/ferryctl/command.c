@@ -81,7 +81,7 @@ static int operand_check(const char *word, const char *v, char *why, size_t len)
 	enum name_kind kind;
 
 	snprintf(w, sizeof(w), "%s", word + (word[0] == '['));
-	w[strcspn(w, "]")] = '\0';
+	w[strcspn(w, "].")] = '\0'; /* "[RES]", "RES...": a RES */
 	if (!strcmp(w, "DOMAIN"))
 		kind = NAME_DOMAIN;
 	else if (!strcmp(w, "NODE") || !strcmp(w, "TARGET_NODE"))
@@ -144,6 +144,7 @@ enum cmd_parsed cmd_parse(const struct cmd_group *g, const struct cmd_entry *e, 
 	char shorts[2 * CMD_OPTIONS_MAX + 4] = ":h", words[16][64], l[64];
 	size_t ns = 2;
 	int n = 0, c, nwords, required;
+	bool more;
 
 	memset(a, 0, sizeof(*a));
 	a->group = g;
@@ -161,12 +162,20 @@ enum cmd_parsed cmd_parse(const struct cmd_group *g, const struct cmd_entry *e, 
 
 		if (c == 'h')
 			return CMD_HELP;
+		/* a short option is named by optopt: inside a cluster ("-bad")
+		 * optind has not moved past its word yet */
 		if (c == ':') {
-			snprintf(why, len, "option %s needs a value", argv[optind - 1]);
+			if (optopt > 0 && optopt < 256)
+				snprintf(why, len, "option -%c needs a value", optopt);
+			else
+				snprintf(why, len, "option %s needs a value", argv[optind - 1]);
 			return CMD_BAD_USAGE;
 		}
 		if (c == '?') {
-			snprintf(why, len, "unknown option %s", argv[optind - 1]);
+			if (optopt > 0 && optopt < 256)
+				snprintf(why, len, "unknown option -%c", optopt);
+			else
+				snprintf(why, len, "unknown option %s", argv[optind - 1]);
 			return CMD_BAD_USAGE;
 		}
 		for (int k = 0; i < 0 && k < a->nopt; k++) /* a short option */
@@ -189,7 +198,9 @@ enum cmd_parsed cmd_parse(const struct cmd_group *g, const struct cmd_entry *e, 
 	a->argc = argc - optind;
 	a->argv = argv + optind;
 	nwords = operand_words(e, words, 16, &required);
-	if (a->argc < required || a->argc > nwords) {
+	/* a last word "RES..." takes one or more operands of its kind */
+	more = nwords > 0 && strstr(words[nwords - 1], "...") != NULL;
+	if (a->argc < required || (a->argc > nwords && !more)) {
 		if (a->argc > nwords)
 			snprintf(why, len, "unexpected argument '%s'", a->argv[nwords]);
 		else
@@ -197,7 +208,7 @@ enum cmd_parsed cmd_parse(const struct cmd_group *g, const struct cmd_entry *e, 
 		return CMD_BAD_USAGE;
 	}
 	for (int i = 0; i < a->argc; i++)
-		if (operand_check(words[i], a->argv[i], why, len))
+		if (operand_check(words[i < nwords ? i : nwords - 1], a->argv[i], why, len))
 			return CMD_BAD_VALUE;
 	return CMD_OK;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ferryctl, the program agents and administrators call. It is a front:
- * the one command that runs every few seconds on every node — the XenDomain
- * agent's monitor — is answered here, in one IPC round trip to ferryd, by a
- * binary linked with libqb alone. Every other command, and a monitor that
+ * the commands that run every few seconds on every node — the XenDomain
+ * agent's monitor, and the storage agent's `drbd check` — are answered
+ * here, in one IPC round trip to ferryd, by a binary linked with libqb
+ * alone. Every other command, and a monitor that
  * ferryd cannot answer, runs in ferryctl-full (libxl, GnuTLS, libxml2,
  * corosync), which this program execs with the same arguments.
  *
@@ -18,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "drbd_check.h"
+#include "names.h"
 #include "resource.h"
 #include "resource_args.h"
 
@@ -75,6 +78,22 @@ static int monitor(int argc, char **argv)
 	return rc;
 }
 
+/* `drbd check RES...` answered by ferryd; -1: let ferryctl-full do it
+ * (help, a bad name, ferryd away or not knowing yet). */
+static int drbd_check(int argc, char **argv)
+{
+	struct ferry_ipc_monitor m;
+
+	if (argc < 1 || argc > DRBD_CHECK_MAX)
+		return -1;
+	for (int i = 0; i < argc; i++)
+		if (argv[i][0] == '-' || name_check(NAME_DRBD, argv[i], NULL, 0))
+			return -1;
+	if (drbd_check_ask(argv, argc, &m) < 0)
+		return -1;
+	return drbd_check_print(&m) ? DRBD_CHECK_EXIT_NOT_UP : 0;
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -83,6 +102,12 @@ int main(int argc, char **argv)
 		i++;
 	if (i + 1 < argc && !strcmp(argv[i], "resource") && !strcmp(argv[i + 1], "monitor")) {
 		int rc = monitor(argc - i - 1, argv + i + 1);
+
+		if (rc >= 0)
+			return rc;
+	}
+	if (i + 1 < argc && !strcmp(argv[i], "drbd") && !strcmp(argv[i + 1], "check")) {
+		int rc = drbd_check(argc - i - 2, argv + i + 2);
 
 		if (rc >= 0)
 			return rc;

@@ -8,6 +8,9 @@
  * trip and forks nothing. The verdict (OCF code and reason) is the client's
  * (helpers/lib/resource_monitor.c); this file only gathers facts.
  *
+ * A request with neither a domain nor a config asks for its DRBD
+ * resources alone (`ferryctl drbd check`, the storage agent's monitor).
+ *
  * The domain's name comes from its xl config when the agent has no
  * domain_name: parsed once with libxlutil and cached by path, inode, size
  * and mtime, so a monitor never runs `xl -N create`.
@@ -144,9 +147,21 @@ static void gather(struct ferryd *d, const struct ferry_ipc_monitor_req *q,
 
 	m->nodeid = d->nodeid;
 	m->synced = replica_synced(d->rep);
+	m->ndrbd = q->ndrbd > FERRY_IPC_MAX_DRBD ? FERRY_IPC_MAX_DRBD : q->ndrbd;
+	for (uint32_t i = 0; i < m->ndrbd; i++) {
+		char n[FERRY_IPC_DRBD_NAME];
+
+		memcpy(n, q->drbd[i], sizeof(n));
+		n[sizeof(n) - 1] = '\0';
+		drbd_fill(&m->drbd[i], n);
+	}
 	memcpy(config, q->config, sizeof(config));
 	config[sizeof(config) - 1] = '\0';
 	m->config_ok = config[0] && access(config, R_OK) == 0;
+	if (!req->name[0] && !config[0] && m->ndrbd > 0) {
+		m->status = FERRY_OK; /* `drbd check`: the DRBD resources alone */
+		return;
+	}
 	if (memchr(req->name, '\0', sizeof(req->name)) && req->name[0]) {
 		if (!ledger_name_valid(req->name)) {
 			m->status = FERRY_E_INVAL;
@@ -185,14 +200,6 @@ static void gather(struct ferryd *d, const struct ferry_ipc_monitor_req *q,
 		node_name(e->peer, m->peer, sizeof(m->peer));
 	}
 
-	m->ndrbd = q->ndrbd > FERRY_IPC_MAX_DRBD ? FERRY_IPC_MAX_DRBD : q->ndrbd;
-	for (uint32_t i = 0; i < m->ndrbd; i++) {
-		char n[FERRY_IPC_DRBD_NAME];
-
-		memcpy(n, q->drbd[i], sizeof(n));
-		n[sizeof(n) - 1] = '\0';
-		drbd_fill(&m->drbd[i], n);
-	}
 	m->status = FERRY_OK;
 }
 

@@ -216,6 +216,39 @@ test_storage_started_or_not() {
 	assertEquals "storage monitor after stop" 7 $?
 }
 
+test_storage_monitor_one_check() {
+	# A FAKE ferryctl: it stands in for ferryd to reach the monitor's
+	# verdicts without DRBD (the real one answers in every lab scenario).
+	# It records how it was called and answers what FAKE_ANSWER says.
+	cat >"$TMP/fakectl" <<'FAKE'
+#!/bin/sh
+echo "$*" >>"$TMP_LOG"
+case $FAKE_ANSWER in
+up) for r in "$@"; do case $r in drbd | check) ;; *) echo "$r: up, disk UpToDate" ;; esac; done ;;
+down) echo "r0: up, disk UpToDate"; echo "r1: not up"; exit 4 ;;
+esac
+FAKE
+	chmod +x "$TMP/fakectl"
+	printf '# DRBD resources configured here at start\nr0\nr1\n' >"$TMP/ferry-storage-t.started"
+	rm -f "$TMP/calls"
+	agent storage monitor OCF_RESKEY_drbd_resources=r0,r1 OCF_RESKEY_ferryctl="$TMP/fakectl" \
+		TMP_LOG="$TMP/calls" FAKE_ANSWER=up
+	assertEquals "both up" 0 $?
+	assertEquals "one check for every resource" "drbd check r0 r1" "$(cat "$TMP/calls")"
+	agent storage monitor OCF_RESKEY_drbd_resources=r0,r1 OCF_RESKEY_ferryctl="$TMP/fakectl" \
+		TMP_LOG="$TMP/calls" FAKE_ANSWER=down
+	assertEquals "one not up" 1 $?
+	assertContains "the reason names it" "$(reason)" "r1: not up"
+	# none configured here at start: nothing to ask
+	printf '# DRBD resources configured here at start\n' >"$TMP/ferry-storage-t.started"
+	rm -f "$TMP/calls"
+	agent storage monitor OCF_RESKEY_drbd_resources=r0,r1 OCF_RESKEY_ferryctl="$TMP/fakectl" \
+		TMP_LOG="$TMP/calls" FAKE_ANSWER=down
+	assertEquals "none here" 0 $?
+	assertFalse "ferryctl not called" "[ -e $TMP/calls ]"
+	rm -f "$TMP/ferry-storage-t.started"
+}
+
 test_storage_validate() {
 	agent storage validate-all OCF_RESKEY_drbd_resources=
 	assertEquals "no resources: not configured" 6 $?

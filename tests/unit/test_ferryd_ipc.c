@@ -210,6 +210,41 @@ static void too_many_requests_refused(void **state)
 }
 
 /* Non-root clients are refused at accept. */
+/* `ferryctl drbd check`: a MONITOR request with neither a domain nor a
+ * config asks for its DRBD resources alone (the storage agent's monitor);
+ * without any it is still refused. */
+static void drbd_check_without_a_domain(void **state)
+{
+	struct ferry_ipc_monitor_req q;
+	struct ferry_ipc_monitor m;
+	struct fake_conn f;
+
+	(void)state;
+	assert_int_equal(fake_connect(&f, FERRY_IPC_MAX_MSG, 0), 0);
+	memset(&q, 0, sizeof(q));
+	req_init(&q.req, FERRY_IPC_MONITOR, NULL);
+	q.req.hdr.size = sizeof(q);
+	q.ndrbd = 2;
+	strcpy(q.drbd[0], "r0");
+	strcpy(q.drbd[1], "r1");
+	fake_request(&f, &q, sizeof(q));
+	assert_int_equal(f.replies, 1);
+	assert_int_equal(fake_last_len, sizeof(m));
+	memcpy(&m, fake_last, sizeof(m));
+	assert_int_equal(m.status, FERRY_OK);
+	assert_int_equal(m.ndrbd, 2);
+	assert_string_equal(m.drbd[0].name, "r0");
+	assert_string_equal(m.drbd[1].name, "r1");
+	assert_int_equal(m.drbd[0].known, 0); /* no events2 stream in a test */
+	assert_int_equal(m.xen, 0);
+	q.ndrbd = 0;
+	fake_request(&f, &q, sizeof(q));
+	memcpy(&m, fake_last, sizeof(m));
+	assert_int_equal(m.status, FERRY_E_INVAL);
+	assert_non_null(strstr(m.reason, "neither a domain name nor a config file"));
+	qb_ipcs_disconnect((qb_ipcs_connection_t *)(void *)&f);
+}
+
 static void non_root_refused(void **state)
 {
 	struct fake_conn f;
@@ -228,6 +263,7 @@ int main(void)
 		T(malformed_requests),
 		T(too_many_requests_refused),
 		T(non_root_refused),
+		T(drbd_check_without_a_domain),
 #undef T
 	};
 
