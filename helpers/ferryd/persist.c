@@ -90,7 +90,7 @@ static int read_all(const char *path, uint8_t **out, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	uint8_t *p;
-	size_t got = 0;
+	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
@@ -103,18 +103,14 @@ static int read_all(const char *path, uint8_t **out, size_t *len)
 		close(fd);
 		return -ENOMEM;
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, p + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	n = fdio_read_full(fd, p, (size_t)st.st_size);
 	close(fd);
+	if (n < 0) {
+		free(p);
+		return (int)n;
+	}
 	*out = p;
-	*len = got;
+	*len = (size_t)n;
 	return 0;
 }
 

@@ -91,25 +91,6 @@ void authkey_id(const struct authkey *key, char *id)
 	id[AUTHKEY_ID_LEN] = '\0';
 }
 
-/* Reads exactly len bytes unless EOF comes first; returns bytes read. */
-static ssize_t read_full(int fd, void *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = read(fd, (char *)buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
-}
-
 static int check_mode(const char *path, const struct stat *st)
 {
 	if (!S_ISREG(st->st_mode)) {
@@ -172,7 +153,7 @@ int authkey_load(const char *path, struct authkey *key)
 	{
 		uint8_t buf[AUTHKEY_MAX + 1];
 
-		n = read_full(fd, buf, sizeof(buf));
+		n = fdio_read_full(fd, buf, sizeof(buf));
 		if (n >= AUTHKEY_MIN && n <= AUTHKEY_MAX) {
 			memcpy(key->data, buf, (size_t)n);
 			key->len = (size_t)n;

@@ -23,20 +23,14 @@ struct image_header {
 	uint32_t json_len;
 };
 
+/* Exactly n bytes: an image that ends early is not one ferry wrote. */
 static int read_all(int fd, void *p, size_t n)
 {
-	char *c = p;
+	ssize_t r = fdio_read_full(fd, p, n);
 
-	while (n) {
-		ssize_t r = read(fd, c, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EPROTO;
-		c += r;
-		n -= (size_t)r;
-	}
-	return 0;
+	if (r < 0)
+		return (int)r;
+	return (size_t)r == n ? 0 : -EPROTO;
 }
 
 int xen_config_to_json(struct xen *x, uint32_t domid, char **json)
