@@ -11,53 +11,35 @@
 
 #include "flog.h"
 
+#include "journal.h"
 #include "ledger_lookup.h"
 #include "nodemap.h"
 #include "serve_journal.h"
 #include "storage_serve.h"
 #include "xen.h"
 
-/* The verbs, the kind of name each takes, and the peer op of a step. */
-static const struct {
-	const char *word;
-	enum name_kind kind;
-	enum peer_op op; /* steps only */
-} verbs[] = {
-	[SERVE_J_INCOMING] = {"incoming", NAME_DOMAIN, 0},
-	[SERVE_J_COMMITTED] = {"committed", NAME_DOMAIN, 0},
-	[SERVE_J_WINDOW_OPEN] = {"window-open", NAME_DRBD, PEER_OP_WINDOW_OPEN},
-	[SERVE_J_PROMOTE] = {"promote", NAME_DRBD, PEER_OP_PROMOTE},
-	[SERVE_J_VG_ACTIVATE] = {"vg-activate", NAME_VG, PEER_OP_VG_ACTIVATE},
+/* The verbs and the kind of name each takes, and the peer op of a step. */
+static const struct journal_verb verbs[] = {
+	[SERVE_J_INCOMING] = {"incoming", NAME_DOMAIN},
+	[SERVE_J_COMMITTED] = {"committed", NAME_DOMAIN},
+	[SERVE_J_WINDOW_OPEN] = {"window-open", NAME_DRBD},
+	[SERVE_J_PROMOTE] = {"promote", NAME_DRBD},
+	[SERVE_J_VG_ACTIVATE] = {"vg-activate", NAME_VG},
+};
+static const enum peer_op verb_op[] = {
+	[SERVE_J_WINDOW_OPEN] = PEER_OP_WINDOW_OPEN,
+	[SERVE_J_PROMOTE] = PEER_OP_PROMOTE,
+	[SERVE_J_VG_ACTIVATE] = PEER_OP_VG_ACTIVATE,
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
-/* The longest record: the longest verb, a blank, the longest name. */
-#define LINE_MAX_BYTES 128
+_Static_assert(sizeof(verb_op) / sizeof(verb_op[0]) == NVERBS, "a peer op for every verb");
 
 static char journal[256];
 
-static int journal_write(const char *line, size_t n)
-{
-	int fd, rc = 0;
-
-	if (!journal[0])
-		return -EBADF;
-	/* One write() of the whole record to an O_APPEND file: a reader
-	 * sees it whole or not at all (a cut one has no newline). */
-	fd = open(journal, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd < 0 || write(fd, line, n) != (ssize_t)n)
-		rc = -errno;
-	if (fd >= 0)
-		close(fd);
-	if (rc)
-		flog(FLOG_PEER, LOG_ERR, "serve journal %s: %s", journal, strerror(-rc));
-	return rc;
-}
-
 int serve_journal_open_in(const char *dir)
 {
-	char header[] = SERVE_JOURNAL_HEADER "\n";
-	int fd;
+	int rc;
 
 	mkdir(dir, 0700);
 	if (snprintf(journal, sizeof(journal), "%s/%d.journal", dir, (int)getpid()) >=
@@ -65,14 +47,12 @@ int serve_journal_open_in(const char *dir)
 		journal[0] = '\0';
 		return -ENAMETOOLONG;
 	}
-	fd = open(journal, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		int rc = -errno;
+	rc = journal_create(journal, SERVE_JOURNAL_HEADER);
+	if (rc) {
+		flog(FLOG_PEER, LOG_ERR, "serve journal %s: %s", journal, strerror(-rc));
 		journal[0] = '\0';
-		return rc;
 	}
-	close(fd);
-	return journal_write(header, sizeof(header) - 1);
+	return rc;
 }
 
 int serve_journal_open(void)
@@ -88,25 +68,17 @@ const char *serve_journal_path(void)
 
 int serve_journal_note(enum serve_journal_verb verb, const char *name)
 {
-	char line[LINE_MAX_BYTES + 1], why[400];
-	int n;
-
 	if ((unsigned)verb >= NVERBS)
 		return -EINVAL;
-	if (name_check(verbs[verb].kind, name, why, sizeof(why))) {
-		flog(FLOG_PEER, LOG_ERR, "serve journal: not noting %s: %s", verbs[verb].word, why);
-		return -EINVAL;
-	}
-	n = snprintf(line, sizeof(line), "%s %s\n", verbs[verb].word, name);
-	if (n < 0 || (size_t)n > LINE_MAX_BYTES)
-		return -ENAMETOOLONG;
-	return journal_write(line, (size_t)n);
+	if (!journal[0])
+		return -EBADF;
+	return journal_append(journal, &verbs[verb], name);
 }
 
 int serve_journal_note_op(enum peer_op op, const char *name)
 {
 	for (size_t v = 0; v < NVERBS; v++)
-		if (verbs[v].op && verbs[v].op == op)
+		if (verb_op[v] && verb_op[v] == op)
 			return serve_journal_note((enum serve_journal_verb)v, name);
 	return -EINVAL;
 }
@@ -120,41 +92,12 @@ void serve_journal_close(void)
 
 /* ---- reading it back ---------------------------------------------------- */
 
-static void refused(struct serve_journal *j, unsigned line, const char *why,
-		    serve_journal_refuse refuse, void *arg)
+/* One well-formed record (journal.c checked the verb and the name). */
+static const char *record(void *obj, size_t v, const char *name)
 {
-	j->refused++;
-	if (refuse)
-		refuse(line, why, arg);
-}
+	struct serve_journal *j = obj;
+	size_t nlen = strlen(name);
 
-/* One record: "VERB NAME", @n bytes without the newline. 0 or the reason. */
-static const char *record(struct serve_journal *j, const char *p, size_t n, char *why,
-			  size_t wlen)
-{
-	const char *sp = memchr(p, ' ', n);
-	char name[LINE_MAX_BYTES + 1], nwhy[400];
-	size_t vlen, nlen, v;
-
-	if (n > LINE_MAX_BYTES)
-		return "longer than any record";
-	if (memchr(p, '\0', n))
-		return "holds a NUL byte";
-	if (!sp)
-		return "not VERB NAME";
-	vlen = (size_t)(sp - p);
-	for (v = 0; v < NVERBS; v++)
-		if (strlen(verbs[v].word) == vlen && !memcmp(p, verbs[v].word, vlen))
-			break;
-	if (v == NVERBS)
-		return "unknown verb";
-	nlen = n - vlen - 1;
-	memcpy(name, sp + 1, nlen);
-	name[nlen] = '\0';
-	if (name_check(verbs[v].kind, name, nwhy, sizeof(nwhy))) {
-		snprintf(why, wlen, "%s", nwhy);
-		return why;
-	}
 	_Static_assert(NAME_DOMAIN_MAX < sizeof(j->incoming[0].name) &&
 			       NAME_DRBD_MAX < sizeof(j->steps[0].name) &&
 			       NAME_VG_MAX < sizeof(j->steps[0].name),
@@ -163,7 +106,7 @@ static const char *record(struct serve_journal *j, const char *p, size_t n, char
 	case SERVE_J_INCOMING:
 		if (j->nincoming == SERVE_JOURNAL_INCOMING_MAX)
 			return "too many incoming domains";
-		/* name_check() above: nlen fits every kind's buffer here. */
+		/* name_check(): nlen fits every kind's buffer here. */
 		memcpy(j->incoming[j->nincoming].name, name, nlen + 1);
 		j->incoming[j->nincoming++].committed = false;
 		return NULL;
@@ -177,7 +120,7 @@ static const char *record(struct serve_journal *j, const char *p, size_t n, char
 	default:
 		if (j->nsteps == SERVE_JOURNAL_STEPS_MAX)
 			return "too many storage steps";
-		j->steps[j->nsteps].op = verbs[v].op;
+		j->steps[j->nsteps].op = verb_op[v];
 		memcpy(j->steps[j->nsteps].name, name, nlen + 1);
 		j->nsteps++;
 		return NULL;
@@ -187,31 +130,21 @@ static const char *record(struct serve_journal *j, const char *p, size_t n, char
 int serve_journal_parse(const char *buf, size_t len, struct serve_journal *j,
 			serve_journal_refuse refuse, void *arg)
 {
-	const size_t hlen = strlen(SERVE_JOURNAL_HEADER);
-	const char *p = buf, *end = buf + len;
-	unsigned line = 1;
-	char why[400];
+	struct journal_reader r = {
+		.header = SERVE_JOURNAL_HEADER,
+		.verbs = verbs,
+		.nverbs = NVERBS,
+		.record = record,
+		.obj = j,
+		.refuse = refuse,
+		.arg = arg,
+	};
+	int rc;
 
 	memset(j, 0, sizeof(*j));
-	if (len < hlen + 1 || memcmp(buf, SERVE_JOURNAL_HEADER, hlen) || buf[hlen] != '\n') {
-		refused(j, 1, "no '" SERVE_JOURNAL_HEADER "' header: not a serve journal", refuse,
-			arg);
-		return -EINVAL;
-	}
-	for (p = buf + hlen + 1; p < end; line++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *bad;
-
-		if (!nl) {
-			refused(j, line + 1, "cut short (no newline)", refuse, arg);
-			break;
-		}
-		bad = record(j, p, (size_t)(nl - p), why, sizeof(why));
-		if (bad)
-			refused(j, line + 1, bad, refuse, arg);
-		p = nl + 1;
-	}
-	return 0;
+	rc = journal_read(&r, buf, len);
+	j->refused = r.refused;
+	return rc;
 }
 
 /* Is @name committed in any incoming record (a conversation can receive
@@ -309,31 +242,18 @@ int serve_recover(const char *path)
 	const struct serve_recover_ops ops = {real_owned_here, real_destroy_incoming, real_undo,
 					      NULL};
 	struct serve_journal *j = malloc(sizeof(*j));
-	char *buf = malloc(SERVE_JOURNAL_SIZE_MAX);
+	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = fopen(path, "r");
-	int rc = 0;
+	int rc = j ? journal_load(path, SERVE_JOURNAL_SIZE_MAX, &buf, &len) : -ENOMEM;
 
-	if (!f || !j || !buf) {
-		rc = f ? -ENOMEM : -errno;
-		goto out;
-	}
-	len = fread(buf, 1, SERVE_JOURNAL_SIZE_MAX, f);
-	if (ferror(f))
-		rc = -EIO;
-	else if (!feof(f) && fgetc(f) != EOF)
-		flog(FLOG_PEER, LOG_ERR, "serve journal %s: longer than %d bytes, the rest is ignored",
-		     path, SERVE_JOURNAL_SIZE_MAX);
 	if (rc == 0 && serve_journal_parse(buf, len, j, log_refused, (void *)path) == 0) {
 		flog(FLOG_PEER, LOG_WARNING, "recovering after a peer server died (%s): %d incoming, "
 					     "%d storage steps",
 		     path, j->nincoming, j->nsteps);
 		serve_journal_apply(j, &ops);
 	}
-	unlink(path);
-out:
-	if (f)
-		fclose(f);
+	if (rc != -ENOMEM)
+		unlink(path);
 	free(buf);
 	free(j);
 	return rc;

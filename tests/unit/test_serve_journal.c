@@ -126,7 +126,7 @@ static void test_refuses_what_is_not_a_record(void **state)
 	assert_int_equal(j.nincoming + j.nsteps, 0);
 	assert_int_equal(r.n, 9);
 	assert_non_null(strstr(r.why[0], "unknown verb"));
-	assert_non_null(strstr(r.why[2], "not VERB NAME"));
+	assert_non_null(strstr(r.why[2], "not VERB VALUE"));
 	assert_non_null(strstr(r.why[4], "begins with '-'"));
 	assert_non_null(strstr(r.why[5], "every resource"));
 	assert_non_null(strstr(r.why[7], "domain id"));
