@@ -37,7 +37,7 @@ SOURCE_DATE_EPOCH ?= $(shell dpkg-parsechangelog -l debian/changelog -STimestamp
 
 CC        ?= gcc
 CFLAGS    ?= -O2 -g
-PKGS      := xenlight xlutil libqb libcpg libquorum libcmap libcorosync_common gnutls libxml-2.0 yajl
+PKGS      := xenlight xlutil libqb libcpg libquorum libcmap libcorosync_common gnutls libxml-2.0 yajl devmapper
 # Recursive on purpose: pkg-config runs only when something is compiled, so
 # `make deps` works on a machine that has none of these yet.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -73,7 +73,7 @@ PROGS := $(BUILD)/ferryd $(BUILD)/ferryctl $(BUILD)/ferryctl-full $(BUILD)/ferry
 # come with build-essential); tests/agents/test_packaging.sh checks it.
 DEB_BUILD := gcc make pkg-config libxen-dev libqb-dev libcpg-dev libquorum-dev \
 	libcmap-dev libcorosync-common-dev pacemaker-dev libgnutls28-dev \
-	libxml2-dev libyajl-dev libcmocka-dev
+	libxml2-dev libyajl-dev libdevmapper-dev libcmocka-dev
 # The man pages: help2man, DocBook; the agents' meta-data reads ocf-shellfuncs.
 DEB_DOC   := help2man xsltproc docbook-xsl resource-agents
 # make deb: dpkg-buildpackage, debhelper, lintian.
