@@ -24,13 +24,12 @@ static const struct {
 			    "remove the ferry-orig device"},
 	[LOCAL_DST_DRBD] = {"dst-drbd", LOCAL_ON_TARGET, "bring DRBD up, Secondary (sync)",
 			    "take the temporary DRBD down"},
-	[LOCAL_DST_SLIP] = {"dst-slip", LOCAL_ON_TARGET, "load the LV's table onto DRBD",
-			    "load the LV's own table again"},
 	[LOCAL_SYNCED] = {"synced", LOCAL_ON_BOTH, "wait for both ends UpToDate", NULL},
+	/* Nothing to undo: the undo of the three steps before it finds
+	 * their work done, and the undo of dst-lv removes the LV. */
+	[LOCAL_DST_DETACH] = {"dst-detach", LOCAL_ON_TARGET,
+			      "take DRBD down, remove ferry-orig and the metadata LV", NULL},
 	[LOCAL_MIGRATED] = {"migrated", LOCAL_ON_BOTH, "migrate the domain live", NULL},
-	[LOCAL_DST_UNSLIP] = {"dst-unslip", LOCAL_ON_TARGET, "load the LV's own table again", NULL},
-	[LOCAL_DST_DOWN] = {"dst-down", LOCAL_ON_TARGET,
-			    "take DRBD down, remove ferry-orig and the metadata LV", NULL},
 	[LOCAL_SRC_UNSLIP] = {"src-unslip", LOCAL_ON_SOURCE, "load the LV's own table again", NULL},
 	[LOCAL_SRC_DOWN] = {"src-down", LOCAL_ON_SOURCE,
 			    "take DRBD down, remove ferry-orig and the metadata LV", NULL},

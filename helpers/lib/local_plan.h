@@ -10,6 +10,16 @@
  * (no DRBD, no dm copy, no stray LV on either node). Once the domain runs
  * on the target, nothing goes back: what is left is done, and each step is
  * one that can be repeated (it finds its work done and says so).
+ *
+ * Only the source's LV is slipped over DRBD. The target's stays plain: DRBD
+ * writes there through the table copy, onto the same extents, so the LV
+ * holds every replicated write without DRBD in its path, and the restored
+ * domain opens the plain LV. (DRBD 8.4 refuses to open a Secondary, so a
+ * table onto the target's DRBD could not even be loaded before a promote.)
+ * Neither end needs DRBD's dual-primary window either: the target is never
+ * Primary. Instead the target detaches from DRBD before the domain may run
+ * there (after the source's last write was replicated, protocol C, and
+ * before GO): no resync can reach its LV behind the running domain's back.
  */
 #ifndef FERRY_LOCAL_PLAN_H
 #define FERRY_LOCAL_PLAN_H
@@ -28,11 +38,10 @@ enum local_step {
 	LOCAL_DST_META,   /**< target: its metadata LV */
 	LOCAL_DST_ORIG,   /**< target: the copy of the new LV's table */
 	LOCAL_DST_DRBD,   /**< target: DRBD up on it, Secondary: the full sync starts */
-	LOCAL_DST_SLIP,   /**< target: its LV's table onto DRBD (what the restore opens) */
 	LOCAL_SYNCED,     /**< both ends UpToDate */
+	LOCAL_DST_DETACH, /**< target, the domain suspended and sent: DRBD down, the
+			       copy and the metadata LV removed; its LV stands alone */
 	LOCAL_MIGRATED,   /**< the live migration committed: the domain runs on the target */
-	LOCAL_DST_UNSLIP, /**< target: the LV's own table again */
-	LOCAL_DST_DOWN,   /**< target: DRBD down, the copy and the metadata LV removed */
 	LOCAL_SRC_UNSLIP, /**< source: the LV's own table again */
 	LOCAL_SRC_DOWN,   /**< source: DRBD down, the copy and the metadata LV removed */
 	LOCAL_SRC_RETIRE, /**< source: the LV removed, or kept inactive (keep_source) */

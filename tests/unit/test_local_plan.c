@@ -46,15 +46,16 @@ static void failure_mid_sync_undoes_everything(void **state)
 {
 	struct local_action a[LOCAL_NSTEPS];
 	static const enum local_step want[] = {
-		LOCAL_DST_SLIP, LOCAL_DST_DRBD, LOCAL_DST_ORIG, LOCAL_DST_META, LOCAL_DST_LV,
+		LOCAL_DST_DRBD, LOCAL_DST_ORIG, LOCAL_DST_META, LOCAL_DST_LV,
 		LOCAL_SRC_SLIP, LOCAL_SRC_DRBD, LOCAL_SRC_ORIG, LOCAL_SRC_META,
 	};
 	bool forward = true;
 	size_t n;
 
 	(void)state;
-	/* the sync failed: everything up to the target's slip is done */
-	n = local_plan_recover(upto(LOCAL_DST_SLIP), a, LOCAL_NSTEPS, &forward);
+	/* the migration failed after the target detached: every step before
+	 * the commit is done (the detach has no undo of its own) */
+	n = local_plan_recover(upto(LOCAL_DST_DETACH), a, LOCAL_NSTEPS, &forward);
 	assert_false(forward);
 	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < n; i++) {
@@ -73,13 +74,12 @@ static void failure_after_commit_goes_forward(void **state)
 	size_t n;
 
 	(void)state;
-	n = local_plan_recover(upto(LOCAL_DST_UNSLIP), a, LOCAL_NSTEPS, &forward);
+	n = local_plan_recover(upto(LOCAL_MIGRATED), a, LOCAL_NSTEPS, &forward);
 	assert_true(forward);
-	assert_int_equal(n, 4);
-	assert_int_equal(a[0].step, LOCAL_DST_DOWN);
-	assert_int_equal(a[1].step, LOCAL_SRC_UNSLIP);
-	assert_int_equal(a[2].step, LOCAL_SRC_DOWN);
-	assert_int_equal(a[3].step, LOCAL_SRC_RETIRE);
+	assert_int_equal(n, 3);
+	assert_int_equal(a[0].step, LOCAL_SRC_UNSLIP);
+	assert_int_equal(a[1].step, LOCAL_SRC_DOWN);
+	assert_int_equal(a[2].step, LOCAL_SRC_RETIRE);
 	for (size_t i = 0; i < n; i++)
 		assert_false(a[i].undo);
 	/* everything done: nothing left */
@@ -129,8 +129,8 @@ static void bounded_output(void **state)
 
 	(void)state;
 	assert_int_equal(local_plan_recover(upto(LOCAL_SYNCED), a, 2, &forward), 2);
-	assert_int_equal(a[0].step, LOCAL_DST_SLIP);
-	assert_int_equal(a[1].step, LOCAL_DST_DRBD);
+	assert_int_equal(a[0].step, LOCAL_DST_DRBD);
+	assert_int_equal(a[1].step, LOCAL_DST_ORIG);
 	assert_int_equal(local_plan_recover(upto(LOCAL_SYNCED), a, 0, &forward), 0);
 }
 
