@@ -6,6 +6,8 @@
 #include "command.h"
 #include "dm_dev.h"
 #include "dm_table.h"
+#include "local_node.h"
+#include "nodemap.h"
 #include "ferryctl.h"
 #include "lvm.h"
 #include "names.h"
@@ -115,6 +117,89 @@ static int lvm_cmd_table(struct cmd_args *a)
 	return 0;
 }
 
+/* A node's replication address for the temporary DRBD: --NAME-ip, or its
+ * corosync ring0 address when that is numeric. */
+static int end_of(struct cmd_args *a, const char *opt, const char *ipopt,
+		  struct drbd_local_end *e)
+{
+	const struct nodemap *m = nodemap_once();
+	const char *node = cmd_text(a, opt, ""), *ip = cmd_text(a, ipopt, NULL);
+	uint32_t id;
+
+	snprintf(e->node, sizeof(e->node), "%s", node);
+	if (!ip) {
+		if (!m || nodemap_resolve(m, node, &id) || !(ip = nodemap_addr(m, id))) {
+			fprintf(stderr, "ferryctl: lvm move-step: no address of %s in corosync's "
+					"nodelist: give --%s\n", node, ipopt);
+			return -ENOENT;
+		}
+	}
+	snprintf(e->ip, sizeof(e->ip), "%s", ip);
+	return 0;
+}
+
+/* One node's step of a storage=local move, by hand: what the move runs,
+ * for recovery by an operator and for the lab's tests. */
+static int lvm_cmd_move_step(struct cmd_args *a)
+{
+	struct drbd_local_res r = {.slot = (unsigned)cmd_int(a, "slot", 0),
+				   .sectors = (uint64_t)cmd_int(a, "sectors", 0)};
+	char vg[NAME_LV_MAX + 1], lv[NAME_LV_MAX + 1], why[400];
+	bool undo = cmd_has(a, "undo");
+	int step, rc;
+
+	for (step = 0; step < LOCAL_NSTEPS; step++)
+		if (!strcmp(a->argv[0], local_step_name((enum local_step)step)))
+			break;
+	if (step == LOCAL_NSTEPS || local_step_side((enum local_step)step) == LOCAL_ON_BOTH) {
+		fprintf(stderr, "ferryctl: lvm move-step: '%s' is not a node's step (src-meta, "
+				"src-orig, src-drbd, src-slip, dst-lv, dst-meta, dst-orig, dst-drbd, "
+				"dst-detach, src-unslip, src-down, src-retire)\n", a->argv[0]);
+		return FERRYCTL_EXIT_USAGE;
+	}
+	if (!cmd_has(a, "source") || !cmd_has(a, "target")) {
+		fprintf(stderr, "ferryctl: lvm move-step needs --source and --target\n");
+		return FERRYCTL_EXIT_USAGE;
+	}
+	if (name_split_vg_lv(a->argv[1], vg, lv, why, sizeof(why)) || !lv[0]) {
+		fprintf(stderr, "ferryctl: lvm move-step needs VG/LV\n");
+		return FERRYCTL_EXIT_USAGE;
+	}
+	if (step == LOCAL_DST_LV && !undo && r.sectors == 0) {
+		fprintf(stderr, "ferryctl: lvm move-step dst-lv needs --sectors (the source LV's)\n");
+		return FERRYCTL_EXIT_USAGE;
+	}
+	snprintf(r.vg, sizeof(r.vg), "%.*s", NAME_VG_MAX, vg); /* checked: at most that */
+	snprintf(r.lv, sizeof(r.lv), "%s", lv);
+	snprintf(r.domain, sizeof(r.domain), "%s", cmd_text(a, "domain", "by-hand"));
+	if (end_of(a, "source", "source-ip", &r.end[0]) || end_of(a, "target", "target-ip", &r.end[1]))
+		return FERRYCTL_EXIT_ERROR;
+	rc = local_node_step(&r, (enum local_step)step, undo, cmd_has(a, "keep-source"), why,
+			     sizeof(why));
+	if (rc) {
+		fprintf(stderr, "ferryctl: lvm move-step %s%s %s: %s\n", a->argv[0],
+			undo ? " --undo" : "", a->argv[1], why);
+		return FERRYCTL_EXIT_ERROR;
+	}
+	printf("%s%s %s: done (%s)\n", a->argv[0], undo ? " --undo" : "", a->argv[1],
+	       local_step_text((enum local_step)step, undo));
+	return 0;
+}
+
+static const struct cmd_option move_step_opts[] = {
+	{"source", 0, CMD_NAME, "NODE", .kind = NAME_NODE, .help = "the node the domain runs on"},
+	{"target", 0, CMD_NAME, "NODE", .kind = NAME_NODE, .help = "the node it moves to"},
+	{"slot", 0, CMD_INT, "N", 0, DRBD_LOCAL_SLOTS - 1,
+	 .help = "the move's slot: DRBD minor 1000+N, port 7900+N (default 0)"},
+	{"sectors", 0, CMD_INT, "N", 1, 1LL << 50, .help = "dst-lv: the source LV's size"},
+	{"source-ip", 0, CMD_TEXT, "IP", .help = "the source's DRBD address (default: ring0)"},
+	{"target-ip", 0, CMD_TEXT, "IP", .help = "the target's DRBD address (default: ring0)"},
+	{"domain", 0, CMD_NAME, "DOMAIN", .kind = NAME_DOMAIN, .help = "for the resource file"},
+	{"undo", 0, CMD_FLAG, .help = "undo the step instead"},
+	{"keep-source", 0, CMD_FLAG, .help = "src-retire: deactivate the LV, do not remove it"},
+	{NULL},
+};
+
 static const struct cmd_entry entries[] = {
 	{"activate", "VG[/LV]", "activate VG/LV (or every LV of VG) here", NULL, NULL,
 	 lvm_cmd_activate},
@@ -123,6 +208,10 @@ static const struct cmd_entry entries[] = {
 	{"status", "VG[/LV]", "is VG/LV active here", NULL, NULL, lvm_cmd_status},
 	{"table", "VG[/LV]", "VG/LV's device-mapper table, and whether it is plain", NULL, NULL,
 	 lvm_cmd_table},
+	{"move-step", "STEP VG[/LV]", "one node's step of a storage=local move, by hand",
+	 "The steps run in the order of README \"Plain LVs\"; each can be repeated\n"
+	 "and finds its work done. --source and --target name both ends.\n",
+	 move_step_opts, lvm_cmd_move_step},
 };
 
 const struct cmd_group lvm_group = {

@@ -116,6 +116,47 @@ int drbd_down(const char *res)
 	return drbd_run(argv, NULL, 0);
 }
 
+int drbd_up_conf(const char *conf, const char *res, bool primary, char *why, size_t len)
+{
+	char *create[] = {"drbdadm", "-c", (char *)conf, "create-md", "--force", "--", (char *)res,
+			  NULL};
+	char *up[] = {"drbdadm", "-c", (char *)conf, "up", "--", (char *)res, NULL};
+	char *promote[] = {"drbdadm", "-c", (char *)conf, "primary", "--force", "--",
+			   (char *)res, NULL};
+	struct drbd_resource r;
+	int rc = res_ok(res, why, len);
+
+	if (rc == 0)
+		rc = drbd_state(res, &r);
+	if (rc == 0 && !r.exists) {
+		rc = drbd_run(create, why, len);
+		if (rc == 0)
+			rc = drbd_run(up, why, len);
+	}
+	if (rc == 0 && primary)
+		rc = drbd_run(promote, why, len);
+	if (rc == 0)
+		flog(FLOG_DRBD, LOG_NOTICE, "drbd: %s is up (%s)%s", res, conf,
+		     primary ? ", Primary: its data is the truth" : "");
+	return rc;
+}
+
+int drbd_setup_down(const char *res)
+{
+	char *argv[] = {"drbdsetup", "down", "--", (char *)res, NULL};
+	struct drbd_resource r;
+	int rc = res_ok(res, NULL, 0);
+
+	if (rc == 0)
+		rc = drbd_state(res, &r);
+	if (rc || !r.exists)
+		return rc;
+	rc = drbd_run(argv, NULL, 0);
+	if (rc == 0)
+		flog(FLOG_DRBD, LOG_NOTICE, "drbd: %s is down", res);
+	return rc;
+}
+
 int drbd_two_primaries(const char *res, bool *allowed)
 {
 	char *argv[] = {"drbdsetup", "show", "--show-defaults", "--", (char *)res, NULL};

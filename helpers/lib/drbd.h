@@ -108,6 +108,16 @@ int drbd_up(const char *res);
 /** drbdadm down, unless already down. */
 int drbd_down(const char *res);
 /**
+ * A resource defined by a file of its own, @conf, not by drbd.conf (the
+ * temporary resource of a storage=local move, drbd_local.h): unless it is
+ * up already, drbdadm -c CONF create-md --force, then up; then, when
+ * @primary, primary --force (this end's data is the truth: a new data
+ * generation, and the peer's first connect is a full sync from here).
+ */
+int drbd_up_conf(const char *conf, const char *res, bool primary, char *why, size_t len);
+/** drbdsetup down, which needs no configuration, unless already down. */
+int drbd_setup_down(const char *res);
+/**
  * Promotes to Primary (no-op when Primary). Refuses with the reason in @why:
  * -ENOENT not up, -ESTALE data not UpToDate, -EBUSY the peer is Primary and
  * the dual-primary window is closed.

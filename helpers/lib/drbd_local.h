@@ -38,6 +38,7 @@ struct drbd_local_res {
 	char domain[NAME_DOMAIN_MAX + 1]; /**< for the file's comment */
 	char vg[NAME_VG_MAX + 1];
 	char lv[NAME_LV_MAX + 1];
+	uint64_t sectors;             /**< the LV's size (the target's LV is made so) */
 	struct drbd_local_end end[2]; /**< source, target */
 };
 

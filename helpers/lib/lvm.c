@@ -3,6 +3,7 @@
  * would otherwise be an option. */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,4 +90,54 @@ int lvm_is_active(const char *vg, const char *lv, bool *active)
 		rc = lvm_attr_active(r.out ? r.out : "", active);
 	proc_result_free(&r);
 	return rc;
+}
+
+/* Runs an lvm2 command that changes metadata; -EIO (logged) when it fails. */
+static int lvm_run(char *const argv[], const char *what, const char *target)
+{
+	struct proc_result r;
+	int rc = proc_run(argv, LVM_TIMEOUT, &r);
+
+	if (rc == 0 && proc_exit_code(&r) != 0) {
+		flog(FLOG_LVM, LOG_ERR, "lvm: %s %s failed: %s", what, target, proc_err_tail(&r));
+		rc = -EIO;
+	}
+	if (rc == 0)
+		flog(FLOG_LVM, LOG_NOTICE, "lvm: %s %s", what, target);
+	proc_result_free(&r);
+	return rc;
+}
+
+int lvm_create(const char *vg, const char *lv, uint64_t sectors)
+{
+	char target[256], size[32];
+	char *argv[] = {"lvcreate", "-q", "-y", "-Zy", "-Wy", "-L", size, "-n", (char *)lv,
+			"--", (char *)vg, NULL};
+	bool active;
+	int rc = lvm_target(vg, lv, target, sizeof(target));
+
+	if (rc)
+		return rc;
+	if (sectors == 0)
+		return -EINVAL;
+	rc = lvm_is_active(vg, lv, &active);
+	if (rc != -ENOENT)
+		return rc ? rc : -EEXIST;
+	snprintf(size, sizeof(size), "%" PRIu64 "s", sectors);
+	return lvm_run(argv, "created", target);
+}
+
+int lvm_remove(const char *vg, const char *lv)
+{
+	char target[256];
+	char *argv[] = {"lvremove", "-q", "-y", "--", target, NULL};
+	bool active;
+	int rc = lv ? lvm_target(vg, lv, target, sizeof(target)) : -EINVAL;
+
+	if (rc)
+		return rc;
+	rc = lvm_is_active(vg, lv, &active);
+	if (rc)
+		return rc;
+	return lvm_run(argv, "removed", target);
 }

@@ -9,6 +9,7 @@
 #define FERRY_LVM_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /** Activates VG/LV here (lvchange -ay). LV NULL: every LV of the VG. */
 int lvm_activate(const char *vg, const char *lv);
@@ -16,6 +17,11 @@ int lvm_activate(const char *vg, const char *lv);
 int lvm_deactivate(const char *vg, const char *lv);
 /** Whether VG/LV exists and is active here. -ENOENT when it does not exist. */
 int lvm_is_active(const char *vg, const char *lv, bool *active);
+/** Creates VG/LV of @sectors (lvm2 rounds up to the VG's extent size),
+ *  active, its start zeroed. -EEXIST when it exists already. */
+int lvm_create(const char *vg, const char *lv, uint64_t sectors);
+/** Removes VG/LV. -ENOENT when it does not exist. */
+int lvm_remove(const char *vg, const char *lv);
 /** Parses the first `lvs --noheadings -o lv_attr` line: is the LV active? */
 int lvm_attr_active(const char *lv_attr_output, bool *active);
 

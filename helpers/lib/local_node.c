@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One node's steps of a storage=local move (see local_node.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dm_dev.h"
+#include "dm_table.h"
+#include "drbd.h"
+#include "fdio.h"
+#include "flog.h"
+#include "local_node.h"
+#include "lvm.h"
+
+/* The names of a move on this node. */
+struct names {
+	char lv_dm[DM_NAME_MAX];   /* the LV's dm name */
+	char orig[DM_NAME_MAX];    /* ferry-orig-VG-LV */
+	char res[NAME_DRBD_MAX + 1];
+	char meta[32];             /* the metadata LV, in the same VG */
+	char conf[128];
+};
+
+static int names_of(const struct drbd_local_res *r, struct names *n)
+{
+	if (dm_name_of_lv(r->vg, r->lv, n->lv_dm, sizeof(n->lv_dm)) ||
+	    dm_name_orig(r->vg, r->lv, n->orig, sizeof(n->orig)) ||
+	    drbd_local_name(r->slot, n->res, sizeof(n->res)) ||
+	    drbd_local_meta_lv(r->slot, n->meta, sizeof(n->meta)) ||
+	    local_node_conf_path(r, n->conf, sizeof(n->conf)))
+		return -EINVAL;
+	return 0;
+}
+
+int local_node_conf_path(const struct drbd_local_res *r, char *path, size_t len)
+{
+	char res[NAME_DRBD_MAX + 1];
+	int n;
+
+	if (drbd_local_name(r->slot, res, sizeof(res)))
+		return -EINVAL;
+	n = snprintf(path, len, "%s/%s.res", DRBD_LOCAL_CONF_DIR, res);
+	return n > 0 && (size_t)n < len ? 0 : -ENAMETOOLONG;
+}
+
+static int failed(char *why, size_t len, int rc, const char *what)
+{
+	if (why[0] == '\0' || rc != -EIO)
+		snprintf(why, len, "%s: %s", what, strerror(-rc));
+	return rc;
+}
+
+/* The LV's size in sectors, from its table: plain, or slipped over DRBD. */
+static int lv_sectors(const struct names *n, uint64_t *sectors, char *why, size_t len)
+{
+	struct dm_table t;
+	unsigned minor;
+	int rc = dm_dev_table(n->lv_dm, &t);
+
+	if (rc)
+		return failed(why, len, rc, "reading the LV's table");
+	if (dm_table_is_over_drbd(&t, &minor)) {
+		*sectors = t.row[0].length;
+		return 0;
+	}
+	return dm_table_check_plain(&t, sectors, why, len);
+}
+
+/* meta: the metadata LV, sized for the LV. */
+static int meta_create(const struct drbd_local_res *r, const struct names *n, char *why,
+		       size_t len)
+{
+	uint64_t sectors;
+	int rc = lv_sectors(n, &sectors, why, len);
+
+	if (rc)
+		return rc;
+	rc = lvm_create(r->vg, n->meta, drbd_local_meta_sectors(sectors));
+	if (rc == -EEXIST) {
+		flog(FLOG_LVM, LOG_INFO, "local: %s/%s exists already", r->vg, n->meta);
+		return 0;
+	}
+	return rc ? failed(why, len, rc, "creating the metadata LV") : 0;
+}
+
+static int lv_remove(const char *vg, const char *lv, char *why, size_t len)
+{
+	int rc = lvm_remove(vg, lv);
+
+	if (rc == -ENOENT)
+		return 0;
+	return rc ? failed(why, len, rc, "removing an LV") : 0;
+}
+
+/* orig: a device with the LV's plain table, DRBD's backing disk. */
+static int orig_create(const struct names *n, char *why, size_t len)
+{
+	struct dm_table t;
+	struct dm_dev_info info;
+	uint64_t sectors;
+	int rc;
+
+	if (dm_dev_info(n->orig, &info) == 0)
+		return 0; /* made by an earlier try: the LV may be slipped already */
+	rc = dm_dev_table(n->lv_dm, &t);
+	if (rc)
+		return failed(why, len, rc, "reading the LV's table");
+	rc = dm_table_check_plain(&t, &sectors, why, len);
+	if (rc == 0)
+		rc = dm_dev_create(n->orig, &t);
+	return rc ? failed(why, len, rc, "creating the table copy") : 0;
+}
+
+static int orig_remove(const struct names *n, char *why, size_t len)
+{
+	int rc = dm_dev_remove(n->orig);
+
+	if (rc == -ENXIO)
+		return 0;
+	return rc ? failed(why, len, rc, "removing the table copy") : 0;
+}
+
+static int conf_write(const struct drbd_local_res *r, const struct names *n, char *why,
+		      size_t len)
+{
+	char text[2048], tmp[160];
+	int fd, rc = drbd_local_conf(r, text, sizeof(text), why, len);
+
+	if (rc)
+		return rc;
+	mkdir("/run/ferry", 0755);
+	mkdir(DRBD_LOCAL_CONF_DIR, 0700);
+	snprintf(tmp, sizeof(tmp), "%s.new", n->conf);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return failed(why, len, -errno, "writing the resource file");
+	rc = fdio_write_all(fd, text, strlen(text));
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, n->conf) < 0)
+		rc = -errno;
+	return rc ? failed(why, len, rc, "writing the resource file") : 0;
+}
+
+static int drbd_start(const struct drbd_local_res *r, const struct names *n, bool primary,
+		      char *why, size_t len)
+{
+	int rc = conf_write(r, n, why, len);
+
+	if (rc == 0)
+		rc = drbd_up_conf(n->conf, n->res, primary, why, len);
+	return rc ? failed(why, len, rc, "bringing the temporary DRBD up") : 0;
+}
+
+static int drbd_stop(const struct names *n, char *why, size_t len)
+{
+	int rc = drbd_setup_down(n->res);
+
+	if (rc)
+		return failed(why, len, rc, "taking the temporary DRBD down");
+	if (unlink(n->conf) < 0 && errno != ENOENT)
+		return failed(why, len, -errno, "removing the resource file");
+	return 0;
+}
+
+/* slip: the LV's table onto the DRBD device; unslip: the copy's table back. */
+static int slip(const struct drbd_local_res *r, const struct names *n, bool on, char *why,
+		size_t len)
+{
+	struct dm_table now, want;
+	unsigned minor;
+	uint64_t sectors;
+	int rc = dm_dev_table(n->lv_dm, &now);
+
+	if (rc)
+		return failed(why, len, rc, "reading the LV's table");
+	if (dm_table_is_over_drbd(&now, &minor) == on) {
+		if (on && minor != DRBD_LOCAL_MINOR_BASE + r->slot)
+			return failed(why, len, -EBUSY, "the LV is slipped over another DRBD");
+		return 0;
+	}
+	if (on) {
+		rc = dm_table_check_plain(&now, &sectors, why, len);
+		if (rc == 0)
+			rc = dm_table_over_drbd(&want, sectors, DRBD_LOCAL_MINOR_BASE + r->slot);
+	} else {
+		rc = dm_dev_table(n->orig, &want);
+		if (rc)
+			return failed(why, len, rc, "reading the copy's table (nothing to go back to)");
+	}
+	if (rc == 0)
+		rc = dm_dev_swap(n->lv_dm, &want);
+	return rc ? failed(why, len, rc, on ? "slipping the LV over DRBD" : "the LV's own table back") : 0;
+}
+
+/* dst-detach, src-down: DRBD down, then what it stood on. */
+static int teardown(const struct drbd_local_res *r, const struct names *n, char *why, size_t len)
+{
+	int rc = drbd_stop(n, why, len);
+
+	if (rc == 0)
+		rc = orig_remove(n, why, len);
+	if (rc == 0)
+		rc = lv_remove(r->vg, n->meta, why, len);
+	return rc;
+}
+
+static int dst_lv(const struct drbd_local_res *r, uint64_t sectors, bool undo, char *why,
+		  size_t len)
+{
+	int rc;
+
+	if (undo)
+		return lv_remove(r->vg, r->lv, why, len);
+	rc = lvm_create(r->vg, r->lv, sectors);
+	if (rc == -EEXIST)
+		return 0; /* an earlier try's: pre-flight refused an LV of the same name */
+	return rc ? failed(why, len, rc, "creating the target LV") : 0;
+}
+
+int local_node_step(const struct drbd_local_res *r, enum local_step s, bool undo,
+		    bool keep_source, char *why, size_t len)
+{
+	struct names n;
+	int rc;
+
+	why[0] = '\0';
+	if (names_of(r, &n))
+		return failed(why, len, -EINVAL, "names");
+	switch (s) {
+	case LOCAL_SRC_META:
+	case LOCAL_DST_META:
+		return undo ? lv_remove(r->vg, n.meta, why, len) : meta_create(r, &n, why, len);
+	case LOCAL_SRC_ORIG:
+	case LOCAL_DST_ORIG:
+		return undo ? orig_remove(&n, why, len) : orig_create(&n, why, len);
+	case LOCAL_SRC_DRBD:
+	case LOCAL_DST_DRBD:
+		return undo ? drbd_stop(&n, why, len) : drbd_start(r, &n, s == LOCAL_SRC_DRBD, why, len);
+	case LOCAL_DST_LV:
+		return dst_lv(r, r->sectors, undo, why, len);
+	case LOCAL_SRC_SLIP:
+		return slip(r, &n, !undo, why, len);
+	case LOCAL_SRC_UNSLIP:
+		return undo ? -EINVAL : slip(r, &n, false, why, len);
+	case LOCAL_DST_DETACH:
+	case LOCAL_SRC_DOWN:
+		return undo ? -EINVAL : teardown(r, &n, why, len);
+	case LOCAL_SRC_RETIRE:
+		if (undo)
+			return -EINVAL;
+		rc = keep_source ? lvm_deactivate(r->vg, r->lv) : lv_remove(r->vg, r->lv, why, len);
+		return rc ? failed(why, len, rc, "retiring the source LV") : 0;
+	default:
+		return failed(why, len, -EINVAL, "not a node's step");
+	}
+}
