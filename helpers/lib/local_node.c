@@ -116,7 +116,12 @@ static int orig_create(const struct names *n, char *why, size_t len)
 
 static int orig_remove(const struct names *n, char *why, size_t len)
 {
-	int rc = dm_dev_remove(n->orig);
+	struct dm_dev_info info;
+	int rc = dm_dev_info(n->orig, &info);
+
+	/* Looked up first: a remove of nothing makes libdevmapper log an error. */
+	if (rc == 0)
+		rc = dm_dev_remove(n->orig);
 
 	if (rc == -ENXIO)
 		return 0;
