@@ -128,17 +128,25 @@ static int add_rows(struct dm_task *dmt, const struct dm_table *t)
 	return 0;
 }
 
-int dm_dev_create(const char *name, const struct dm_table *t)
+/* A task of @type on device @name that carries table @t (create, reload). */
+static int with_rows(int type, const char *name, const struct dm_table *t, bool udev)
 {
-	struct dm_task *dmt = task_for(DM_DEVICE_CREATE, name);
+	struct dm_task *dmt = task_for(type, name);
 	int rc;
 
 	if (!dmt)
 		return -ENODEV;
 	rc = add_rows(dmt, t);
 	if (rc == 0)
-		rc = task_run(dmt, true);
+		rc = task_run(dmt, udev);
 	dm_task_destroy(dmt);
+	return rc;
+}
+
+int dm_dev_create(const char *name, const struct dm_table *t)
+{
+	int rc = with_rows(DM_DEVICE_CREATE, name, t, true);
+
 	if (rc == 0)
 		flog(FLOG_LVM, LOG_INFO, "device-mapper: created %s (%d rows)", name, t->n);
 	return rc;
@@ -164,15 +172,8 @@ int dm_dev_resume(const char *name)
 
 int dm_dev_swap(const char *name, const struct dm_table *t)
 {
-	struct dm_task *dmt = task_for(DM_DEVICE_RELOAD, name);
-	int rc;
+	int rc = with_rows(DM_DEVICE_RELOAD, name, t, false);
 
-	if (!dmt)
-		return -ENODEV;
-	rc = add_rows(dmt, t);
-	if (rc == 0)
-		rc = task_run(dmt, false);
-	dm_task_destroy(dmt);
 	if (rc) {
 		flog(FLOG_LVM, LOG_ERR, "device-mapper: %s: loading the new table: %s", name,
 		     strerror(-rc));
