@@ -191,7 +191,7 @@ static const struct cmd_option move_step_opts[] = {
 	{"target", 0, CMD_NAME, "NODE", .kind = NAME_NODE, .help = "the node it moves to"},
 	{"slot", 0, CMD_INT, "N", 0, DRBD_LOCAL_SLOTS - 1,
 	 .help = "the move's slot: DRBD minor 1000+N, port 7900+N (default 0)"},
-	{"sectors", 0, CMD_INT, "N", 1, 1LL << 50, .help = "dst-lv: the source LV's size"},
+	{"sectors", 0, CMD_INT, "N", 1, (long long)DRBD_LOCAL_SECTORS_MAX, .help = "dst-lv: the source LV's size"},
 	{"source-ip", 0, CMD_TEXT, "IP", .help = "the source's DRBD address (default: ring0)"},
 	{"target-ip", 0, CMD_TEXT, "IP", .help = "the target's DRBD address (default: ring0)"},
 	{"domain", 0, CMD_NAME, "DOMAIN", .kind = NAME_DOMAIN, .help = "for the resource file"},

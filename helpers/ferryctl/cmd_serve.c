@@ -17,6 +17,7 @@
 #include "authkey.h"
 #include "command.h"
 #include "ferryctl.h"
+#include "local_serve.h"
 #include "migrate.h"
 #include "nodemap.h"
 #include "peer.h"
@@ -148,9 +149,20 @@ static int serve_migrate(void *arg, struct peer_server *s, const struct peer_off
 	return rc;
 }
 
+/* This conversation's storage=local move, if any (one per conversation). */
+static struct local_serve local_move;
+
+static int serve_local(void *arg, struct peer_server *s, const struct peer_local *m, char *why,
+		       size_t len)
+{
+	(void)arg;
+	return local_serve_step(&local_move, s->peer_node, s->self, m, why, len);
+}
+
 static const struct peer_serve_ops serve_ops = {
 	.storage = serve_storage,
 	.migrate = serve_migrate,
+	.local = serve_local,
 };
 
 static int serve_cmd(struct cmd_args *a)
@@ -208,6 +220,7 @@ static int serve_cmd(struct cmd_args *a)
 	 * nothing behind: demote, deactivate, close the window. */
 	if (srv.offered)
 		storage_serve_undo(srv.runs_here);
+	local_serve_end(&local_move, srv.runs_here);
 	serve_journal_close();
 	flog(FLOG_PEER, LOG_INFO, "peer %s done (%s)", srv.peer_node,
 	     rc == -ECONNRESET ? "closed" : transport_strerror(rc));

@@ -20,8 +20,12 @@ const struct cmd_option resource_options[] = {
 	 .help = "the domain's name (default: the config's)"},
 	{"drbd", 0, CMD_NAME, "RES", .kind = NAME_DRBD, .repeat = STORAGE_MAX_DRBD,
 	 .label = "drbd_resource", .items = "DRBD resources", .help = "a DRBD resource of its disks"},
-	{"storage", 0, CMD_CHOICE, "drbd|shared", .label = "storage",
-	 .help = "the disks' storage (default drbd)"},
+	{"storage", 0, CMD_CHOICE, "drbd|shared|local", .label = "storage",
+	 .help = "the disks' storage (default drbd); local: a plain LV\n"
+		 "(vg, lv) that a migration moves over a temporary DRBD"},
+	{"keep-source", 0, CMD_CHOICE, "true|false", .label = "keep_source",
+	 .help = "storage=local: keep the source's LV, inactive, after a\n"
+		 "move (default false: removed)"},
 	{"lvm-stack", 0, CMD_CHOICE, "none|below|above", .label = "lvm_stack",
 	 .help = "where LVM sits (default none)"},
 	{"vg", 0, CMD_NAME, "VG", .kind = NAME_VG, .label = "volume_group",
@@ -72,7 +76,10 @@ int resource_args_apply(const struct cmd_args *a, struct resource *r, const char
 	r->st.ndrbd = cmd_list(a, "drbd", &drbd);
 	for (int i = 0; i < r->st.ndrbd; i++)
 		r->st.drbd[i] = drbd[i];
-	r->st.shared = !strcmp(cmd_text(a, "storage", "drbd"), "shared");
+	s = cmd_text(a, "storage", "drbd");
+	r->st.local = !strcmp(s, "local");
+	r->st.shared = r->st.local || !strcmp(s, "shared");
+	r->st.keep_source = !strcmp(cmd_text(a, "keep-source", "false"), "true");
 	s = cmd_text(a, "lvm-stack", "none");
 	r->st.stack = !strcmp(s, "below") ? LVM_BELOW : !strcmp(s, "above") ? LVM_ABOVE : LVM_NONE;
 	r->st.vg = cmd_text(a, "vg", NULL);

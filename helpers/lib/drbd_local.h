@@ -25,6 +25,8 @@
 #define DRBD_LOCAL_SLOTS      16
 #define DRBD_LOCAL_MINOR_BASE 1000
 #define DRBD_LOCAL_PORT_BASE  7900
+/** The largest LV a move takes, in sectors (512 PiB: beyond any real one). */
+#define DRBD_LOCAL_SECTORS_MAX (1ULL << 50)
 #define DRBD_LOCAL_CONF_DIR   "/run/ferry/drbd.d"
 
 /** One end of the temporary resource. */

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "flog.h"
+#include "drbd_local.h"
 #include "local_journal.h"
 
 enum verb { V_DOMAIN, V_VG, V_LV, V_RES, V_SOURCE, V_TARGET, V_DONE, V_UNDONE, NVERBS };
@@ -167,4 +169,45 @@ int local_journal_load(const char *path, struct local_journal *j)
 		rc = local_journal_parse(buf, len, j, log_refused, (void *)path);
 	free(buf);
 	return rc;
+}
+
+int local_journal_of(const struct drbd_local_res *r, struct local_move *m, char *path, size_t len)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->domain, sizeof(m->domain), "%s", r->domain);
+	snprintf(m->vg, sizeof(m->vg), "%s", r->vg);
+	snprintf(m->lv, sizeof(m->lv), "%s", r->lv);
+	snprintf(m->source, sizeof(m->source), "%s", r->end[0].node);
+	snprintf(m->target, sizeof(m->target), "%s", r->end[1].node);
+	if (drbd_local_name(r->slot, m->res, sizeof(m->res)))
+		return -EINVAL;
+	return local_journal_path(LOCAL_JOURNAL_DIR, r->domain, path, len);
+}
+
+static bool same_move(const struct local_move *a, const struct local_move *b)
+{
+	return !strcmp(a->domain, b->domain) && !strcmp(a->vg, b->vg) && !strcmp(a->lv, b->lv) &&
+	       !strcmp(a->res, b->res) && !strcmp(a->source, b->source) &&
+	       !strcmp(a->target, b->target);
+}
+
+int local_journal_start(const char *path, const struct local_move *m, uint32_t *adopted)
+{
+	struct local_journal j;
+	int rc = local_journal_load(path, &j);
+
+	*adopted = 0;
+	if (rc == 0 && j.done) {
+		/* The same move begun earlier (a pre-sync): carried on. */
+		if (same_move(&j.move, m)) {
+			*adopted = j.done;
+			return 0;
+		}
+		return -EBUSY;
+	}
+	if (rc && rc != -ENOENT && rc != -EINVAL)
+		return rc;
+	mkdir("/var/lib/ferry", 0755);
+	mkdir(LOCAL_JOURNAL_DIR, 0700);
+	return local_journal_begin(path, m);
 }

@@ -79,4 +79,14 @@ int local_journal_note(const char *path, enum local_step step, bool undo);
  */
 int local_journal_load(const char *path, struct local_journal *j);
 
+struct drbd_local_res;
+/** The move @p r as the journal describes it, and its journal's path. */
+int local_journal_of(const struct drbd_local_res *r, struct local_move *m, char *path, size_t len);
+/**
+ * Starts the journal of move @p m at @p path. A journal of the same move
+ * with steps done (a pre-sync) is carried on: its completed steps go to
+ * *@p adopted. @return 0; -EBUSY when a journal of another move of the
+ * domain still has steps done (it must be recovered first)
+ */
+int local_journal_start(const char *path, const struct local_move *m, uint32_t *adopted);
 #endif

@@ -15,6 +15,9 @@
 #include "local_node.h"
 #include "lvm.h"
 
+/* lvm2's default extent (4 MiB), in sectors: what rounding may add to an LV. */
+#define LOCAL_EXTENT_SLACK 8192
+
 /* The names of a move on this node. */
 struct names {
 	char lv_dm[DM_NAME_MAX];   /* the LV's dm name */
@@ -224,6 +227,90 @@ static int dst_lv(const struct drbd_local_res *r, uint64_t sectors, bool undo, c
 	if (rc == -EEXIST)
 		return 0; /* an earlier try's: pre-flight refused an LV of the same name */
 	return rc ? failed(why, len, rc, "creating the target LV") : 0;
+}
+
+/* The slot's names are free here: no DRBD resource up, no table copy, no
+ * metadata LV (another move's, or one left behind). */
+static int slot_free(const struct drbd_local_res *r, const struct names *n, char *why, size_t len)
+{
+	struct drbd_resource d;
+	struct dm_dev_info info;
+	bool active;
+
+	if (drbd_state(n->res, &d) == 0 && d.exists) {
+		snprintf(why, len, "DRBD resource %s (slot %u) is up here: another move uses it", n->res,
+			 r->slot);
+		return -EADDRINUSE;
+	}
+	if (dm_dev_info(n->orig, &info) == 0) {
+		snprintf(why, len, "/dev/mapper/%s exists here: a move of %s/%s is under way or was "
+			 "left half-done", n->orig, r->vg, r->lv);
+		return -EBUSY;
+	}
+	if (lvm_is_active(r->vg, n->meta, &active) != -ENOENT) {
+		snprintf(why, len, "%s/%s exists here: slot %u is taken", r->vg, n->meta, r->slot);
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+int local_node_preflight(struct drbd_local_res *r, bool source, bool adopt, char *why, size_t len)
+{
+	struct names n;
+	struct dm_table t;
+	uint64_t free_s, need;
+	unsigned minor;
+	bool active;
+	int rc;
+
+	why[0] = '\0';
+	if (names_of(r, &n))
+		return failed(why, len, -EINVAL, "names");
+	if (source) {
+		rc = dm_dev_table(n.lv_dm, &t);
+		if (rc == -ENXIO) {
+			snprintf(why, len, "%s/%s is not active here", r->vg, r->lv);
+			return -ENOENT;
+		}
+		if (rc)
+			return failed(why, len, rc, "reading the LV's table");
+		if (dm_table_is_over_drbd(&t, &minor) == 1) {
+			/* A pre-sync of this very move slipped it. */
+			if (adopt && minor == DRBD_LOCAL_MINOR_BASE + r->slot) {
+				r->sectors = t.row[0].length;
+				return 0;
+			}
+			snprintf(why, len, "%s/%s is slipped over /dev/drbd%u already: a move is under "
+				 "way or was left half-done ('ferryctl lvm recover')", r->vg, r->lv,
+				 minor);
+			return -EBUSY;
+		}
+		rc = dm_table_check_plain(&t, &r->sectors, why, len);
+		if (rc || adopt)
+			return rc;
+	} else {
+		if (adopt)
+			return 0; /* the pre-sync made it all, journaled here */
+		if (lvm_is_active(r->vg, r->lv, &active) != -ENOENT) {
+			snprintf(why, len, "%s/%s exists here already", r->vg, r->lv);
+			return -EEXIST;
+		}
+		rc = lvm_vg_free(r->vg, &free_s);
+		if (rc) {
+			snprintf(why, len, "no volume group %s here%s", r->vg,
+				 rc == -ENOENT ? "" : " (vgs failed)");
+			return rc;
+		}
+		/* Two extents of slack: lvm2 rounds each LV up to its extent size. */
+		need = r->sectors + drbd_local_meta_sectors(r->sectors) + 2 * LOCAL_EXTENT_SLACK;
+		if (free_s < need) {
+			snprintf(why, len, "volume group %s has %llu MiB free here; the move needs %llu "
+				 "MiB", r->vg, (unsigned long long)(free_s >> 11),
+				 (unsigned long long)((need + 2047) >> 11));
+			return -ENOSPC;
+		}
+	}
+	return slot_free(r, &n, why, len);
 }
 
 int local_node_step(const struct drbd_local_res *r, enum local_step s, bool undo,

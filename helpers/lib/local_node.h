@@ -25,6 +25,17 @@
 int local_node_step(const struct drbd_local_res *r, enum local_step s, bool undo,
 		    bool keep_source, char *why, size_t len);
 
+/**
+ * Pre-flight on this node, before anything changed. The source
+ * (@p source): the LV is active and plain, not slipped already, and its
+ * size goes into r->sectors. The target: no LV of that name, room in the
+ * VG for it and its metadata. Both: the slot's DRBD resource, table copy
+ * and metadata LV are free here.
+ * @return 0, or -errno with the reason in @p why (-EADDRINUSE: the slot is
+ *         taken here, another may be free; -EBUSY: the LV is in a move)
+ */
+int local_node_preflight(struct drbd_local_res *r, bool source, bool adopt, char *why,
+			 size_t len);
 /** The path of the generated resource file of @p r (DRBD_LOCAL_CONF_DIR). */
 int local_node_conf_path(const struct drbd_local_res *r, char *path, size_t len);
 

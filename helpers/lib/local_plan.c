@@ -49,6 +49,11 @@ const char *local_step_text(enum local_step s, bool undo)
 	return undo ? (steps[s].undo ? steps[s].undo : "nothing") : steps[s].text;
 }
 
+bool local_step_has_undo(enum local_step s)
+{
+	return s < LOCAL_NSTEPS && steps[s].undo;
+}
+
 enum local_side local_step_side(enum local_step s)
 {
 	return s < LOCAL_NSTEPS ? steps[s].side : LOCAL_ON_BOTH;

@@ -64,6 +64,9 @@ struct local_action {
 const char *local_step_name(enum local_step s);
 /** What the step does, or what its undo does, in a few words. */
 const char *local_step_text(enum local_step s, bool undo);
+/** Whether the step has an undo (pre-flight, synced and the steps after the
+ * migration have none). */
+bool local_step_has_undo(enum local_step s);
 /** The node that runs the step and its undo. */
 enum local_side local_step_side(enum local_step s);
 

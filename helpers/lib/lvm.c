@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "flog.h"
@@ -90,6 +91,43 @@ int lvm_is_active(const char *vg, const char *lv, bool *active)
 		rc = lvm_attr_active(r.out ? r.out : "", active);
 	proc_result_free(&r);
 	return rc;
+}
+
+int lvm_vg_free(const char *vg, uint64_t *sectors)
+{
+	char target[256];
+	char *argv[] = {"vgs", "--noheadings", "--units", "s", "--nosuffix", "-o", "vg_free",
+			"--", target, NULL};
+	struct proc_result r;
+	unsigned long long n;
+	int rc = lvm_target(vg, NULL, target, sizeof(target));
+
+	if (rc)
+		return rc;
+	rc = proc_run(argv, LVM_TIMEOUT, &r);
+	if (rc == 0 && proc_exit_code(&r) != 0)
+		rc = -ENOENT;
+	if (rc == 0)
+		rc = lvm_parse_sectors(r.out ? r.out : "", &n);
+	if (rc == 0)
+		*sectors = n;
+	proc_result_free(&r);
+	return rc;
+}
+
+int lvm_parse_sectors(const char *out, unsigned long long *n)
+{
+	char *end;
+
+	while (*out == ' ' || *out == '\t')
+		out++;
+	if (!isdigit((unsigned char)*out))
+		return -EINVAL;
+	errno = 0;
+	*n = strtoull(out, &end, 10);
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	return errno || *end ? -EINVAL : 0;
 }
 
 /* Runs an lvm2 command that changes metadata; -EIO (logged) when it fails. */

@@ -22,6 +22,10 @@ int lvm_is_active(const char *vg, const char *lv, bool *active);
 int lvm_create(const char *vg, const char *lv, uint64_t sectors);
 /** Removes VG/LV. -ENOENT when it does not exist. */
 int lvm_remove(const char *vg, const char *lv);
+/** Free space of VG here, in 512-byte sectors. -ENOENT when there is no such VG. */
+int lvm_vg_free(const char *vg, uint64_t *sectors);
+/** Parses `vgs --units s --nosuffix` output: one number, blanks around it. */
+int lvm_parse_sectors(const char *out, unsigned long long *n);
 /** Parses the first `lvs --noheadings -o lv_attr` line: is the LV active? */
 int lvm_attr_active(const char *lv_attr_output, bool *active);
 

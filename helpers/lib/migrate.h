@@ -54,6 +54,10 @@ typedef int (*migrate_hook)(struct peer *p, void *arg, char *why, size_t len);
 struct migrate_opts {
 	bool live;                /**< false: suspend, copy, resume there (non-live) */
 	migrate_hook before_stream; /**< may be NULL */
+	/** Called once the target holds the received copy and our domain is
+	 * suspended, before GO: a storage=local move's target detaches its
+	 * LV here. Non-zero aborts (the domain resumes here). May be NULL. */
+	migrate_hook before_go;
 	void *hook_arg;
 	/** The domain's xl config file, for the target's pre-flight (NULL:
 	 * the path ferry recorded when it created the domain here). */

@@ -16,12 +16,13 @@ struct conv {
 	void *arg;
 	const char *name;
 	char why[PEER_WHY_MAX];
-	uint8_t buf[PEER_REPLY_LEN];
+	/* The largest message of a migration but the offer and the stream. */
+	uint8_t buf[PEER_LOCAL_LEN > PEER_REPLY_LEN ? PEER_LOCAL_LEN : PEER_REPLY_LEN];
 	size_t got;
 };
 
-/* The next message of the migration; REQUEST and PING are served on the
- * way. Its type, or -errno (the reason in c->why; after a protocol error
+/* The next message of the migration; REQUEST, LOCAL and PING are served
+ * on the way. Its type, or -errno (the reason in c->why; after a protocol error
  * the peer has been told). */
 static int conv_next(struct conv *c, int wait_ms)
 {
@@ -39,7 +40,7 @@ static int conv_next(struct conv *c, int wait_ms)
 			snprintf(c->why, sizeof(c->why), "source went away: %s", transport_strerror(rc));
 			return rc;
 		}
-		if (type != PEER_MSG_REQUEST && type != PEER_MSG_PING)
+		if (type != PEER_MSG_REQUEST && type != PEER_MSG_LOCAL && type != PEER_MSG_PING)
 			return type;
 		rc = peer_serve_msg(c->srv, type, c->buf, c->got);
 		if (rc) {

@@ -284,6 +284,9 @@ static enum migrate_result send_run(struct send_state *s, const struct migrate_o
 	flog(FLOG_MIGRATE, LOG_INFO, "migration of %s: received by the target, +%lld ms", m->domain,
 	     (long long)(clock_ms() - s->suspended_at));
 
+	if (o->before_go && (rc = o->before_go(s->p, o->hook_arg, m->why, sizeof(m->why))))
+		return send_fail(s, MIGRATE_ROLLED_BACK);
+
 	/* 5. Go: the target commits in the ledger, then unpauses. */
 	snprintf(away, sizeof(away), "%s%s", m->domain, XEN_MIGRATED_SUFFIX);
 	if (libxl_domain_rename(xen_ctx(s->x), s->domid, m->domain, away) == 0)

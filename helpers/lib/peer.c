@@ -358,6 +358,19 @@ int peer_request(struct peer *p, enum peer_op op, const char *res, char *why, si
 	return rc ? rc : peer_wait(p, PEER_MSG_REPLY, q.id, p->timeout_ms * 4, why, len);
 }
 
+int peer_local(struct peer *p, const struct drbd_local_res *r, unsigned step, uint32_t flags,
+	       char *why, size_t len)
+{
+	struct peer_local m = {.step = step, .flags = flags, .res = *r};
+	uint8_t buf[PEER_LOCAL_LEN];
+	int rc;
+
+	m.id = peer_next_id(p);
+	rc = peer_send(p, PEER_MSG_LOCAL, buf, peer_encode_local(buf, &m), why, len);
+	/* lvm2 and drbdadm on a loaded target: as long as a storage request */
+	return rc ? rc : peer_wait(p, PEER_MSG_REPLY, m.id, p->timeout_ms * 4, why, len);
+}
+
 int peer_ping(struct peer *p, int64_t *rtt_us, char *why, size_t len)
 {
 	uint8_t buf[PEER_ID_LEN];

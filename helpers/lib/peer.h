@@ -72,6 +72,10 @@ int peer_wait(struct peer *p, uint16_t type, uint32_t id, int timeout_ms, char *
 /** One storage request; the peer's reason for a refusal lands in @why. */
 int peer_request(struct peer *p, enum peer_op op, const char *res, char *why, size_t len);
 
+/** A target's step @step (enum local_step) of the storage=local move @r,
+ * with PEER_LOCAL_* @flags (its undo, a pre-sync). */
+int peer_local(struct peer *p, const struct drbd_local_res *r, unsigned step, uint32_t flags,
+	       char *why, size_t len);
 /** A no-op round trip (PING -> REPLY); its duration in *rtt_us. */
 int peer_ping(struct peer *p, int64_t *rtt_us, char *why, size_t len);
 

@@ -176,6 +176,57 @@ int peer_decode_go(const uint8_t *buf, size_t len, struct peer_go *m)
 	return 0;
 }
 
+/* The fields of LOCAL after its four u32 and the u64, in order. */
+#define LOCAL_STRINGS(F, r)                                                                        \
+	F((r)->domain, PEER_NAME_MAX) F((r)->vg, PEER_NAME_MAX) F((r)->lv, NAME_LV_MAX + 1)        \
+	F((r)->end[0].node, PEER_NAME_MAX) F((r)->end[0].ip, PEER_NAME_MAX)                         \
+	F((r)->end[1].node, PEER_NAME_MAX) F((r)->end[1].ip, PEER_NAME_MAX)
+
+_Static_assert(sizeof(((struct drbd_local_res *)0)->domain) == PEER_NAME_MAX &&
+		       sizeof(((struct drbd_local_res *)0)->vg) == PEER_NAME_MAX &&
+		       sizeof(((struct drbd_local_res *)0)->end[0].node) == PEER_NAME_MAX &&
+		       sizeof(((struct drbd_local_res *)0)->end[0].ip) == PEER_NAME_MAX,
+	       "LOCAL's string fields are the struct's");
+
+size_t peer_encode_local(uint8_t *buf, const struct peer_local *m)
+{
+	uint8_t *p = buf + 24;
+
+	put32(buf, m->id);
+	put32(buf + 4, m->step);
+	put32(buf + 8, m->flags);
+	put32(buf + 12, m->res.slot);
+	put32(buf + 16, (uint32_t)(m->res.sectors >> 32));
+	put32(buf + 20, (uint32_t)m->res.sectors);
+#define PUT(field, size) put_str(p, size, field), p += size;
+	LOCAL_STRINGS(PUT, &m->res)
+#undef PUT
+	return PEER_LOCAL_LEN;
+}
+
+int peer_decode_local(const uint8_t *buf, size_t len, struct peer_local *m)
+{
+	const uint8_t *p = buf + 24;
+
+	memset(m, 0, sizeof(*m));
+	if (len != PEER_LOCAL_LEN)
+		return -EPROTO;
+	m->id = get32(buf);
+	m->step = get32(buf + 4);
+	m->flags = get32(buf + 8);
+	m->res.slot = get32(buf + 12);
+	m->res.sectors = (uint64_t)get32(buf + 16) << 32 | get32(buf + 20);
+	if ((m->flags & ~PEER_LOCAL_FLAGS) || m->res.slot >= DRBD_LOCAL_SLOTS)
+		return -EPROTO;
+#define GET(field, size)                                                                           \
+	if (get_str(p, size, field, 1))                                                            \
+		return -EPROTO;                                                                    \
+	p += size;
+	LOCAL_STRINGS(GET, &m->res)
+#undef GET
+	return 0;
+}
+
 uint32_t peer_msg_id(const uint8_t *buf, size_t len)
 {
 	return len >= 4 ? get32(buf) : 0;
@@ -189,7 +240,7 @@ const char *peer_msg_name(uint16_t type, char *buf, size_t len)
 		[PEER_MSG_MIG_OFFER] = "MIG_OFFER", [PEER_MSG_MIG_READY] = "MIG_READY",
 		[PEER_MSG_MIG_RECEIVED] = "MIG_RECEIVED", [PEER_MSG_MIG_GO] = "MIG_GO",
 		[PEER_MSG_MIG_ABORT] = "MIG_ABORT", [PEER_MSG_MIG_RESULT] = "MIG_RESULT",
-		[PEER_MSG_MIG_STREAM] = "MIG_STREAM",
+		[PEER_MSG_MIG_STREAM] = "MIG_STREAM", [PEER_MSG_LOCAL] = "LOCAL",
 	};
 
 	if (type < sizeof(names) / sizeof(names[0]) && names[type])

@@ -31,18 +31,27 @@
  *   MIG_ABORT  id u32: drop the incoming copy (only while the target holds
  *              a received copy and waits for GO; anywhere else it is
  *              answered "nothing to abort")               C->S -> REPLY
+ *   LOCAL    id u32, step u32, flags u32, slot u32, sectors u64, domain[64],
+ *            vg[64], lv[128], source node[64], source ip[64], target
+ *            node[64], target ip[64]: a target's step of a storage=local
+ *            move (local_plan.h), or its undo (flag PEER_LOCAL_UNDO)
+ *                                                        C->S -> REPLY
  *
  * A conversation: HELLO both ways (a peer speaking another
  * PEER_PROTO_VERSION is refused with a REPLY naming both versions), then
- * any number of REQUEST and PING, or a migration: OFFER, READY, REQUESTs of
- * the choreography's storage steps, STREAM, RECEIVED, then GO and RESULT,
- * or ABORT and its REPLY.
+ * any number of REQUEST, LOCAL and PING, or a migration: OFFER, READY,
+ * REQUESTs and LOCALs of the choreography's storage steps, STREAM, RECEIVED,
+ * LOCALs (a storage=local move's target detaches here), then GO and RESULT,
+ * or ABORT and its REPLY. A target of an earlier build answers LOCAL as an
+ * unexpected message: the move is refused before anything changed.
  */
 #ifndef FERRY_PEER_PROTO_H
 #define FERRY_PEER_PROTO_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "drbd_local.h"
 
 #define PEER_PROTO_VERSION 2
 #define PEER_PORT_DEFAULT  7780
@@ -61,6 +70,7 @@ enum peer_msg {
 	PEER_MSG_MIG_ABORT = 14,
 	PEER_MSG_MIG_RESULT = 15,
 	PEER_MSG_MIG_STREAM = 16,
+	PEER_MSG_LOCAL = 17,
 };
 
 /** Storage operations a node asks of its DRBD peer. */
@@ -122,6 +132,20 @@ struct peer_go {
 	uint64_t epoch;
 };
 
+/** LOCAL flags. */
+#define PEER_LOCAL_UNDO 1u /**< undo the step instead */
+#define PEER_LOCAL_HOLD 2u /**< a pre-sync: what the step built outlives the
+				 conversation (a later move adopts it) */
+#define PEER_LOCAL_FLAGS (PEER_LOCAL_UNDO | PEER_LOCAL_HOLD)
+
+/** LOCAL: one step of a storage=local move on the target. */
+struct peer_local {
+	uint32_t id;
+	uint32_t step;             /**< enum local_step (checked by the server) */
+	uint32_t flags;            /**< PEER_LOCAL_* */
+	struct drbd_local_res res; /**< the move: slot, LV, size, both ends */
+};
+
 /* Encoded sizes. */
 #define PEER_HELLO_LEN   (8 + PEER_NAME_MAX)
 #define PEER_REQUEST_LEN (8 + PEER_NAME_MAX)
@@ -130,6 +154,7 @@ struct peer_go {
 #define PEER_OFFER_HDR   (12 + PEER_NAME_MAX) /* then the JSON */
 #define PEER_OFFER_PLACE (PEER_PATH_MAX + PEER_NAME_MAX) /* after it, with PEER_MIG_PLACE */
 #define PEER_GO_LEN      12
+#define PEER_LOCAL_LEN   (24 + 6 * PEER_NAME_MAX + (NAME_LV_MAX + 1))
 
 /* peer_codec.c: encoders write into a buffer of the size above and return
  * its length; decoders take what the transport delivered and return 0 or
@@ -148,6 +173,10 @@ size_t peer_encode_offer(uint8_t *buf, const struct peer_offer *m);
 int peer_decode_offer(const uint8_t *buf, size_t len, struct peer_offer *m);
 size_t peer_encode_go(uint8_t *buf, const struct peer_go *m);
 int peer_decode_go(const uint8_t *buf, size_t len, struct peer_go *m);
+size_t peer_encode_local(uint8_t *buf, const struct peer_local *m);
+/** Every name non-empty, the slot in range, no unknown flag; the step and
+ * the names' syntax are the server's to check. */
+int peer_decode_local(const uint8_t *buf, size_t len, struct peer_local *m);
 /** The id at the start of any message (0 if it is too short): what a
  * refusal of a malformed message echoes. */
 uint32_t peer_msg_id(const uint8_t *buf, size_t len);

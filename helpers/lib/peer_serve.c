@@ -89,6 +89,21 @@ static int serve_request(struct peer_server *s, const uint8_t *buf, size_t len)
 	return peer_serve_reply(s, PEER_MSG_REPLY, q.id, rc, why[0] ? why : rc ? strerror(-rc) : "");
 }
 
+static int serve_local(struct peer_server *s, const uint8_t *buf, size_t len)
+{
+	struct peer_local m;
+	char why[PEER_WHY_MAX] = "";
+	int rc;
+
+	if (peer_decode_local(buf, len, &m))
+		return refuse(s, peer_msg_id(buf, len), -EPROTO, "malformed LOCAL");
+	if (s->ops->local)
+		rc = s->ops->local(s->arg, s, &m, why, sizeof(why));
+	else
+		snprintf(why, sizeof(why), "storage=local moves are not served here"), rc = -EOPNOTSUPP;
+	return peer_serve_reply(s, PEER_MSG_REPLY, m.id, rc, why[0] ? why : rc ? strerror(-rc) : "");
+}
+
 static int serve_offer(struct peer_server *s, const uint8_t *buf, size_t len)
 {
 	struct peer_offer o;
@@ -115,6 +130,8 @@ int peer_serve_msg(struct peer_server *s, uint16_t type, const uint8_t *buf, siz
 	switch (type) {
 	case PEER_MSG_REQUEST:
 		return serve_request(s, buf, len);
+	case PEER_MSG_LOCAL:
+		return serve_local(s, buf, len);
 	case PEER_MSG_PING:
 		if (peer_decode_id(buf, len, &id))
 			return refuse(s, peer_msg_id(buf, len), -EPROTO, "malformed PING");

@@ -26,6 +26,10 @@ struct peer_serve_ops {
 	 * peer_serve_msg). @return 0 when the domain runs here.
 	 */
 	int (*migrate)(void *arg, struct peer_server *s, const struct peer_offer *offer);
+	/** A storage=local move's step here (decoded, not yet checked): 0 or
+	 * -errno (reason in @why). NULL: refused as not supported. */
+	int (*local)(void *arg, struct peer_server *s, const struct peer_local *m, char *why,
+		     size_t len);
 };
 
 struct peer_server {
@@ -56,7 +60,7 @@ int peer_serve_recv(struct peer_server *s, uint16_t *type, void *buf, size_t cap
 int peer_serve_reply(struct peer_server *s, uint16_t type, uint32_t id, int rc, const char *why);
 
 /**
- * One message from the peer. The first must be HELLO; then REQUEST, PING,
+ * One message from the peer. The first must be HELLO; then REQUEST, LOCAL, PING,
  * MIG_OFFER (handed to ops->migrate), and MIG_ABORT outside a migration
  * ("nothing to abort"). Anything else, or a malformed message, is answered
  * REPLY -EPROTO with its id.

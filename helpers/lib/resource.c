@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "drbd.h"
 #include "ledger_lookup.h"
+#include "local_move.h"
 #include "lvm.h"
 #include "migrate.h"
 #include "migrate_slots.h"
@@ -124,6 +125,9 @@ int resource_validate(struct resource *r, bool deep, struct resource_result *res
 	if (access(r->config, R_OK))
 		return fail(res, OCF_ERR_INSTALLED, "config file %s is not readable on this node",
 			    r->config);
+	if (r->st.local && (!r->st.vg || !r->st.lv))
+		return fail(res, OCF_ERR_CONFIGURED, "storage=local needs the volume_group and "
+						     "logical_volume parameters (the disk /dev/VG/LV)");
 	if (!r->st.shared && !r->st.ndrbd)
 		return fail(res, OCF_ERR_CONFIGURED, "storage=drbd needs the drbd_resource parameter");
 	if (r->st.stack == LVM_ABOVE && !r->st.vg)
@@ -549,6 +553,7 @@ int resource_monitor(struct resource *r, struct resource_result *res)
 struct move_ctx {
 	const struct storage *st;
 	struct storage_move m;
+	struct local_mover lm; /* storage=local */
 };
 
 /* Step 2, as migrate_send's hook: the window open, the target Primary. */
@@ -557,6 +562,22 @@ static int move_open(struct peer *p, void *arg, char *why, size_t len)
 	struct move_ctx *c = arg;
 
 	return storage_move_open(c->st, p, &c->m, why, len);
+}
+
+/* storage=local, step 2: the LV slipped over DRBD and synced to the target. */
+static int local_prepare(struct peer *p, void *arg, char *why, size_t len)
+{
+	struct move_ctx *c = arg;
+
+	return local_move_prepare(&c->lm, p, why, len);
+}
+
+/* storage=local, before go: the target's LV detached from DRBD. */
+static int local_detach(struct peer *p, void *arg, char *why, size_t len)
+{
+	struct move_ctx *c = arg;
+
+	return local_move_detach(&c->lm, p, why, len);
 }
 
 int resource_migrate_to(struct resource *r, const char *target, struct resource_result *res)
@@ -602,6 +623,26 @@ int resource_migrate_to(struct resource *r, const char *target, struct resource_
 		return fail(res, OCF_ERR_GENERIC, "migrate_to %s: %s", r->name, why);
 	}
 
+	/* storage=local: this node's pre-flight and the move's slot; its sync
+	 * gets what is left of the operation's time, less a margin for the
+	 * migration itself. */
+	if (r->st.local) {
+		rc = local_move_init(&w.lm, r->name, r->st.vg, r->st.lv, p->node, why, sizeof(why));
+		if (rc) {
+			peer_close(p);
+			xen_close(x);
+			migrate_slot_release(&slot);
+			return fail(res, OCF_ERR_GENERIC, "migrate_to %s refused: %s", r->name, why);
+		}
+		w.lm.keep_source = r->st.keep_source;
+		if (r->op_timeout_ms > 0)
+			w.lm.sync_deadline = clock_ms() + r->op_timeout_ms * 6 / 10;
+		mo.before_stream = local_prepare;
+		mo.before_go = local_detach;
+		mo.hook_arg = &w;
+		mo.late_vg = r->st.vg; /* the target's LV is made by the move */
+	}
+
 	/* 2-5. Window, ledger begin, stream, commit, go (migrate.c). */
 	if (!r->st.shared) {
 		mo.before_stream = move_open;
@@ -610,22 +651,33 @@ int resource_migrate_to(struct resource *r, const char *target, struct resource_
 			mo.late_vg = r->st.vg; /* move_open activates it on the target */
 	}
 	enum migrate_result mr = migrate_send(x, p, r->name, &mo, &m);
+	char sync_note[64] = "";
 	xen_close(x);
 
 	/* 6-7. Close the window; on failure also undo the target's storage. */
 	if (!r->st.shared && mr != MIGRATE_UNCERTAIN)
 		storage_move_close(&r->st, p, &w.m, mr == MIGRATE_OK, tail, sizeof(tail));
+	if (r->st.local && local_move_finish(&w.lm, p, mr == MIGRATE_OK, mr == MIGRATE_UNCERTAIN,
+					     tail, sizeof(tail)) && mr == MIGRATE_OK) {
+		/* The domain runs on the target: the move succeeded, but not
+		 * all of this node's cleanup. Said, not failed: failing
+		 * migrate_to now would make Pacemaker recover a running domain. */
+		flog(FLOG_RESOURCE, LOG_CRIT, "migrate_to %s: moved, but here: %s", r->name, tail);
+	}
 	peer_close(p);
 	migrate_slot_release(&slot);
+	if (r->st.local)
+		snprintf(sync_note, sizeof(sync_note), " sync_ms=%lld disk_mib=%llu",
+			 (long long)w.lm.sync_ms, (unsigned long long)(w.lm.r.sectors >> 11));
 	if (mr != MIGRATE_OK)
 		return fail(res, OCF_ERR_GENERIC, "migrate_to %s -> %s %s: %s%s", r->name, target,
 			    mr == MIGRATE_UNCERTAIN ? "FAILED AFTER GO" :
 			    mr == MIGRATE_REFUSED   ? "refused, nothing changed" : "failed",
 			    m.why, tail);
 	snprintf(res->info, sizeof(res->info),
-		 "downtime_ms=%lld total_ms=%lld bytes=%llu mib_per_s=%.1f encrypted=%s ktls=%s",
+		 "downtime_ms=%lld total_ms=%lld bytes=%llu mib_per_s=%.1f encrypted=%s ktls=%s%s",
 		 (long long)m.downtime_ms, (long long)m.total_ms, (unsigned long long)m.bytes,
-		 m.mib_per_s, m.encrypted ? "yes" : "no", m.ktls ? "yes" : "no");
+		 m.mib_per_s, m.encrypted ? "yes" : "no", m.ktls ? "yes" : "no", sync_note);
 	return ok(res);
 }
 

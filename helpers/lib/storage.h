@@ -29,7 +29,10 @@ struct storage {
 	enum lvm_stack stack;
 	const char *vg; /**< LVM_ABOVE: the VG on DRBD; LVM_BELOW: the backing VG */
 	const char *lv; /**< LVM_BELOW: backing LV (NULL: as in drbd.conf) */
-	bool shared;    /**< storage=shared: no DRBD/LVM role changes */
+	bool shared;    /**< no DRBD/LVM role changes: storage=shared, and
+			     storage=local (its migration moves the LV itself) */
+	bool local;     /**< storage=local: the disk is the plain LV vg/lv */
+	bool keep_source; /**< storage=local: the source's LV kept, inactive */
 };
 
 /** What a migration changed on the target, for closing or undoing it. */

@@ -59,7 +59,7 @@ test_metadata_actions() {
 test_metadata_defaults_match_the_code() {
 	agent XenDomain meta-data
 	for p in storage:drbd lvm_stack:none shutdown_timeout:60 migration:live encryption:on \
-		migration_port:7780 migration_speed:0; do
+		migration_port:7780 migration_speed:0 keep_source:false; do
 		name=${p%%:*}
 		want=${p#*:}
 		got=$(xmllint --xpath "string(//parameter[@name='$name']/content/@default)" "$TMP/out")
@@ -76,7 +76,7 @@ test_validate_needs_config() {
 test_validate_rejects_bad_values() {
 	for bad in storage=nfs lvm_stack=sideways migration=teleport encryption=maybe \
 		shutdown_timeout=soon shutdown_timeout=0 migration_port=http migration_speed=fast \
-		migration_speed=-5; do
+		migration_speed=-5 keep_source=maybe; do
 		agent XenDomain validate-all OCF_RESKEY_config=/etc/xen/x.cfg OCF_RESKEY_drbd_resource=r0 \
 			"OCF_RESKEY_$bad"
 		assertEquals "$bad: not configured" 6 $?
@@ -89,6 +89,16 @@ test_validate_drbd_storage_needs_a_resource() {
 	agent XenDomain validate-all OCF_RESKEY_config="$TMP/vm.cfg"
 	assertEquals 6 $?
 	assertContains "$(reason)" "drbd_resource"
+}
+
+# storage=local names its disk: without volume_group and logical_volume
+# there is nothing to move.
+test_validate_local_storage_needs_its_lv() {
+	: >"$TMP/vm.cfg"
+	agent XenDomain validate-all OCF_RESKEY_config="$TMP/vm.cfg" OCF_RESKEY_storage=local \
+		OCF_RESKEY_volume_group=vg0
+	assertEquals 6 $?
+	assertContains "$(reason)" "logical_volume"
 }
 
 # A missing config is reported as that, before anything that depends on it.

@@ -28,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct peer_reply r;
 	struct peer_offer o;
 	struct peer_go g;
+	struct peer_local l, l2;
 	uint32_t id;
 	char name[24];
 
@@ -70,6 +71,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     data + PEER_OFFER_HDR + o.json_len + PEER_PATH_MAX,
 			     strlen(o.late_vg) + 1);
 		}
+	}
+	/* LOCAL: what decodes encodes to a message that decodes the same. */
+	if (peer_decode_local(data, size, &l) == 0) {
+		if (peer_encode_local(out, &l) != size || peer_decode_local(out, size, &l2) ||
+		    memcmp(&l, &l2, sizeof(l)))
+			abort();
+		same(out, data, 24);
 	}
 	(void)peer_msg_id(data, size);
 	return 0;

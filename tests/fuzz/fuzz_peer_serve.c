@@ -6,7 +6,8 @@
  *
  * Stand-ins, so the harness reaches every decoder without a hypervisor,
  * DRBD or LVM: the storage actions (they record and succeed, or refuse a
- * resource named "refuse"), and the hypervisor's actions of a migration
+ * resource named "refuse"), a storage=local move's steps on the node (its
+ * requests are checked for real), and the hypervisor's actions of a migration
  * (preflight refuses a domain named "refuse", the stream is not read,
  * restore succeeds unless the domain is "broken", go succeeds). The
  * transport is replaced by the server's recv/send hooks: messages come
@@ -21,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "local_plan.h"
+#include "local_serve.h"
 #include "migrate_conv.h"
 #include "peer_serve.h"
 
@@ -133,7 +136,26 @@ static int serve_migrate(void *arg, struct peer_server *s, const struct peer_off
 	return migrate_target_run(s, o, &target_ops, arg, 1000);
 }
 
-static const struct peer_serve_ops ops = { .storage = stub_storage, .migrate = serve_migrate };
+/* LOCAL: the real check (local_serve_check: step, names, ends, one move per
+ * conversation); what a step does on the node is the stand-in's (it
+ * records the move at its pre-flight and succeeds). */
+static struct local_serve lserve;
+
+static int stub_local(void *arg, struct peer_server *s, const struct peer_local *m, char *why,
+		      size_t len)
+{
+	int rc = local_serve_check(&lserve, s->peer_node, s->self, m, why, len);
+
+	(void)arg;
+	if (rc == 0 && m->step == LOCAL_PREFLIGHT) {
+		lserve.active = true;
+		lserve.r = m->res;
+	}
+	return rc;
+}
+
+static const struct peer_serve_ops ops = { .storage = stub_storage, .migrate = serve_migrate,
+					   .local = stub_local };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -142,6 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t buf[65536 + 8];
 
 	feed = (struct feed){ .p = data, .end = data + size };
+	memset(&lserve, 0, sizeof(lserve));
 	for (;;) {
 		uint16_t type;
 		size_t got;

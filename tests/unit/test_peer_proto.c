@@ -533,6 +533,48 @@ static void test_reply_out_of_step(void **state)
 	peer_close(p);
 }
 
+/* LOCAL: a move's every field survives the wire; a slot out of range, an
+ * unknown flag, an empty or unterminated name and a wrong length do not
+ * decode. */
+static void test_codec_local(void **state)
+{
+	struct peer_local m = {.id = 9, .step = 7, .flags = PEER_LOCAL_UNDO,
+			       .res = {.slot = 3, .sectors = (1ULL << 40) + 5, .domain = "vm3",
+				       .vg = "vg0", .lv = "vm3-disk",
+				       .end = {{"node1", "198.18.0.1"}, {"node2", "198.18.0.2"}}}},
+			  m2;
+	uint8_t buf[PEER_LOCAL_LEN + 1];
+	size_t n = peer_encode_local(buf, &m);
+
+	(void)state;
+	assert_int_equal(n, PEER_LOCAL_LEN);
+	assert_int_equal(peer_decode_local(buf, n, &m2), 0);
+	assert_int_equal(m2.step, 7);
+	assert_int_equal(m2.flags, PEER_LOCAL_UNDO);
+	assert_int_equal(m2.res.slot, 3);
+	assert_true(m2.res.sectors == (1ULL << 40) + 5);
+	assert_string_equal(m2.res.lv, "vm3-disk");
+	assert_string_equal(m2.res.end[1].node, "node2");
+	assert_string_equal(m2.res.end[1].ip, "198.18.0.2");
+	assert_int_equal(peer_decode_local(buf, n - 1, &m2), -EPROTO);
+	assert_int_equal(peer_decode_local(buf, n + 1, &m2), -EPROTO);
+	m.res.slot = DRBD_LOCAL_SLOTS;
+	peer_encode_local(buf, &m);
+	assert_int_equal(peer_decode_local(buf, n, &m2), -EPROTO);
+	m.res.slot = 0;
+	m.flags = 4;
+	peer_encode_local(buf, &m);
+	assert_int_equal(peer_decode_local(buf, n, &m2), -EPROTO);
+	m.flags = 0;
+	m.res.end[1].ip[0] = '\0';
+	peer_encode_local(buf, &m);
+	assert_int_equal(peer_decode_local(buf, n, &m2), -EPROTO);
+	m.res.end[1].ip[0] = '1';
+	peer_encode_local(buf, &m);
+	memset(buf + 24 + 2 * PEER_NAME_MAX, 'x', NAME_LV_MAX + 1); /* the LV unterminated */
+	assert_int_equal(peer_decode_local(buf, n, &m2), -EPROTO);
+}
+
 /* The codec: round trips, and what decoders refuse. */
 static void test_codec(void **state)
 {
@@ -608,6 +650,7 @@ int main(void)
 		cmocka_unit_test(test_offer_refused),
 		cmocka_unit_test(test_offer_refused_by_preflight),
 		cmocka_unit_test(test_stray_abort),
+		cmocka_unit_test(test_codec_local),
 		cmocka_unit_test(test_unexpected_message),
 		cmocka_unit_test(test_hello_must_match_identity),
 		cmocka_unit_test(test_reply_out_of_step),
