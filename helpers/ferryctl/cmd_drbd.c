@@ -195,10 +195,15 @@ static int drbd_cmd_status(struct cmd_args *a)
 	} else {
 		bool healthy = drbd_healthy(&r, why, sizeof(why));
 		printf("%s: %s, disk %s", r.name, r.role, r.nvolumes ? r.volumes[0].disk : "?");
-		for (int i = 0; i < r.npeers; i++)
+		for (int i = 0; i < r.npeers; i++) {
+			const struct drbd_peer_volume *v = r.peers[i].nvolumes ? &r.peers[i].volumes[0] : NULL;
+
 			printf("; peer %d %s %s, disk %s", r.peers[i].node_id, r.peers[i].connection,
-			       r.peers[i].role,
-			       r.peers[i].nvolumes ? r.peers[i].volumes[0].peer_disk : "?");
+			       r.peers[i].role, v ? v->peer_disk : "?");
+			/* A resync under way (a storage=local move's full sync too). */
+			if (v && v->done >= 0 && strncmp(v->replication, "Sync", 4) == 0)
+				printf(", %s %.1f%%", v->replication, v->done);
+		}
 		printf("; window %s; %s%s\n", window ? "open" : "closed",
 		       healthy ? "healthy" : "not healthy: ", healthy ? "" : why);
 	}

@@ -7,6 +7,7 @@
 #include "dm_dev.h"
 #include "dm_table.h"
 #include "local_node.h"
+#include "local_recover.h"
 #include "nodemap.h"
 #include "ferryctl.h"
 #include "lvm.h"
@@ -186,6 +187,24 @@ static int lvm_cmd_move_step(struct cmd_args *a)
 	return 0;
 }
 
+/* A half-done storage=local move's side here, finished or undone. */
+static int lvm_cmd_recover(struct cmd_args *a)
+{
+	char why[1024];
+	int rc = local_recover(a->argv[0], why, sizeof(why));
+
+	if (rc == -ENOENT) {
+		printf("%s\n", why);
+		return 0;
+	}
+	if (rc) {
+		fprintf(stderr, "ferryctl: lvm recover %s: %s\n", a->argv[0], why);
+		return FERRYCTL_EXIT_ERROR;
+	}
+	printf("%s: recovered: nothing of its storage=local move is left to do here\n", a->argv[0]);
+	return 0;
+}
+
 static const struct cmd_option move_step_opts[] = {
 	{"source", 0, CMD_NAME, "NODE", .kind = NAME_NODE, .help = "the node the domain runs on"},
 	{"target", 0, CMD_NAME, "NODE", .kind = NAME_NODE, .help = "the node it moves to"},
@@ -212,6 +231,12 @@ static const struct cmd_entry entries[] = {
 	 "The steps run in the order of README \"Plain LVs\"; each can be repeated\n"
 	 "and finds its work done. --source and --target name both ends.\n",
 	 move_step_opts, lvm_cmd_move_step},
+	{"recover", "DOMAIN", "finish or undo a half-done storage=local move here",
+	 "Reads the move's journal (/var/lib/ferry/local/DOMAIN.journal). If the\n"
+	 "ledger gives DOMAIN to the move's target, this node's steps that are left\n"
+	 "are done (the source's LV kept, inactive); otherwise every step this node\n"
+	 "completed is undone, last first. Run it on both nodes.\n",
+	 NULL, lvm_cmd_recover},
 };
 
 const struct cmd_group lvm_group = {

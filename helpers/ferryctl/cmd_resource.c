@@ -35,6 +35,12 @@ static int resource_cmd(struct cmd_args *a)
 			return OCF_ERR_ARGS;
 		}
 		rc = resource_migrate_to(&r, target, &res);
+	} else if (!strcmp(act, "presync")) {
+		if (!target) {
+			fprintf(stderr, "ferryctl: resource presync: --target is needed\n");
+			return OCF_ERR_ARGS;
+		}
+		rc = resource_presync(&r, target, cmd_has(a, "cancel"), &res);
 	} else if (!strcmp(act, "migrate-from")) {
 		rc = resource_migrate_from(&r, source, &res);
 	} else {
@@ -58,6 +64,12 @@ static const struct cmd_entry entries[] = {
 	 resource_cmd},
 	{"migrate-from", "", "check on the target that the domain arrived", NULL, NULL,
 	 resource_cmd},
+	{"presync", "", "storage=local: replicate the LV to --target ahead of a move",
+	 "  Slips the temporary DRBD under the LV and starts its full sync to a new LV\n"
+	 "  on --target, then returns; `ferryctl drbd status ferry-local-N` shows the\n"
+	 "  progress. A later migrate-to to that node (crm resource move) takes it up\n"
+	 "  and sends only what is still out of sync. --cancel drops it on both nodes.\n",
+	 NULL, resource_cmd},
 	{"validate", "", "check the parameters and what this node has for them", NULL, NULL,
 	 resource_cmd},
 };

@@ -48,6 +48,7 @@ const struct cmd_option resource_options[] = {
 	{"source", 0, CMD_TEXT, "NODE", .label = "migrate_source",
 	 .help = "migrate-from: the source node (\"\": not known)"},
 	{"probe", 0, CMD_FLAG, .help = "monitor: a probe (interval 0)"},
+	{"cancel", 0, CMD_FLAG, .help = "presync: drop the pre-sync on both nodes"},
 	{"op-timeout", 0, CMD_INT, "MS", 0, 86400000,
 	 .help = "Pacemaker's timeout of the action; start, stop and\n"
 		 "migrate-to end (and undo their work) before it"},

@@ -47,6 +47,7 @@ static bool adopt_slot(struct local_mover *mv)
 	    sscanf(j.move.res, "ferry-local-%u%c", &slot, &tail) != 1 || slot >= DRBD_LOCAL_SLOTS)
 		return false;
 	mv->r.slot = slot;
+	mv->done = mv->adopted = j.done;
 	return true;
 }
 
@@ -105,7 +106,8 @@ static int run(struct local_mover *mv, struct peer *p, enum local_step s, bool u
 		     why);
 		return rc;
 	}
-	local_journal_note(mv->journal, s, undo);
+	if (undo || !(mv->done & local_bit(s))) /* a step is journaled once */
+		local_journal_note(mv->journal, s, undo);
 	mv->done = undo ? mv->done & ~local_bit(s) : mv->done | local_bit(s);
 	flog(FLOG_LVM, LOG_INFO, "local move of %s: %s (%lld ms)", mv->r.domain,
 	     local_step_text(s, undo), (long long)(clock_ms() - t0));
@@ -204,8 +206,10 @@ int local_move_prepare(struct local_mover *mv, struct peer *p, char *why, size_t
 	     mv->r.domain, mv->r.vg, mv->r.lv, (unsigned long long)(mv->r.sectors >> 11),
 	     mv->r.end[1].node, mv->r.slot, mv->adopted ? ", pre-synced" : "");
 	mv->done |= local_bit(LOCAL_PREFLIGHT);
+	/* Every step, also a pre-sync's: each finds its work done, and a
+	 * target that lost its half (its server died) builds it again. */
 	for (enum local_step s = LOCAL_SRC_META; s <= LOCAL_DST_DRBD; s++)
-		if (!(mv->done & local_bit(s)) && (rc = run(mv, p, s, false, why, len)))
+		if ((rc = run(mv, p, s, false, why, len)))
 			return rc;
 	if (mv->hold)
 		return 0;
@@ -231,6 +235,19 @@ int local_move_detach(struct local_mover *mv, struct peer *p, char *why, size_t 
 		return -ESTALE;
 	}
 	return run(mv, p, LOCAL_DST_DETACH, false, why, len);
+}
+
+int local_move_cancel(struct local_mover *mv, struct peer *p, char *why, size_t len)
+{
+	char tmp[PEER_WHY_MAX];
+
+	/* The target takes up its half from its journal first; if it cannot,
+	 * its steps fail below and only ours are undone. */
+	if (target_preflight(mv, p, tmp, sizeof(tmp)))
+		flog(FLOG_LVM, LOG_WARNING, "local move of %s: the target did not take up the "
+		     "pre-sync: %s", mv->r.domain, tmp);
+	mv->hold = false;
+	return local_move_finish(mv, p, false, false, why, len);
 }
 
 static void append(char *why, size_t len, const char *what)

@@ -58,4 +58,8 @@ int local_move_detach(struct local_mover *mv, struct peer *p, char *why, size_t 
 int local_move_finish(struct local_mover *mv, struct peer *p, bool migrated, bool uncertain,
 		      char *why, size_t len);
 
+/** Drops a pre-sync (mv from local_move_init, which found its journal):
+ * everything it built undone on both nodes. */
+int local_move_cancel(struct local_mover *mv, struct peer *p, char *why, size_t len);
+
 #endif

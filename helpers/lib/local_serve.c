@@ -11,6 +11,7 @@
 #include "local_node.h"
 #include "local_serve.h"
 #include "names.h"
+#include "serve_journal.h"
 
 int local_serve_check(const struct local_serve *ls, const char *peer, const char *self,
 		      const struct peer_local *m, char *why, size_t len)
@@ -104,6 +105,7 @@ int local_serve_step(struct local_serve *ls, const char *peer, const char *self,
 		}
 		ls->active = true;
 		ls->r = m->res;
+		serve_journal_note(SERVE_J_LOCAL, r.domain);
 		ls->done = adopted;
 		flog(FLOG_LVM, LOG_NOTICE, "local move of %s from %s: %s/%s, %llu MiB, slot %u%s",
 		     r.domain, peer, r.vg, r.lv, (unsigned long long)(r.sectors >> 11), r.slot,
@@ -114,7 +116,8 @@ int local_serve_step(struct local_serve *ls, const char *peer, const char *self,
 		rc = local_node_step(&r, s, undo, false, why, len);
 		if (rc)
 			return rc;
-		local_journal_note(ls->journal, s, undo);
+		if (undo || !(ls->done & local_bit(s))) /* a step is journaled once */
+			local_journal_note(ls->journal, s, undo);
 		ls->done = undo ? ls->done & ~local_bit(s) : ls->done | local_bit(s);
 	}
 	ls->hold = m->flags & PEER_LOCAL_HOLD;

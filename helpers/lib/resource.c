@@ -681,6 +681,46 @@ int resource_migrate_to(struct resource *r, const char *target, struct resource_
 	return ok(res);
 }
 
+int resource_presync(struct resource *r, const char *target, bool cancel,
+		     struct resource_result *res)
+{
+	struct local_mover lm;
+	struct peer *p;
+	char why[PEER_WHY_MAX] = "", tail[PEER_WHY_MAX] = "";
+	int rc;
+
+	if (resource_validate(r, false, res))
+		return res->ocf;
+	if (!r->st.local)
+		return fail(res, OCF_ERR_CONFIGURED, "presync is for storage=local");
+	rc = local_move_init(&lm, r->name, r->st.vg, r->st.lv, target, why, sizeof(why));
+	if (rc == 0 && cancel && !lm.adopted)
+		return fail(res, OCF_NOT_RUNNING, "no pre-sync of %s to %s here", r->name, target);
+	if (rc)
+		return fail(res, OCF_ERR_GENERIC, "presync %s: %s", r->name, why);
+	rc = peer_connect(target, &r->peer, &p, why, sizeof(why));
+	if (rc)
+		return fail(res, OCF_ERR_GENERIC, "presync %s: %s", r->name, why);
+	if (cancel) {
+		rc = local_move_cancel(&lm, p, why, sizeof(why));
+	} else {
+		lm.hold = true;
+		rc = local_move_prepare(&lm, p, why, sizeof(why));
+		if (rc) {
+			lm.hold = false;
+			local_move_finish(&lm, p, false, false, tail, sizeof(tail));
+		}
+	}
+	peer_close(p);
+	if (rc)
+		return fail(res, OCF_ERR_GENERIC, "presync %s -> %s%s: %s%s%s", r->name, target,
+			    cancel ? " --cancel" : "", why, tail[0] ? "; " : "", tail);
+	snprintf(res->info, sizeof(res->info), cancel ? "pre-sync to %s dropped" :
+		 "pre-sync to %s under way over ferry-local-%u ('ferryctl drbd status "
+		 "ferry-local-%u'); a move to %s takes it up", target, lm.r.slot, lm.r.slot, target);
+	return ok(res);
+}
+
 int resource_migrate_from(struct resource *r, const char *source, struct resource_result *res)
 {
 	struct xen_status st;

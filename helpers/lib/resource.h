@@ -50,6 +50,10 @@ int resource_stop(struct resource *r, struct resource_result *res);
 int resource_monitor(struct resource *r, struct resource_result *res);
 int resource_migrate_to(struct resource *r, const char *target, struct resource_result *res);
 int resource_migrate_from(struct resource *r, const char *source, struct resource_result *res);
+/** storage=local: starts the replication of the domain's LV to @target
+ * ahead of a move, which then takes it up; @cancel drops it again. */
+int resource_presync(struct resource *r, const char *target, bool cancel,
+		     struct resource_result *res);
 
 /**
  * Asks the local ferryd everything the monitor needs about @r's domain in one

@@ -13,6 +13,7 @@
 
 #include "journal.h"
 #include "ledger_lookup.h"
+#include "local_recover.h"
 #include "nodemap.h"
 #include "serve_journal.h"
 #include "storage_serve.h"
@@ -25,11 +26,13 @@ static const struct journal_verb verbs[] = {
 	[SERVE_J_WINDOW_OPEN] = {"window-open", NAME_DRBD},
 	[SERVE_J_PROMOTE] = {"promote", NAME_DRBD},
 	[SERVE_J_VG_ACTIVATE] = {"vg-activate", NAME_VG},
+	[SERVE_J_LOCAL] = {"local", NAME_DOMAIN},
 };
 static const enum peer_op verb_op[] = {
 	[SERVE_J_WINDOW_OPEN] = PEER_OP_WINDOW_OPEN,
 	[SERVE_J_PROMOTE] = PEER_OP_PROMOTE,
 	[SERVE_J_VG_ACTIVATE] = PEER_OP_VG_ACTIVATE,
+	[SERVE_J_LOCAL] = 0, /* its own journal says what to undo */
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -117,6 +120,11 @@ static const char *record(void *obj, size_t v, const char *name)
 				return NULL;
 			}
 		return "committed without its incoming record";
+	case SERVE_J_LOCAL:
+		if (j->nlocal == SERVE_JOURNAL_LOCAL_MAX)
+			return "too many storage=local moves";
+		memcpy(j->local[j->nlocal++], name, nlen + 1);
+		return NULL;
 	default:
 		if (j->nsteps == SERVE_JOURNAL_STEPS_MAX)
 			return "too many storage steps";
@@ -192,6 +200,8 @@ void serve_journal_apply(const struct serve_journal *j, const struct serve_recov
 	}
 	for (int i = j->nsteps - 1; i >= 0; i--)
 		ops->undo(j->steps[i].op, j->steps[i].name, runs_here, ops->arg);
+	for (int i = 0; ops->local && i < j->nlocal; i++)
+		ops->local(j->local[i], ops->arg);
 }
 
 /* ---- the real actions ------------------------------------------------- */
@@ -237,10 +247,19 @@ static void log_refused(unsigned line, const char *why, void *arg)
 	     why);
 }
 
+static void real_local(const char *domain, void *arg)
+{
+	char why[512];
+
+	(void)arg;
+	if (local_recover(domain, why, sizeof(why)))
+		flog(FLOG_PEER, LOG_CRIT, "recovery: the storage=local move of %s: %s", domain, why);
+}
+
 int serve_recover(const char *path)
 {
 	const struct serve_recover_ops ops = {real_owned_here, real_destroy_incoming, real_undo,
-					      NULL};
+					      real_local, NULL};
 	struct serve_journal *j = malloc(sizeof(*j));
 	char *buf = NULL;
 	size_t len = 0;

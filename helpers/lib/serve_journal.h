@@ -14,6 +14,8 @@
  *   window-open RES    this end's dual-primary flag was set for the peer
  *   promote RES        DRBD resource RES was promoted for the peer
  *   vg-activate VG     VG was activated for the peer
+ *   local NAME         a storage=local move of domain NAME began here: its
+ *                      own journal (local_journal.h) says how far it got
  *
  * Names are checked with name_check() on both sides, so they hold no blank
  * or line break and a line cannot be read two ways. Each record is one
@@ -41,7 +43,9 @@ enum serve_journal_verb {
 	SERVE_J_WINDOW_OPEN,
 	SERVE_J_PROMOTE,
 	SERVE_J_VG_ACTIVATE,
+	SERVE_J_LOCAL,
 };
+#define SERVE_JOURNAL_LOCAL_MAX 4
 
 /** Starts this serving process's journal, /run/ferry/serve/PID.journal. */
 int serve_journal_open(void);
@@ -69,6 +73,8 @@ struct serve_journal {
 		enum peer_op op; /**< PEER_OP_WINDOW_OPEN, _PROMOTE or _VG_ACTIVATE */
 		char name[NAME_VG_MAX > NAME_DRBD_MAX ? NAME_VG_MAX + 1 : NAME_DRBD_MAX + 1];
 	} steps[SERVE_JOURNAL_STEPS_MAX];
+	int nlocal;
+	char local[SERVE_JOURNAL_LOCAL_MAX][NAME_DOMAIN_MAX + 1]; /**< storage=local moves */
 	unsigned refused; /**< lines refused */
 };
 
@@ -92,6 +98,9 @@ struct serve_recover_ops {
 	void (*destroy_incoming)(const char *domain, void *arg);
 	/** Undoes one storage step (see storage_serve_undo_step()). */
 	void (*undo)(enum peer_op op, const char *name, bool domain_runs_here, void *arg);
+	/** Finishes or undoes this node's side of the storage=local move of
+	 * @domain (local_recover()); may be NULL. */
+	void (*local)(const char *domain, void *arg);
 	void *arg;
 };
 
@@ -99,7 +108,7 @@ struct serve_recover_ops {
  * Undoes what the journal says: destroys (once) every incoming copy whose
  * name neither a committed record nor the ledger gives to this node, then
  * the storage steps in reverse (keeping the storage of a domain that now
- * runs here).
+ * runs here), then each storage=local move's side here.
  */
 void serve_journal_apply(const struct serve_journal *j, const struct serve_recover_ops *ops);
 

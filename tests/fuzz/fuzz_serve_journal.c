@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct serve_journal *j = malloc(sizeof(*j)), *again = malloc(sizeof(*again));
 	struct calls c = {0};
-	struct serve_recover_ops ops = {fake_owned_here, fake_destroy, fake_undo, &c};
+	struct serve_recover_ops ops = {fake_owned_here, fake_destroy, fake_undo, NULL, &c};
 	char *out = malloc(16384);
 	size_t o;
 

@@ -242,9 +242,16 @@ static void fake_undo(enum peer_op op, const char *name, bool runs_here, void *a
 	add(arg, s);
 }
 
+static void fake_local(const char *domain, void *arg)
+{
+	char s[128];
+	snprintf(s, sizeof(s), "local %s", domain);
+	add(arg, s);
+}
+
 static void apply(const char *text, struct calls *c)
 {
-	struct serve_recover_ops ops = {fake_owned_here, fake_destroy, fake_undo, c};
+	struct serve_recover_ops ops = {fake_owned_here, fake_destroy, fake_undo, fake_local, c};
 	struct serve_journal j;
 	struct refusals r;
 
@@ -283,6 +290,10 @@ static void test_recovery(void **state)
 	 * never destroyed, and a name is destroyed once. */
 	apply(H "incoming vm1\nincoming vm1\ncommitted vm1\nincoming vm2\nincoming vm2\n", &c);
 	assert_string_equal(c.log, "destroy vm2;");
+	/* A storage=local move's side here is recovered after the incoming
+	 * copy is gone (the copy holds the target's LV open). */
+	apply(H "local vm3\nincoming vm3\n", &c);
+	assert_string_equal(c.log, "destroy vm3;local vm3;");
 	/* Nothing in it: nothing done. */
 	apply(H, &c);
 	assert_string_equal(c.log, "");
