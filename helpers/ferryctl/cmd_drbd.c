@@ -180,7 +180,7 @@ static int drbd_cmd_status(struct cmd_args *a)
 	struct drbd_resource r;
 	bool json = cmd_has(a, "json"), window = false;
 	char why[256];
-	int rc = drbd_state(res, &r);
+	int rc = drbd_state_stats(res, &r);
 
 	if (rc) {
 		fprintf(stderr, "ferryctl: drbd status %s: %s\n", res, strerror(-rc));
@@ -201,8 +201,9 @@ static int drbd_cmd_status(struct cmd_args *a)
 			printf("; peer %d %s %s, disk %s", r.peers[i].node_id, r.peers[i].connection,
 			       r.peers[i].role, v ? v->peer_disk : "?");
 			/* A resync under way (a storage=local move's full sync too). */
-			if (v && v->done >= 0 && strncmp(v->replication, "Sync", 4) == 0)
-				printf(", %s %.1f%%", v->replication, v->done);
+			if (i == 0 && v && strncmp(v->replication, "Sync", 4) == 0 &&
+			    drbd_sync_percent(&r) >= 0)
+				printf(", %s %.1f%%", v->replication, drbd_sync_percent(&r));
 		}
 		printf("; window %s; %s%s\n", window ? "open" : "closed",
 		       healthy ? "healthy" : "not healthy: ", healthy ? "" : why);

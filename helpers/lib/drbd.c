@@ -69,9 +69,11 @@ static int drbd_run(char *const argv[], char *why, size_t len)
 	return rc;
 }
 
-int drbd_state(const char *res, struct drbd_resource *r)
+static int state_of(const char *res, bool stats, struct drbd_resource *r)
 {
-	char *argv[] = {"drbdsetup", "events2", "--now", "--", (char *)res, NULL};
+	char *plain[] = {"drbdsetup", "events2", "--now", "--", (char *)res, NULL};
+	char *with[] = {"drbdsetup", "events2", "--now", "--statistics", "--", (char *)res, NULL};
+	char **argv = stats ? with : plain;
 	struct proc_result pr;
 	int rc = res_ok(res, NULL, 0);
 
@@ -89,6 +91,16 @@ int drbd_state(const char *res, struct drbd_resource *r)
 		rc = drbd_events_parse(pr.out ? pr.out : "", res, r);
 	proc_result_free(&pr);
 	return rc;
+}
+
+int drbd_state(const char *res, struct drbd_resource *r)
+{
+	return state_of(res, false, r);
+}
+
+int drbd_state_stats(const char *res, struct drbd_resource *r)
+{
+	return state_of(res, true, r);
 }
 
 int drbd_up(const char *res)

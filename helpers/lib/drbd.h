@@ -18,6 +18,7 @@ struct drbd_peer_volume {
 	char replication[DRBD_WORD_MAX]; /**< Established, SyncSource, SyncTarget, Off, ... */
 	char peer_disk[DRBD_WORD_MAX];   /**< UpToDate, Inconsistent, Outdated, DUnknown, ... */
 	double done;                     /**< resync percent, -1 when not reported */
+	long long out_of_sync_kib;       /**< --statistics: KiB left to sync (-1: not reported) */
 };
 
 /** One connection (events2 "connection" plus its "peer-device" lines). */
@@ -35,6 +36,7 @@ struct drbd_volume {
 	int volume;
 	int minor;
 	char disk[DRBD_WORD_MAX]; /**< UpToDate, Inconsistent, Diskless, ... */
+	long long size_kib;       /**< --statistics: the device's size (-1: not reported) */
 };
 
 struct drbd_resource {
@@ -103,6 +105,12 @@ bool drbd_healthy(const struct drbd_resource *r, char *why, int len);
 
 /** events2 --now for @res. A resource that is not up: r->exists false. */
 int drbd_state(const char *res, struct drbd_resource *r);
+/** The same with --statistics: sizes and what is left to sync, in KiB. */
+int drbd_state_stats(const char *res, struct drbd_resource *r);
+/** How far a resync of @r's first volume to its first peer is, in percent:
+ * DRBD's "done" (9), or from out-of-sync and size (8.4's --statistics);
+ * -1 when neither is reported. */
+double drbd_sync_percent(const struct drbd_resource *r);
 /** drbdadm up, unless already up. */
 int drbd_up(const char *res);
 /** drbdadm down, unless already down. */

@@ -56,6 +56,17 @@ static int get_int(const struct kv *kv, int n, const char *key, int *out)
 	return num_parse_int(key, v, 0, 1 << 20, out, NULL, 0) ? -EINVAL : 0;
 }
 
+/* A size in KiB (--statistics), -1 when absent or not a number. */
+static long long get_kib(const struct kv *kv, int n, const char *key)
+{
+	const char *v = get(kv, n, key);
+	uint64_t k;
+
+	if (!v || num_parse(key, v, 0, 1ULL << 50, &k, NULL, 0))
+		return -1;
+	return (long long)k;
+}
+
 static void copy_word(char *dst, const char *src)
 {
 	if (src)
@@ -174,6 +185,7 @@ int drbd_events_line(const char *line, const char *name, struct drbd_resource *r
 		v->done = done ? strtod(done, &end) : -1;
 		if (done && (end == done || *end || !(v->done >= 0 && v->done <= 100)))
 			v->done = -1; /* a percentage, or unknown */
+		v->out_of_sync_kib = get_kib(kv, nkv, "out-of-sync");
 		return 0;
 	}
 	if (!strcmp(object, "device")) {
@@ -184,9 +196,26 @@ int drbd_events_line(const char *line, const char *name, struct drbd_resource *r
 			return -ENOSPC;
 		get_int(kv, nkv, "minor", &v->minor);
 		copy_word(v->disk, get(kv, nkv, "disk"));
+		v->size_kib = get_kib(kv, nkv, "size");
 		return 0;
 	}
 	return 0; /* path, helper, ...: nothing ferry needs */
+}
+
+double drbd_sync_percent(const struct drbd_resource *r)
+{
+	const struct drbd_peer_volume *p;
+
+	if (!r->npeers || !r->peers[0].nvolumes)
+		return -1;
+	p = &r->peers[0].volumes[0];
+	if (p->done >= 0)
+		return p->done;
+	if (p->out_of_sync_kib < 0 || !r->nvolumes || r->volumes[0].size_kib <= 0 ||
+	    p->out_of_sync_kib > r->volumes[0].size_kib)
+		return -1;
+	return 100.0 * (double)(r->volumes[0].size_kib - p->out_of_sync_kib) /
+	       (double)r->volumes[0].size_kib;
 }
 
 int drbd_events_parse(const char *text, const char *name, struct drbd_resource *r)

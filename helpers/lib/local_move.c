@@ -146,13 +146,13 @@ static int wait_synced(struct local_mover *mv, struct peer *p, char *why, size_t
 
 	drbd_local_name(mv->r.slot, res, sizeof(res));
 	for (;;) {
-		rc = drbd_state(res, &d);
+		rc = drbd_state_stats(res, &d);
 		if (rc == 0 && drbd_healthy(&d, state, sizeof(state)))
 			break;
 		if (rc)
 			snprintf(state, sizeof(state), "drbdsetup: %s", strerror(-rc));
-		if (d.npeers && d.peers[0].nvolumes && d.peers[0].volumes[0].done >= 0)
-			pct = d.peers[0].volumes[0].done;
+		if (rc == 0 && drbd_sync_percent(&d) >= 0)
+			pct = drbd_sync_percent(&d);
 		if (d.npeers && !strcmp(d.peers[0].connection, "StandAlone")) {
 			snprintf(why, len, "the temporary DRBD %s refused its peer (StandAlone)", res);
 			return -ECONNREFUSED;

@@ -185,6 +185,41 @@ static void test_stream_changes(void **state)
 	assert_false(r.exists);
 }
 
+/* DRBD 8.4's events2 --statistics (as a lab dom0 printed it mid-sync of a
+ * storage=local move): no "done", but the size and what is out of sync. */
+static void test_sync_percent_from_statistics(void **state)
+{
+	struct drbd_resource r;
+
+	(void)state;
+	assert_int_equal(drbd_events_parse(
+				 "exists resource name:ferry-local-0 role:Primary suspended:no "
+				 "write-ordering:flush\n"
+				 "exists connection name:ferry-local-0 peer-node-id:0 conn-name:peer "
+				 "connection:Connected role:Secondary congested:no\n"
+				 "exists device name:ferry-local-0 volume:0 minor:1000 disk:UpToDate "
+				 "size:131072 read:53160 written:1132 al-writes:9 bm-writes:0\n"
+				 "exists peer-device name:ferry-local-0 peer-node-id:0 conn-name:peer "
+				 "volume:0 replication:SyncSource peer-disk:Inconsistent "
+				 "resync-suspended:no received:0 sent:54112 out-of-sync:77888\n"
+				 "exists -\n",
+				 "ferry-local-0", &r),
+			 0);
+	assert_true(r.volumes[0].size_kib == 131072);
+	assert_true(r.peers[0].volumes[0].out_of_sync_kib == 77888);
+	assert_true(drbd_sync_percent(&r) > 40.5 && drbd_sync_percent(&r) < 40.7);
+	/* without --statistics: unknown */
+	parse_file("connected-uptodate-primary.txt", "rec", &r);
+	assert_true(drbd_sync_percent(&r) < 0);
+	/* DRBD 9's own figure wins */
+	assert_int_equal(drbd_events_line("change peer-device name:rec peer-node-id:0 "
+					  "conn-name:peer volume:0 replication:SyncSource "
+					  "done:42.50 out-of-sync:5",
+					  "rec", &r),
+			 0);
+	assert_true(drbd_sync_percent(&r) > 42.4 && drbd_sync_percent(&r) < 42.6);
+}
+
 static void test_malformed(void **state)
 {
 	struct drbd_resource r, before;
@@ -292,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_dual_primary),
 		cmocka_unit_test(test_unknown_resource),
 		cmocka_unit_test(test_stream_changes),
+		cmocka_unit_test(test_sync_percent_from_statistics),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_stream_any_cut),
 		cmocka_unit_test(test_stream_overlong_line),
