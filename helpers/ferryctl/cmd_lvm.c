@@ -155,7 +155,7 @@ static int lvm_cmd_move_step(struct cmd_args *a)
 	if (step == LOCAL_NSTEPS || local_step_side((enum local_step)step) == LOCAL_ON_BOTH) {
 		fprintf(stderr, "ferryctl: lvm move-step: '%s' is not a node's step (src-meta, "
 				"src-orig, src-drbd, src-slip, dst-lv, dst-meta, dst-orig, dst-drbd, "
-				"dst-detach, src-unslip, src-down, src-retire)\n", a->argv[0]);
+				"dst-detach, dst-clean, src-unslip, src-down, src-retire)\n", a->argv[0]);
 		return FERRYCTL_EXIT_USAGE;
 	}
 	if (!cmd_has(a, "source") || !cmd_has(a, "target")) {

@@ -204,10 +204,12 @@ static int slip(const struct drbd_local_res *r, const struct names *n, bool on, 
 	return rc ? failed(why, len, rc, on ? "slipping the LV over DRBD" : "the LV's own table back") : 0;
 }
 
-/* dst-detach, src-down: DRBD down, then what it stood on. */
-static int teardown(const struct drbd_local_res *r, const struct names *n, char *why, size_t len)
+/* src-down: DRBD down, then what it stood on (dst-detach and dst-clean
+ * are its two halves on the target). */
+static int teardown(const struct drbd_local_res *r, const struct names *n, bool drbd, char *why,
+		    size_t len)
 {
-	int rc = drbd_stop(n, why, len);
+	int rc = drbd ? drbd_stop(n, why, len) : 0;
 
 	if (rc == 0)
 		rc = orig_remove(n, why, len);
@@ -339,8 +341,11 @@ int local_node_step(const struct drbd_local_res *r, enum local_step s, bool undo
 	case LOCAL_SRC_UNSLIP:
 		return undo ? -EINVAL : slip(r, &n, false, why, len);
 	case LOCAL_DST_DETACH:
+		return undo ? -EINVAL : drbd_stop(&n, why, len);
+	case LOCAL_DST_CLEAN:
+		return undo ? -EINVAL : teardown(r, &n, false, why, len);
 	case LOCAL_SRC_DOWN:
-		return undo ? -EINVAL : teardown(r, &n, why, len);
+		return undo ? -EINVAL : teardown(r, &n, true, why, len);
 	case LOCAL_SRC_RETIRE:
 		if (undo)
 			return -EINVAL;

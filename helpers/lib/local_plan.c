@@ -25,11 +25,14 @@ static const struct {
 	[LOCAL_DST_DRBD] = {"dst-drbd", LOCAL_ON_TARGET, "bring DRBD up, Secondary (sync)",
 			    "take the temporary DRBD down"},
 	[LOCAL_SYNCED] = {"synced", LOCAL_ON_BOTH, "wait for both ends UpToDate", NULL},
-	/* Nothing to undo: the undo of the three steps before it finds
-	 * their work done, and the undo of dst-lv removes the LV. */
+	/* Nothing to undo: the undo of dst-drbd finds its work done, and
+	 * those of dst-orig, dst-meta and dst-lv remove the rest. Only DRBD
+	 * goes down here: the domain is suspended, every millisecond counts. */
 	[LOCAL_DST_DETACH] = {"dst-detach", LOCAL_ON_TARGET,
-			      "take DRBD down, remove ferry-orig and the metadata LV", NULL},
+			      "take DRBD down: the LV stands alone", NULL},
 	[LOCAL_MIGRATED] = {"migrated", LOCAL_ON_BOTH, "migrate the domain live", NULL},
+	[LOCAL_DST_CLEAN] = {"dst-clean", LOCAL_ON_TARGET,
+			     "remove ferry-orig and the metadata LV", NULL},
 	[LOCAL_SRC_UNSLIP] = {"src-unslip", LOCAL_ON_SOURCE, "load the LV's own table again", NULL},
 	[LOCAL_SRC_DOWN] = {"src-down", LOCAL_ON_SOURCE,
 			    "take DRBD down, remove ferry-orig and the metadata LV", NULL},

@@ -39,9 +39,10 @@ enum local_step {
 	LOCAL_DST_ORIG,   /**< target: the copy of the new LV's table */
 	LOCAL_DST_DRBD,   /**< target: DRBD up on it, Secondary: the full sync starts */
 	LOCAL_SYNCED,     /**< both ends UpToDate */
-	LOCAL_DST_DETACH, /**< target, the domain suspended and sent: DRBD down, the
-			       copy and the metadata LV removed; its LV stands alone */
+	LOCAL_DST_DETACH, /**< target, the domain suspended and sent: DRBD down; its
+			       LV stands alone (the rest waits: this is downtime) */
 	LOCAL_MIGRATED,   /**< the live migration committed: the domain runs on the target */
+	LOCAL_DST_CLEAN,  /**< target: the copy and the metadata LV removed */
 	LOCAL_SRC_UNSLIP, /**< source: the LV's own table again */
 	LOCAL_SRC_DOWN,   /**< source: DRBD down, the copy and the metadata LV removed */
 	LOCAL_SRC_RETIRE, /**< source: the LV removed, or kept inactive (keep_source) */

@@ -76,10 +76,11 @@ static void failure_after_commit_goes_forward(void **state)
 	(void)state;
 	n = local_plan_recover(upto(LOCAL_MIGRATED), a, LOCAL_NSTEPS, &forward);
 	assert_true(forward);
-	assert_int_equal(n, 3);
-	assert_int_equal(a[0].step, LOCAL_SRC_UNSLIP);
-	assert_int_equal(a[1].step, LOCAL_SRC_DOWN);
-	assert_int_equal(a[2].step, LOCAL_SRC_RETIRE);
+	assert_int_equal(n, 4);
+	assert_int_equal(a[0].step, LOCAL_DST_CLEAN);
+	assert_int_equal(a[1].step, LOCAL_SRC_UNSLIP);
+	assert_int_equal(a[2].step, LOCAL_SRC_DOWN);
+	assert_int_equal(a[3].step, LOCAL_SRC_RETIRE);
 	for (size_t i = 0; i < n; i++)
 		assert_false(a[i].undo);
 	/* everything done: nothing left */
