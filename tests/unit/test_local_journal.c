@@ -90,9 +90,10 @@ static void after_the_commit_it_goes_forward(void **state)
 	for (int s = LOCAL_PREFLIGHT; s <= LOCAL_MIGRATED; s++)
 		o += (size_t)snprintf(text + o, sizeof(text) - o, "done %s\n", local_step_name(s));
 	assert_int_equal(parse(text, &j), 0);
-	assert_int_equal(local_plan_recover(j.done, a, LOCAL_NSTEPS, &forward), 3);
+	assert_int_equal(local_plan_recover(j.done, a, LOCAL_NSTEPS, &forward), 4);
 	assert_true(forward);
-	assert_int_equal(a[0].step, LOCAL_SRC_UNSLIP);
+	assert_int_equal(a[0].step, LOCAL_DST_CLEAN);
+	assert_int_equal(a[1].step, LOCAL_SRC_UNSLIP);
 	assert_false(a[0].undo);
 }
 
