@@ -300,6 +300,48 @@ disk_check() {
 	esac
 }
 
+# --- storage=local ------------------------------------------------------------
+
+# local_leftovers NODE: what a storage=local move left on NODE (a temporary
+# DRBD, a table copy, a metadata LV, a resource file, a journal), empty
+# when nothing.
+local_leftovers() {
+	on "$1" sh -c "dmsetup ls 2>/dev/null | grep -o 'ferry-orig[^[:space:]]*';
+		lvs --noheadings -o lv_name vg0 2>/dev/null | grep -o 'ferry-meta-[0-9]*';
+		drbdsetup status 2>/dev/null | grep -o '^ferry-local-[0-9]*';
+		ls /run/ferry/drbd.d/ /var/lib/ferry/local/ 2>/dev/null | grep -v -e ':\$' -e '^\$'" |
+		tr '\n' ' '
+}
+
+# local_plain NODE LV MIB: NODE's vg0/LV is a plain LV of MIB MiB.
+local_plain() { [ "$(on "$1" "$FERRYCTL" lvm table "vg0/$2" 2>&1 | tail -n 1)" = "plain: $(($3 * 2048)) sectors" ]; }
+
+# local_lv LV MIB: vg0/LV on node1 only, its start zeroed (the guest's
+# writer ring), removed on both at the end with whatever a move left.
+local_lv() {
+	local n
+	for n in node1 node2; do
+		at_exit on $n sh -c "for r in \$(drbdsetup status 2>/dev/null | grep -o '^ferry-local-[0-9]*'); do drbdsetup down \$r; done;
+			dmsetup remove ferry-orig-vg0-$1; lvremove -q -y vg0/$1 \$(lvs --noheadings -o lv_path vg0 | grep ferry-meta);
+			rm -rf /run/ferry/drbd.d /var/lib/ferry/local"
+	done
+	on node2 lvremove -q -y vg0/$1 >/dev/null 2>&1
+	on node1 sh -c "lvcreate -q -y -L ${2}M -n $1 vg0 && $DRBD_ZERO=/dev/vg0/$1" >>"$SC_DIR/setup.log" 2>&1 ||
+		fail "lvcreate vg0/$1 on node1: $(tail -n 1 "$SC_DIR/setup.log")"
+}
+
+# local_moved LV MIB SRC DST: after a move, DST's LV is plain, SRC's is
+# gone, and nothing of the move is left on either node.
+local_moved() {
+	local n l
+	local_plain "$4" "$1" "$2" || fail "$4: vg0/$1 is not a plain LV of $2 MiB after the move"
+	on "$3" lvs "vg0/$1" >/dev/null 2>&1 && fail "$3: the source's LV vg0/$1 is still there"
+	for n in node1 node2; do
+		l=$(local_leftovers $n)
+		[ -z "$l" ] || fail "$n: left behind after the move: $l"
+	done
+}
+
 # --- Pacemaker ----------------------------------------------------------------
 
 DRBD_EXAMPLE=$top/cib-examples/drbd.res.example
