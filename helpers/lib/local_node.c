@@ -349,7 +349,7 @@ int local_node_step(const struct drbd_local_res *r, enum local_step s, bool undo
 	case LOCAL_SRC_RETIRE:
 		if (undo)
 			return -EINVAL;
-		rc = keep_source ? lvm_deactivate(r->vg, r->lv) : lv_remove(r->vg, r->lv, why, len);
+		rc = keep_source ? lvm_retire(r->vg, r->lv) : lv_remove(r->vg, r->lv, why, len);
 		return rc ? failed(why, len, rc, "retiring the source LV") : 0;
 	default:
 		return failed(why, len, -EINVAL, "not a node's step");

@@ -93,6 +93,60 @@ int lvm_is_active(const char *vg, const char *lv, bool *active)
 	return rc;
 }
 
+/* Runs an lvm2 command that changes metadata; -EIO (logged) when it fails. */
+static int lvm_run(char *const argv[], const char *what, const char *target)
+{
+	struct proc_result r;
+	int rc = proc_run(argv, LVM_TIMEOUT, &r);
+
+	if (rc == 0 && proc_exit_code(&r) != 0) {
+		flog(FLOG_LVM, LOG_ERR, "lvm: %s %s failed: %s", what, target, proc_err_tail(&r));
+		rc = -EIO;
+	}
+	if (rc == 0)
+		flog(FLOG_LVM, LOG_NOTICE, "lvm: %s %s", what, target);
+	proc_result_free(&r);
+	return rc;
+}
+
+int lvm_retire(const char *vg, const char *lv)
+{
+	char target[256];
+	char *argv[] = {"lvchange", "-q", "-an", "--addtag", LVM_STALE_TAG, "--", target, NULL};
+	int rc = lv ? lvm_target(vg, lv, target, sizeof(target)) : -EINVAL;
+
+	return rc ? rc : lvm_run(argv, "kept, inactive and tagged " LVM_STALE_TAG ":", target);
+}
+
+int lvm_is_stale(const char *vg, const char *lv, bool *stale)
+{
+	char target[256];
+	char *argv[] = {"lvs", "--noheadings", "-o", "lv_tags", "--", target, NULL};
+	struct proc_result r;
+	int rc = lv ? lvm_target(vg, lv, target, sizeof(target)) : -EINVAL;
+
+	if (rc)
+		return rc;
+	rc = proc_run(argv, LVM_TIMEOUT, &r);
+	if (rc == 0 && proc_exit_code(&r) != 0)
+		rc = -ENOENT;
+	if (rc == 0)
+		*stale = lvm_tags_have(r.out ? r.out : "", LVM_STALE_TAG);
+	proc_result_free(&r);
+	return rc;
+}
+
+bool lvm_tags_have(const char *out, const char *tag)
+{
+	size_t n = strlen(tag);
+
+	/* "  tag1,tag2\n": the tag whole, between separators */
+	for (const char *p = out; (p = strstr(p, tag)); p += n)
+		if ((p == out || strchr(" ,\t", p[-1])) && strchr(" ,\t\n", p[n]))
+			return true;
+	return false;
+}
+
 int lvm_vg_free(const char *vg, uint64_t *sectors)
 {
 	char target[256];
@@ -130,21 +184,6 @@ int lvm_parse_sectors(const char *out, unsigned long long *n)
 	return errno || *end ? -EINVAL : 0;
 }
 
-/* Runs an lvm2 command that changes metadata; -EIO (logged) when it fails. */
-static int lvm_run(char *const argv[], const char *what, const char *target)
-{
-	struct proc_result r;
-	int rc = proc_run(argv, LVM_TIMEOUT, &r);
-
-	if (rc == 0 && proc_exit_code(&r) != 0) {
-		flog(FLOG_LVM, LOG_ERR, "lvm: %s %s failed: %s", what, target, proc_err_tail(&r));
-		rc = -EIO;
-	}
-	if (rc == 0)
-		flog(FLOG_LVM, LOG_NOTICE, "lvm: %s %s", what, target);
-	proc_result_free(&r);
-	return rc;
-}
 
 int lvm_create(const char *vg, const char *lv, uint64_t sectors)
 {

@@ -22,6 +22,15 @@ int lvm_is_active(const char *vg, const char *lv, bool *active);
 int lvm_create(const char *vg, const char *lv, uint64_t sectors);
 /** Removes VG/LV. -ENOENT when it does not exist. */
 int lvm_remove(const char *vg, const char *lv);
+/** The tag of a source LV a storage=local move kept (keep_source): a stale
+ * copy from the moment the domain ran on the target. */
+#define LVM_STALE_TAG "ferry_stale"
+/** Deactivates VG/LV and tags it LVM_STALE_TAG. */
+int lvm_retire(const char *vg, const char *lv);
+/** Whether VG/LV carries LVM_STALE_TAG. -ENOENT when it does not exist. */
+int lvm_is_stale(const char *vg, const char *lv, bool *stale);
+/** Parses `lvs -o lv_tags` output: is @tag one of the tags? */
+bool lvm_tags_have(const char *out, const char *tag);
 /** Free space of VG here, in 512-byte sectors. -ENOENT when there is no such VG. */
 int lvm_vg_free(const char *vg, uint64_t *sectors);
 /** Parses `vgs --units s --nosuffix` output: one number, blanks around it. */

@@ -251,6 +251,23 @@ int resource_start(struct resource *r, struct resource_result *res)
 
 	if (resource_validate(r, false, res))
 		return res->ocf;
+	/* storage=local: the disk lives on one node. Said before the claim, as
+	 * a node-local gap, so that Pacemaker looks elsewhere. */
+	if (r->st.local) {
+		bool active, stale = false;
+
+		if (lvm_is_active(r->st.vg, r->st.lv, &active) == -ENOENT)
+			return fail(res, OCF_ERR_INSTALLED, "storage=local: %s/%s does not exist on this "
+				    "node (its disk lives on one node only)", r->st.vg, r->st.lv);
+		if (lvm_is_stale(r->st.vg, r->st.lv, &stale) == 0 && stale)
+			return fail(res, OCF_ERR_INSTALLED, "storage=local: %s/%s here is the stale copy "
+				    "a move kept (tag " LVM_STALE_TAG "): not started from it; remove "
+				    "it, or lvchange --deltag it if it is meant to run", r->st.vg,
+				    r->st.lv);
+		if (!active && lvm_activate(r->st.vg, r->st.lv))
+			return fail(res, OCF_ERR_GENERIC, "storage=local: activating %s/%s failed",
+				    r->st.vg, r->st.lv);
+	}
 	if (xen_open(&x))
 		return fail(res, OCF_ERR_INSTALLED, "libxl is not available (not a Xen dom0?)");
 

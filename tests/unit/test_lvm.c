@@ -42,11 +42,21 @@ static void test_sectors(void **state)
 	assert_int_equal(lvm_parse_sectors("99999999999999999999999", &n), -EINVAL);
 }
 
+static void test_tags(void **state)
+{
+	(void)state;
+	assert_true(lvm_tags_have("  ferry_stale\n", LVM_STALE_TAG));
+	assert_true(lvm_tags_have("  backup,ferry_stale\n", LVM_STALE_TAG));
+	assert_false(lvm_tags_have("  ferry_stale2,xferry_stale\n", LVM_STALE_TAG));
+	assert_false(lvm_tags_have("  \n", LVM_STALE_TAG));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_attr),
 		cmocka_unit_test(test_sectors),
+		cmocka_unit_test(test_tags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
