@@ -13,17 +13,20 @@
 #include "nodemap.h"
 #include "peer.h"
 
-/* Did the move happen? The ledger gives the domain to its target. */
-static int moved(const struct local_move *m, bool *yes, char *why, size_t len)
+/* Where the ledger has the domain: on the move's target (it moved), on its
+ * source (running there: it stayed), or neither (released, lost, unknown). */
+enum where { W_TARGET, W_SOURCE, W_UNKNOWN };
+
+static int where_is(const struct local_move *m, enum where *w, char *why, size_t len)
 {
 	const struct nodemap *nm = nodemap_once();
 	struct ledger_entry e;
-	uint32_t target;
+	uint32_t target, source;
 	bool found = false;
 	int rc;
 
-	if (!nm || nodemap_resolve(nm, m->target, &target)) {
-		snprintf(why, len, "node %s is not in corosync's nodelist", m->target);
+	if (!nm || nodemap_resolve(nm, m->target, &target) || nodemap_resolve(nm, m->source, &source)) {
+		snprintf(why, len, "node %s or %s is not in corosync's nodelist", m->source, m->target);
 		return -ENOENT;
 	}
 	rc = ledger_lookup(m->domain, &e, &found);
@@ -32,7 +35,8 @@ static int moved(const struct local_move *m, bool *yes, char *why, size_t len)
 			 m->domain, strerror(-rc));
 		return rc;
 	}
-	*yes = found && e.state == LEDGER_RUNNING && e.owner == target;
+	*w = found && e.owner == target ? W_TARGET :
+	     found && e.owner == source && e.state == LEDGER_RUNNING ? W_SOURCE : W_UNKNOWN;
 	return 0;
 }
 
@@ -44,6 +48,7 @@ int local_recover(const char *domain, char *why, size_t len)
 	char path[160], self[NAME_NODE_MAX + 1], step_why[512], tail;
 	enum local_side mine;
 	bool migrated = false, forward;
+	enum where w;
 	size_t n;
 	int rc, left = 0;
 
@@ -65,9 +70,19 @@ int local_recover(const char *domain, char *why, size_t len)
 			 j.move.source, j.move.target, j.move.res, self);
 		return -EINVAL;
 	}
-	rc = moved(&j.move, &migrated, why, len);
+	rc = where_is(&j.move, &w, why, len);
 	if (rc)
 		return rc;
+	migrated = w == W_TARGET;
+	/* Once the target detached, the domain may have run on its LV: it is
+	 * undone there only when the ledger has the domain running on the
+	 * source. Anything less certain is left for the operator. */
+	if (mine == LOCAL_ON_TARGET && (j.done & local_bit(LOCAL_DST_DETACH)) && w == W_UNKNOWN) {
+		snprintf(why, len, "the ledger has %s on neither %s nor %s: the target's LV %s/%s may "
+			 "hold its only current copy, so nothing is done (journal %s)", domain,
+			 j.move.source, j.move.target, j.move.vg, j.move.lv, path);
+		return -EAGAIN;
+	}
 	if (!migrated && j.done == 0) {
 		unlink(path);
 		return 0;

@@ -16,6 +16,7 @@
 #include "drbd.h"
 #include "ledger_lookup.h"
 #include "local_move.h"
+#include "local_recover.h"
 #include "lvm.h"
 #include "migrate.h"
 #include "migrate_slots.h"
@@ -238,6 +239,26 @@ static int claim(const struct resource *r, int64_t deadline, struct ferry_ipc_re
 	}
 }
 
+/* storage=local: a move's journal left here (its runner died, or this node
+ * rebooted mid-move) is recovered before the domain is started or stopped
+ * here: 0, or -errno with the reason in res->why. */
+static int local_settle(struct resource *r, struct resource_result *res)
+{
+	int rc = local_recover(r->name, res->why, sizeof(res->why));
+
+	if (rc == -ENOENT) {
+		res->why[0] = '\0';
+		return 0;
+	}
+	if (rc)
+		flog(FLOG_RESOURCE, LOG_CRIT, "%s: a half-done storage=local move here: %s", r->name,
+		     res->why);
+	else
+		flog(FLOG_RESOURCE, LOG_WARNING, "%s: a half-done storage=local move here was settled",
+		     r->name);
+	return rc;
+}
+
 int resource_start(struct resource *r, struct resource_result *res)
 {
 	struct ferry_ipc_reply lr;
@@ -251,8 +272,11 @@ int resource_start(struct resource *r, struct resource_result *res)
 
 	if (resource_validate(r, false, res))
 		return res->ocf;
-	/* storage=local: the disk lives on one node. Said before the claim, as
-	 * a node-local gap, so that Pacemaker looks elsewhere. */
+	/* storage=local: a half-done move here settled first (the ledger says
+	 * which way); then the disk, which lives on one node: said before the
+	 * claim, as a node-local gap, so that Pacemaker looks elsewhere. */
+	if (r->st.local && local_settle(r, res))
+		return fail(res, OCF_ERR_GENERIC, "start of %s: %s", r->name, res->why);
 	if (r->st.local) {
 		bool active, stale = false;
 
@@ -435,6 +459,11 @@ int resource_stop(struct resource *r, struct resource_result *res)
 	char why[1024];
 	int rc;
 
+	/* A storage=local move left half-done here (its runner died): settled
+	 * first, while the ledger still says where the domain is. Never a
+	 * reason to fail a stop (that would fence the node). */
+	if (r->st.local)
+		local_settle(r, res);
 	if (xen_open(&x)) {
 		/* No libxl here: no domain can run here either. */
 		flog(FLOG_RESOURCE, LOG_NOTICE, "libxl is not available: nothing runs here to stop");
