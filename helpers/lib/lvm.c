@@ -75,22 +75,34 @@ int lvm_attr_active(const char *out, bool *active)
 	return 0;
 }
 
-int lvm_is_active(const char *vg, const char *lv, bool *active)
+/* One field of lvm2's report on VG/LV (lvs), or on VG (vgs, @lv NULL), into
+ * @out: 0, -ENOENT when there is no such LV or VG, or -errno. */
+static int report(const char *vg, const char *lv, const char *field, char *out, size_t len)
 {
 	char target[256];
-	char *argv[] = {"lvs", "--noheadings", "-o", "lv_attr", "--", target, NULL};
+	char *lvs[] = {"lvs", "--noheadings", "-o", (char *)field, "--", target, NULL};
+	char *vgs[] = {"vgs", "--noheadings", "--units", "s", "--nosuffix", "-o", (char *)field,
+		       "--", target, NULL};
 	struct proc_result r;
-	int rc = lv ? lvm_target(vg, lv, target, sizeof(target)) : -EINVAL;
+	int rc = lvm_target(vg, lv, target, sizeof(target));
 
 	if (rc)
 		return rc;
-	rc = proc_run(argv, LVM_TIMEOUT, &r);
+	rc = proc_run(lv ? lvs : vgs, LVM_TIMEOUT, &r);
 	if (rc == 0 && proc_exit_code(&r) != 0)
 		rc = -ENOENT;
 	if (rc == 0)
-		rc = lvm_attr_active(r.out ? r.out : "", active);
+		snprintf(out, len, "%s", r.out ? r.out : "");
 	proc_result_free(&r);
 	return rc;
+}
+
+int lvm_is_active(const char *vg, const char *lv, bool *active)
+{
+	char out[256];
+	int rc = lv ? report(vg, lv, "lv_attr", out, sizeof(out)) : -EINVAL;
+
+	return rc ? rc : lvm_attr_active(out, active);
 }
 
 /* Runs an lvm2 command that changes metadata; -EIO (logged) when it fails. */
@@ -120,19 +132,11 @@ int lvm_retire(const char *vg, const char *lv)
 
 int lvm_is_stale(const char *vg, const char *lv, bool *stale)
 {
-	char target[256];
-	char *argv[] = {"lvs", "--noheadings", "-o", "lv_tags", "--", target, NULL};
-	struct proc_result r;
-	int rc = lv ? lvm_target(vg, lv, target, sizeof(target)) : -EINVAL;
+	char out[1024];
+	int rc = lv ? report(vg, lv, "lv_tags", out, sizeof(out)) : -EINVAL;
 
-	if (rc)
-		return rc;
-	rc = proc_run(argv, LVM_TIMEOUT, &r);
-	if (rc == 0 && proc_exit_code(&r) != 0)
-		rc = -ENOENT;
 	if (rc == 0)
-		*stale = lvm_tags_have(r.out ? r.out : "", LVM_STALE_TAG);
-	proc_result_free(&r);
+		*stale = lvm_tags_have(out, LVM_STALE_TAG);
 	return rc;
 }
 
@@ -149,23 +153,14 @@ bool lvm_tags_have(const char *out, const char *tag)
 
 int lvm_vg_free(const char *vg, uint64_t *sectors)
 {
-	char target[256];
-	char *argv[] = {"vgs", "--noheadings", "--units", "s", "--nosuffix", "-o", "vg_free",
-			"--", target, NULL};
-	struct proc_result r;
+	char out[256];
 	unsigned long long n;
-	int rc = lvm_target(vg, NULL, target, sizeof(target));
+	int rc = report(vg, NULL, "vg_free", out, sizeof(out));
 
-	if (rc)
-		return rc;
-	rc = proc_run(argv, LVM_TIMEOUT, &r);
-	if (rc == 0 && proc_exit_code(&r) != 0)
-		rc = -ENOENT;
 	if (rc == 0)
-		rc = lvm_parse_sectors(r.out ? r.out : "", &n);
+		rc = lvm_parse_sectors(out, &n);
 	if (rc == 0)
 		*sectors = n;
-	proc_result_free(&r);
 	return rc;
 }
 
