@@ -321,7 +321,11 @@ local_plain() { [ "$(on "$1" "$FERRYCTL" lvm table "vg0/$2" 2>&1 | tail -n 1)" =
 local_lv() {
 	local n
 	for n in node1 node2; do
-		at_exit on $n sh -c "for r in \$(drbdsetup status 2>/dev/null | grep -o '^ferry-local-[0-9]*'); do drbdsetup down \$r; done;
+		# A move that died leaves the LV slipped over DRBD: its own table
+		# back first, or DRBD cannot go down.
+		at_exit on $n sh -c "$FERRYCTL lvm move-step src-unslip vg0/$1 --source node1 --target node2 \
+			--source-ip $NET_CLUSTER.1 --target-ip $NET_CLUSTER.2;
+			for r in \$(drbdsetup status 2>/dev/null | grep -o '^ferry-local-[0-9]*'); do drbdsetup down \$r; done;
 			dmsetup remove ferry-orig-vg0-$1; lvremove -q -y vg0/$1 \$(lvs --noheadings -o lv_path vg0 | grep ferry-meta);
 			rm -rf /run/ferry/drbd.d /var/lib/ferry/local"
 	done
