@@ -6,6 +6,7 @@
 #include "command.h"
 #include "dm_dev.h"
 #include "dm_table.h"
+#include "local_move.h"
 #include "local_node.h"
 #include "local_recover.h"
 #include "nodemap.h"
@@ -123,19 +124,18 @@ static int lvm_cmd_table(struct cmd_args *a)
 static int end_of(struct cmd_args *a, const char *opt, const char *ipopt,
 		  struct drbd_local_end *e)
 {
-	const struct nodemap *m = nodemap_once();
 	const char *node = cmd_text(a, opt, ""), *ip = cmd_text(a, ipopt, NULL);
-	uint32_t id;
+	char why[160];
 
-	snprintf(e->node, sizeof(e->node), "%s", node);
-	if (!ip) {
-		if (!m || nodemap_resolve(m, node, &id) || !(ip = nodemap_addr(m, id))) {
-			fprintf(stderr, "ferryctl: lvm move-step: no address of %s in corosync's "
-					"nodelist: give --%s\n", node, ipopt);
-			return -ENOENT;
-		}
+	if (ip) {
+		snprintf(e->node, sizeof(e->node), "%s", node);
+		snprintf(e->ip, sizeof(e->ip), "%s", ip);
+		return 0;
 	}
-	snprintf(e->ip, sizeof(e->ip), "%s", ip);
+	if (local_move_end(node, e, why, sizeof(why))) {
+		fprintf(stderr, "ferryctl: lvm move-step: %s: give --%s\n", why, ipopt);
+		return -ENOENT;
+	}
 	return 0;
 }
 

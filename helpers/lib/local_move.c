@@ -20,9 +20,9 @@
 #define SYNC_POLL_MS 2000
 #define SYNC_LOG_MS  15000
 
-static int end_of(const struct nodemap *m, const char *node, struct drbd_local_end *e, char *why,
-		  size_t len)
+int local_move_end(const char *node, struct drbd_local_end *e, char *why, size_t len)
 {
+	const struct nodemap *m = nodemap_once();
 	const char *ip;
 	uint32_t id;
 
@@ -54,7 +54,6 @@ static bool adopt_slot(struct local_mover *mv)
 int local_move_init(struct local_mover *mv, const char *domain, const char *vg, const char *lv,
 		    const char *target, char *why, size_t len)
 {
-	const struct nodemap *m = nodemap_once();
 	char self[NAME_NODE_MAX + 1];
 	bool adopt;
 	int rc;
@@ -63,8 +62,8 @@ int local_move_init(struct local_mover *mv, const char *domain, const char *vg, 
 	snprintf(mv->r.domain, sizeof(mv->r.domain), "%s", domain);
 	snprintf(mv->r.vg, sizeof(mv->r.vg), "%s", vg);
 	snprintf(mv->r.lv, sizeof(mv->r.lv), "%s", lv);
-	if (peer_self_name(self, sizeof(self)) || end_of(m, self, &mv->r.end[0], why, len) ||
-	    end_of(m, target, &mv->r.end[1], why, len))
+	if (peer_self_name(self, sizeof(self)) || local_move_end(self, &mv->r.end[0], why, len) ||
+	    local_move_end(target, &mv->r.end[1], why, len))
 		return -ENOENT;
 	if (local_journal_path(LOCAL_JOURNAL_DIR, domain, mv->journal, sizeof(mv->journal))) {
 		snprintf(why, len, "no journal path for %s", domain);

@@ -29,6 +29,10 @@ struct local_mover {
 	int64_t sync_ms;         /**< how long the wait for the sync took */
 };
 
+/** @p node's end of a temporary DRBD: its name and corosync ring0 address.
+ * @return 0, or -ENOENT with the reason in @p why */
+int local_move_end(const char *node, struct drbd_local_end *e, char *why, size_t len);
+
 /**
  * The move of @p vg/@p lv of @p domain from this node to @p target: both
  * ends' replication addresses (corosync's ring0), a slot free here (or the
