@@ -54,8 +54,10 @@ int local_recover(const char *domain, char *why, size_t len)
 
 	why[0] = '\0';
 	rc = local_journal_path(LOCAL_JOURNAL_DIR, domain, path, sizeof(path));
-	if (rc == 0)
-		rc = local_journal_load(path, &j);
+	if (rc)
+		return snprintf(why, len, "'%s' cannot name a move's journal: %s", domain,
+				strerror(-rc)), rc;
+	rc = local_journal_load(path, &j);
 	if (rc == -ENOENT)
 		return snprintf(why, len, "no storage=local move of %s is journaled here", domain),
 		       -ENOENT;

@@ -459,11 +459,6 @@ int resource_stop(struct resource *r, struct resource_result *res)
 	char why[1024];
 	int rc;
 
-	/* A storage=local move left half-done here (its runner died): settled
-	 * first, while the ledger still says where the domain is. Never a
-	 * reason to fail a stop (that would fence the node). */
-	if (r->st.local)
-		local_settle(r, res);
 	if (xen_open(&x)) {
 		/* No libxl here: no domain can run here either. */
 		flog(FLOG_RESOURCE, LOG_NOTICE, "libxl is not available: nothing runs here to stop");
@@ -483,6 +478,12 @@ int resource_stop(struct resource *r, struct resource_result *res)
 		xen_close(x);
 		return res->ocf == OCF_ERR_CONFIGURED ? res->ocf : OCF_ERR_GENERIC;
 	}
+	/* A storage=local move left half-done here (its runner died): settled
+	 * first, once the name is known, while the ledger still says where the
+	 * domain is. Never a reason to fail a stop (that would fence the
+	 * node). */
+	if (r->st.local)
+		local_settle(r, res);
 	rc = ledger_lookup(r->name, &e, &found);
 
 	/* 1. Shut down (destroy at the deadline) whatever copy is here. */

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "local_journal.h"
+#include "local_recover.h"
 
 #define H LOCAL_JOURNAL_HEADER "\n"
 #define MOVE "domain vm1\nvg vg0\nlv vm1-disk\nres ferry-vm1\nsource node1\ntarget node2\n"
@@ -158,6 +159,21 @@ static void the_writer_refuses_bad_values(void **state)
 	assert_int_equal(local_journal_load("/nonexistent/vm1.journal", &j), -ENOENT);
 }
 
+/* Recovery of a domain whose name is not known yet (an agent's stop
+ * before it read the config) says so, in words: the log once showed
+ * an uninitialised path here. */
+static void recovery_refuses_a_name_that_cannot_be_a_journal(void **state)
+{
+	char why[256];
+
+	(void)state;
+	memset(why, 0x5a, sizeof(why));
+	assert_int_equal(local_recover("", why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "cannot name a move's journal"));
+	assert_int_equal(local_recover("../etc", why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "'../etc'"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +182,7 @@ int main(void)
 		cmocka_unit_test(a_record_cut_short_was_not_written),
 		cmocka_unit_test(refused_whole),
 		cmocka_unit_test(the_writer_refuses_bad_values),
+		cmocka_unit_test(recovery_refuses_a_name_that_cannot_be_a_journal),
 	};
 
 	return cmocka_run_group_tests(tests, dir_setup, dir_teardown);
