@@ -54,6 +54,34 @@ static int rate_wait(struct transport *t, size_t n)
 	return 0;
 }
 
+/* libxl's own preamble on the source: the stream header (16 bytes) and the
+ * libxc context record's header (8), which libxl writes itself before it
+ * starts libxl-save-helper. libxl calls a NULL completion callback (SIGSEGV
+ * at ip 0) when its fd fails while it writes them: its save-helper state is
+ * not set up yet (xen-devel, "libxl: fix crash in helper_done due to
+ * uninitialized data", 2019; seen here with Debian's 4.17 when the target
+ * died at the stream's first bytes). */
+#define LIBXL_PREAMBLE 24
+
+/* After a failed send: reads (and drops) what libxl writes until it has
+ * written its preamble, so that the helper, not libxl's own writer, meets
+ * the closed fd. Ends early at EOF (libxl gave up first) or on stop. */
+static void drain_preamble(struct transport *t, uint64_t taken)
+{
+	uint8_t sink[LIBXL_PREAMBLE];
+
+	while (taken < LIBXL_PREAMBLE) {
+		ssize_t n = read(t->pump_fd, sink, sizeof(sink));
+
+		if (n > 0)
+			taken += (uint64_t)n;
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			return;
+		else if (errno == EAGAIN && io_wait(t->pump_fd, POLLIN, t->stop_fd, -1))
+			return;
+	}
+}
+
 /* Source side: libxl -> socketpair -> DATA frames -> TLS. Header and data
  * go out in one call: with kTLS one send() per frame, the kernel cutting
  * it into records; with GnuTLS one record per call. */
@@ -62,11 +90,14 @@ static void *pump_send(void *arg)
 	struct transport *t = arg;
 	uint8_t *data = t->chunk + FRAME_HDR;
 	size_t want = ratelimit_chunk(&t->rate, STREAM_CHUNK);
+	uint64_t taken = 0; /* bytes read from libxl */
 	int rc;
 
 	for (;;) {
 		ssize_t n = read(t->pump_fd, data, want);
 
+		if (n > 0)
+			taken += (uint64_t)n;
 		if (n > 0 && (rc = rate_wait(t, (size_t)n)))
 			break;
 		if (n > 0) {
@@ -90,6 +121,8 @@ static void *pump_send(void *arg)
 			break;
 		}
 	}
+	if (rc && rc != -ECANCELED)
+		drain_preamble(t, taken);
 	pump_finish(t, rc, "send");
 	return NULL;
 }

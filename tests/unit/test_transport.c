@@ -17,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <netinet/tcp.h>
 
@@ -1265,6 +1267,47 @@ static void test_peer_dies(void **state)
 	reap_killed(pid);
 }
 
+/* The network fails at the stream's first bytes. libxl's fd must not fail
+ * (POLLHUP or POLLERR, EPIPE) while libxl writes its own 24-byte preamble:
+ * libxl crashes on that (transport_stream.c, LIBXL_PREAMBLE). Once it is
+ * written, the fd fails, for libxl-save-helper to see. The failure is made
+ * by shutting the source's own TCP socket for writing: a dead target gives
+ * the same failed send, at a moment a test cannot choose. */
+static void test_send_fails_before_libxl_preamble(void **state)
+{
+	static const uint8_t hdr[16], rec[8], more[4096];
+	struct open_pair op;
+	struct pollfd p;
+	bool failed = false;
+	int fd, queued = 1;
+
+	(void)state;
+	open_plain(&op);
+	assert_int_equal(transport_stream_begin(op.c, &fd), 0);
+	assert_int_equal(shutdown(op.cfd, SHUT_WR), 0);
+	assert_int_equal(send(fd, hdr, sizeof(hdr), MSG_NOSIGNAL), (ssize_t)sizeof(hdr));
+	/* The pump takes the stream header and fails to send it. */
+	for (int i = 0; i < 500 && queued > 0; i++) {
+		assert_int_equal(ioctl(fd, SIOCOUTQ, &queued), 0);
+		usleep(10 * 1000);
+	}
+	assert_int_equal(queued, 0);
+	usleep(200 * 1000);
+	p = (struct pollfd){.fd = fd, .events = POLLOUT};
+	assert_int_equal(poll(&p, 1, 0), 1);
+	assert_int_equal(p.revents & (POLLHUP | POLLERR), 0);
+	assert_int_equal(send(fd, rec, sizeof(rec), MSG_NOSIGNAL), (ssize_t)sizeof(rec));
+	/* Then the helper's writes fail. */
+	for (int i = 0; i < 1000 && !failed; i++) {
+		failed = send(fd, more, sizeof(more), MSG_NOSIGNAL) < 0;
+		if (!failed)
+			usleep(10 * 1000);
+	}
+	assert_true(failed);
+	assert_true(transport_stream_end(op.c) < 0);
+	close_pair(&op);
+}
+
 /* ---- a source silent before its stream (libxl suspending the guest) ---- */
 
 #define PAUSE_MS (3 * SHORT)
@@ -1454,6 +1497,7 @@ int main(void)
 		VARIANT(test_stream_pause, "idle_bound", .enc = true, .source = true),
 		VARIANT(test_stream_pause, "step_bound", .enc = true, .source = false),
 		cmocka_unit_test(test_stream_left_unread),
+		cmocka_unit_test(test_send_fails_before_libxl_preamble),
 		VARIANT(test_peer_dies, "source_tls", .enc = true, .source = true),
 		VARIANT(test_peer_dies, "source_plain", .enc = false, .source = true),
 		VARIANT(test_peer_dies, "target_tls", .enc = true, .source = false),
