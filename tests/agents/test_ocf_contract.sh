@@ -7,6 +7,7 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 DTD=/usr/share/resource-agents/ra-api-1.dtd
+RNG_1_1=/usr/share/pcs/data/ocf-1.1.rng
 export OCF_ROOT=/usr/lib/ocf
 TMP=$(mktemp -d)
 # The agents call ferryctl; this one is the build's.
@@ -28,12 +29,20 @@ agent() {
 # OCF exit reasons are printed with this prefix on stderr.
 reason() { sed -n 's/^ocf-exit-reason://p' "$TMP/err" | tail -n 1; }
 
+# An agent that claims OCF 1.1 (storage: reload-agent, reloadable
+# parameters) is checked against OCF 1.1's schema, which pcs ships; the
+# others against resource-agents' OCF 1.0 DTD.
 test_metadata_valid() {
 	for a in XenDomain storage; do
 		agent $a meta-data
 		assertEquals "$a meta-data exit" 0 $?
-		(cd "$(dirname "$DTD")" && xmllint --noout --dtdvalid "$DTD" "$TMP/out" 2>"$TMP/xml")
-		assertEquals "$a meta-data validates against ra-api-1.dtd: $(cat "$TMP/xml")" 0 $?
+		if [ "$(xmllint --xpath 'string(/resource-agent/version)' "$TMP/out")" = 1.1 ]; then
+			xmllint --noout --relaxng "$RNG_1_1" "$TMP/out" 2>"$TMP/xml"
+			assertEquals "$a meta-data validates against ocf-1.1.rng: $(cat "$TMP/xml")" 0 $?
+		else
+			(cd "$(dirname "$DTD")" && xmllint --noout --dtdvalid "$DTD" "$TMP/out" 2>"$TMP/xml")
+			assertEquals "$a meta-data validates against ra-api-1.dtd: $(cat "$TMP/xml")" 0 $?
+		fi
 	done
 }
 
@@ -51,7 +60,7 @@ test_metadata_actions() {
 		assertTrue "XenDomain advertises $act" "grep -q 'action name=\"$act\"' $TMP/out"
 	done
 	agent storage meta-data
-	for act in start stop monitor validate-all meta-data; do
+	for act in start stop monitor reload-agent validate-all meta-data; do
 		assertTrue "storage advertises $act" "grep -q 'action name=\"$act\"' $TMP/out"
 	done
 }

@@ -440,7 +440,8 @@ cib_create() {
 		on node1 cibadmin --replace --scope "$1" --xml-text "$2" >>"$SC_DIR/cib.log" 2>&1
 }
 
-# cib_load: the example's properties, defaults, resources and constraints.
+# cib_load: the example's properties, defaults, resources and constraints
+# (CIB_VM1_STOPPED set: vm1 configured stopped).
 cib_load() {
 	local sec i n x out
 	out=$(cib_nvpairs crm_config crm_config; cib_nvpairs rsc_defaults rsc_defaults)
@@ -450,6 +451,8 @@ cib_load() {
 		for ((i = 1; i <= n; i++)); do
 			x=$(cib_xpath "(//$sec/*)[$i]")
 			[ -n "$x" ] || continue
+			[ -z "${CIB_VM1_STOPPED:-}" ] ||
+				x=${x/'<meta_attributes id="vm1-meta">'/'<meta_attributes id="vm1-meta"><nvpair id="vm1-target-role" name="target-role" value="Stopped"/>'}
 			cib_create "$sec" "$x" || fail "cibadmin: $(tail -n1 "$SC_DIR/cib.log")"
 		done
 	done
@@ -463,16 +466,23 @@ cib_primitive() {
 		-e "s|<meta_attributes id=\"$1-meta\">|&<nvpair id=\"$1-target-role\" name=\"target-role\" value=\"Stopped\"/>|"
 }
 
-# pcmk_base: the cluster of cib-examples/cluster.xml (fencing, the storage
-# clone, vm1 with its DRBD storage), vm1 started somewhere. Reused when it
-# is there already.
+# pcmk_base [idle]: the cluster of cib-examples/cluster.xml (fencing, the
+# storage clone, vm1 with its DRBD storage), vm1 started somewhere. Reused
+# when it is there already. With "idle", a scenario that moves a guest of
+# its own and does not need vm1: a cluster loaded here gets vm1 configured
+# but stopped (make check's Pacemaker scenarios: vm1's boot, its writer and
+# its replication would cost the emulated hosts minutes), and a vm1 that
+# runs already is left running.
 pcmk_base() {
 	pcmk_storage vm1 1
 	if ! on node1 crm_resource --resource vm1 --query-xml >/dev/null 2>&1; then
-		cib_load
+		CIB_VM1_STOPPED=${1:-} cib_load
 	fi
-	on node1 crm_resource --resource vm1 --cleanup >/dev/null 2>&1
-	wait_until 600 "vm1 started" pcmk_started vm1
+	if [ "${1:-}" != idle ]; then
+		on node1 crm_resource --resource vm1 --meta --delete-parameter target-role >/dev/null 2>&1
+		on node1 crm_resource --resource vm1 --cleanup >/dev/null 2>&1
+		wait_until 600 "vm1 started" pcmk_started vm1
+	fi
 	pcmk_settle
 	at_exit on node1 crm_resource --resource vm1 --clear
 }
@@ -507,14 +517,44 @@ pcmk_configure() {
 storage_list() {
 	on node1 crm_resource --resource ferry-storage --get-parameter drbd_resources 2>/dev/null | tail -n 1
 }
+# storage_list_set LIST: drbd_resources changed, as an administrator adding
+# or removing a domain does. The parameter is reloadable (OCF 1.1): each
+# running instance must get the agent's reload-agent, and none a stop (the
+# CIB's history cannot tell: Pacemaker records a reload as a start, so the
+# nodes' logs are read). Returns 1 and says why otherwise (a cleanup's
+# removal must not end the scenario there).
 storage_list_set() {
-	on node1 crm_resource --resource ferry-storage --set-parameter drbd_resources \
-		--parameter-value "$1" >/dev/null 2>&1
+	local nodes n i=0 counts=() s r s2 r2
+	[ "$(storage_list)" != "$1" ] || return 0
+	nodes=$(pcmk_location ferry-storage)
+	for n in $nodes; do counts+=("$(storage_op_counts "$n")"); done
+	if ! on node1 crm_resource --resource ferry-storage --set-parameter drbd_resources \
+		--parameter-value "$1" >/dev/null 2>&1; then
+		echo "setting drbd_resources to '$1' failed" >&2
+		return 1
+	fi
+	pcmk_settle
+	for n in $nodes; do
+		read -r s r <<<"${counts[i]}"
+		read -r s2 r2 <<<"$(storage_op_counts "$n")"
+		i=$((i + 1))
+		if [ "${s2:-0}" -gt "${s:-0}" ] || [ "${r2:-0}" -le "${r:-0}" ]; then
+			echo "drbd_resources '$1': the storage clone on $n was not reloaded (stops $s -> $s2, reloads $r -> $r2)" >&2
+			return 1
+		fi
+	done
+}
+# storage_op_counts NODE: "STOPS RELOADS" of ferry-storage in NODE's log.
+storage_op_counts() {
+	on "$1" sh -c "printf '%s %s\n' \
+		\$(grep -c 'Result of stop operation for ferry-storage on' /var/log/messages) \
+		\$(grep -c 'Result of reload-agent operation for ferry-storage on' /var/log/messages)"
 }
 storage_list_add() {
 	local l
 	l=$(storage_list)
-	case " $l " in *" $1 "*) ;; *) storage_list_set "$l $1" ;; esac
+	case " $l " in *" $1 "*) ;; *) storage_list_set "$l $1" 2>>"$SC_DIR/storage.log" ||
+		fail "$(tail -n 1 "$SC_DIR/storage.log")" ;; esac
 }
 storage_list_del() {
 	local l
