@@ -326,10 +326,12 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 		char *argv2[] = {"stonith_admin", "--fence", p, "--tolerance", "120s", "--tag",
 				 "ferry-drbd", NULL};
 		struct proc_result r;
+		char fail[512];
 		int rc = proc_run(argv2, STONITH_TIMEOUT_MS, &r);
 		int code = rc ? -1 : proc_exit_code(&r);
 		flog(FLOG_DRBD, code ? LOG_ERR : LOG_NOTICE, "fence-peer %s: stonith_admin --fence %s: %s",
-		     getenv("DRBD_RESOURCE") ?: "?", p, code ? proc_err_tail(&r) : "fenced");
+		     getenv("DRBD_RESOURCE") ?: "?", p,
+		     code ? proc_failure(rc, STONITH_TIMEOUT_MS, &r, fail, sizeof(fail)) : "fenced");
 		proc_result_free(&r);
 		if (code)
 			return FENCE_PEER_FAILED;

@@ -55,15 +55,19 @@ static int drbd_run(char *const argv[], char *why, size_t len)
 	struct proc_result r;
 	int rc = proc_run(argv, DRBD_TIMEOUT, &r);
 
-	if (rc == 0 && proc_exit_code(&r) != 0) {
-		const char *tail = proc_err_tail(&r);
-		char cmd[256];
+	/* A drbdadm killed at the timeout (a promotion waiting for the
+	 * fence-peer handler) says nothing on stderr: say that it hung. */
+	if (rc || proc_exit_code(&r) != 0) {
+		char cmd[256], fail[512];
 
 		argv_text(argv, cmd, sizeof(cmd));
-		flog(FLOG_DRBD, LOG_ERR, "drbd: %s failed: %s", cmd, tail);
-		if (why)
-			snprintf(why, len, "%s", tail);
-		rc = -EIO;
+		proc_failure(rc, DRBD_TIMEOUT, &r, fail, sizeof(fail));
+		flog(FLOG_DRBD, LOG_ERR, "drbd: %s failed: %s", cmd, fail);
+		if (why && rc)
+			snprintf(why, len, "%s %s", cmd, fail);
+		else if (why)
+			snprintf(why, len, "%s", fail);
+		rc = rc ? rc : -EIO;
 	}
 	proc_result_free(&r);
 	return rc;

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -133,6 +134,24 @@ const char *proc_err_tail(struct proc_result *r)
 	while (e > r->err && e[-1] != '\n')
 		e--;
 	return e;
+}
+
+const char *proc_failure(int rc, int timeout_ms, struct proc_result *r, char *buf, size_t len)
+{
+	const char *tail = proc_err_tail(r);
+
+	if (rc == -ETIMEDOUT)
+		snprintf(buf, len, "did not finish in %d.%d s (killed)%s%s", timeout_ms / 1000,
+			 timeout_ms % 1000 / 100, *tail ? "; it said: " : "", tail);
+	else if (rc)
+		snprintf(buf, len, "cannot run it: %s", strerror(-rc));
+	else if (*tail)
+		snprintf(buf, len, "%s", tail);
+	else if (WIFSIGNALED(r->status))
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(r->status));
+	else
+		snprintf(buf, len, "exited with status %d", proc_exit_code(r));
+	return buf;
 }
 
 void proc_result_free(struct proc_result *r)

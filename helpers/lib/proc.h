@@ -27,6 +27,15 @@ int proc_exit_code(const struct proc_result *r);
 /** The last non-empty line of stderr (for error messages), or "". */
 const char *proc_err_tail(struct proc_result *r);
 
+/**
+ * Why a proc_run() that returned @rc with @timeout_ms failed, in @buf, for an
+ * exit reason: the last line of stderr, else how it ended ("did not finish
+ * in 60 s (killed)", "exited with status 3", "killed by signal 9", "cannot
+ * run it: ..."). A killed or silent program must not give an empty reason.
+ * Returns @buf.
+ */
+const char *proc_failure(int rc, int timeout_ms, struct proc_result *r, char *buf, size_t len);
+
 void proc_result_free(struct proc_result *r);
 
 /**
