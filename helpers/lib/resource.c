@@ -475,8 +475,22 @@ int resource_stop(struct resource *r, struct resource_result *res)
 		flog(FLOG_RESOURCE, LOG_WARNING, "config %s is missing here: stopping %s, found by "
 						 "its recorded config path", r->config, r->name);
 	} else if (!r->name[0] && resource_validate(r, false, res)) {
-		xen_close(x);
-		return res->ocf == OCF_ERR_CONFIGURED ? res->ocf : OCF_ERR_GENERIC;
+		/* A gap of this node only (its DRBD resource not configured
+		 * here): a start here failed on it, and Pacemaker stops what it
+		 * tried. A failed stop fences the node, so stop whatever of the
+		 * domain is here, found by its config's name (make cts: vm1
+		 * placed on node3, outside its DRBD pair, got node3 fenced). */
+		char nwhy[256];
+
+		if (res->ocf != OCF_ERR_INSTALLED ||
+		    xen_config_name(r->config, r->name, sizeof(r->name), nwhy, sizeof(nwhy))) {
+			xen_close(x);
+			return res->ocf == OCF_ERR_CONFIGURED ? res->ocf : OCF_ERR_GENERIC;
+		}
+		flog(FLOG_RESOURCE, LOG_WARNING, "%s: stopping whatever of %s is here all the same",
+		     res->why, r->name);
+		res->why[0] = '\0';
+		ok(res);
 	}
 	/* A storage=local move left half-done here (its runner died): settled
 	 * first, once the name is known, while the ledger still says where the
