@@ -251,9 +251,33 @@ static int drbd_cmd_check(struct cmd_args *a)
 }
 
 /* DRBD's fence-peer handler exit codes (drbd.conf(5)). */
+#define FENCE_PEER_OUTDATED  4
 #define FENCE_PEER_STONITHED 7
 #define FENCE_PEER_FAILED    1
 #define STONITH_TIMEOUT_MS   (300 * 1000)
+/* Each step of asking the peer to outdate itself: I/O is frozen meanwhile,
+ * and an unreachable peer must reach stonith soon. */
+#define OUTDATE_TIMEOUT_MS   (5 * 1000)
+
+/* DRBD's outdate-peer over ferry's authenticated peer channel: the peer's
+ * ferry marks its copy of @res Outdated, so it cannot be promoted, and the
+ * node need not be fenced. Refused while the peer is Primary or still
+ * connected, and impossible when it is unreachable: then it is fenced. */
+static int peer_outdate(const char *node, const char *res, char *why, size_t len)
+{
+	struct peer_opts o;
+	struct peer *p;
+	int rc;
+
+	peer_opts_init(&o);
+	o.timeout_ms = OUTDATE_TIMEOUT_MS;
+	rc = peer_connect(node, &o, &p, why, len);
+	if (rc)
+		return rc;
+	rc = peer_request(p, PEER_OP_OUTDATE, res, why, len);
+	peer_close(p);
+	return rc;
+}
 
 /* Is @node lost and known to be off (fenced or confirmed) in the ledger? */
 static bool peer_dead_in_ledger(const char *node)
@@ -278,6 +302,7 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 {
 	const char *peers = getenv("DRBD_PEERS");
 	char list[512], *save = NULL;
+	int stonithed = 0;
 
 	(void)a;
 	/* DRBD's environment enters ferry here: checked like any name. */
@@ -320,8 +345,20 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 		if (peer_dead_in_ledger(p)) {
 			flog(FLOG_DRBD, LOG_NOTICE, "fence-peer %s: %s is already fenced (ledger)",
 			     getenv("DRBD_RESOURCE") ?: "?", p);
+			stonithed++;
 			continue;
 		}
+		/* A peer that answers outdates its copy: no node is fenced
+		 * for a lost replication link or a peer that is rebooting. */
+		if (res_env && peer_outdate(p, res_env, why, sizeof(why)) == 0) {
+			flog(FLOG_DRBD, LOG_NOTICE,
+			     "fence-peer %s: %s marked its copy Outdated; not fencing it", res_env, p);
+			continue;
+		}
+		if (res_env)
+			flog(FLOG_DRBD, LOG_WARNING, "fence-peer %s: %s did not outdate its copy (%s); "
+						     "fencing it",
+			     res_env, p, why);
 		/* Fenced very recently (by Pacemaker itself) counts too. */
 		char *argv2[] = {"stonith_admin", "--fence", p, "--tolerance", "120s", "--tag",
 				 "ferry-drbd", NULL};
@@ -335,8 +372,9 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 		proc_result_free(&r);
 		if (code)
 			return FENCE_PEER_FAILED;
+		stonithed++;
 	}
-	return FENCE_PEER_STONITHED;
+	return stonithed ? FENCE_PEER_STONITHED : FENCE_PEER_OUTDATED;
 }
 
 static const struct cmd_option timeout_opt[] = {
@@ -372,11 +410,14 @@ static const struct cmd_entry entries[] = {
 	 "  Failed or Detaching.\n",
 	 NULL, drbd_cmd_check},
 	{"fence-peer", "", "DRBD's fence-peer handler (see --help)",
-	 "  DRBD's fence-peer handler (fencing resource-and-stonith): exits 7 when\n"
-	 "  every peer in DRBD_PEERS is known to be off: lost and fenced (or\n"
-	 "  confirmed dead) in ferry's ledger, else fenced now through Pacemaker\n"
-	 "  (stonith_admin --fence). 1 when a peer could not be fenced: DRBD then\n"
-	 "  keeps I/O frozen rather than risk two writers.\n",
+	 "  DRBD's fence-peer handler (fencing resource-and-stonith). Each peer in\n"
+	 "  DRBD_PEERS is, in this order: known to be off (lost and fenced, or\n"
+	 "  confirmed dead, in ferry's ledger); asked through its ferry to mark its\n"
+	 "  copy of DRBD_RESOURCE Outdated (refused while it is Primary or still\n"
+	 "  connected); else fenced now through Pacemaker (stonith_admin --fence).\n"
+	 "  Exits 4 when every peer outdated its copy, 7 when every peer is off or\n"
+	 "  outdated and one was fenced, 1 when a peer could not be fenced: DRBD\n"
+	 "  then keeps I/O frozen rather than risk two writers.\n",
 	 NULL, drbd_cmd_fence_peer},
 };
 
@@ -392,5 +433,6 @@ const struct cmd_group drbd_group = {
 		 "UpToDate, peer Primary with the window closed, device held open, both\n"
 		 "sides Primary), 4 resource not up (check: or without a local disk),\n"
 		 "5 timed out (wait-synced);\n"
-		 "fence-peer: 7 every peer is off (fenced), 1 a peer could not be fenced\n",
+		 "fence-peer: 4 every peer outdated its copy, 7 every peer is off or\n"
+		 "outdated (one fenced), 1 a peer could not be fenced\n",
 };

@@ -296,6 +296,36 @@ int drbd_demote(const char *res, char *why, size_t len)
 	return 0;
 }
 
+int drbd_outdate(const char *res, char *why, size_t len)
+{
+	char *argv[] = {"drbdadm", "outdate", "--", (char *)res, NULL};
+	struct drbd_resource r;
+	int rc = drbd_state(res, &r);
+
+	if (rc) {
+		snprintf(why, len, "cannot read the state of %s here", res);
+		return rc;
+	}
+	/* DRBD refuses these too; saying why here names the case. */
+	if (r.exists && drbd_is_primary(&r)) {
+		snprintf(why, len, "%s is Primary here", res);
+		return -EBUSY;
+	}
+	for (int i = 0; r.exists && i < r.npeers; i++)
+		if (!strcmp(r.peers[i].connection, "Connected")) {
+			snprintf(why, len, "%s is still connected to its peer here", res);
+			return -EBUSY;
+		}
+	/* Up: a state change; down: drbdmeta marks the metadata. */
+	rc = drbd_run(argv, why, len);
+	if (rc == 0)
+		flog(FLOG_DRBD, LOG_WARNING,
+		     "drbd: %s marked Outdated here: it cannot be promoted until a resync "
+		     "from its peer mends it",
+		     res);
+	return rc;
+}
+
 /* Appends "what, " to buf. */
 static void add(char *buf, size_t len, const char *what)
 {

@@ -134,6 +134,13 @@ int drbd_promote(const char *res, char *why, size_t len);
 /** Demotes to Secondary (no-op when Secondary); -EBUSY names who holds the
  * device open in @why. */
 int drbd_demote(const char *res, char *why, size_t len);
+/**
+ * Marks this end's data Outdated (`drbdadm outdate`; on a resource that is
+ * down, in its metadata), so that it cannot be promoted until a resync
+ * mends it: the peer's fence-peer handler asks for it (DRBD's outdate-peer).
+ * Refuses with -EBUSY, reason in @why, while Primary or still connected.
+ */
+int drbd_outdate(const char *res, char *why, size_t len);
 /** Sets this end's run-time allow-two-primaries flag. */
 int drbd_set_two_primaries(const char *res, bool allow);
 /** This end of the dual-primary window: sets or clears allow-two-primaries,

@@ -81,6 +81,10 @@ enum peer_op {
 	PEER_OP_DEMOTE = 4,       /**< Secondary */
 	PEER_OP_VG_ACTIVATE = 5,  /**< LVM above DRBD: activate VG res */
 	PEER_OP_VG_DEACTIVATE = 6,
+	/** drbdadm outdate res: the asker's fence-peer handler lost res's
+	 * connection to us (DRBD's outdate-peer). A peer of an earlier
+	 * build answers -EOPNOTSUPP; the asker then fences. */
+	PEER_OP_OUTDATE = 7,
 };
 
 /* Decoded messages. */

@@ -42,6 +42,8 @@ static const char *op_name(enum peer_op op)
 		return "vg activate";
 	case PEER_OP_VG_DEACTIVATE:
 		return "vg deactivate";
+	case PEER_OP_OUTDATE:
+		return "outdate";
 	}
 	return "unknown";
 }
@@ -65,6 +67,8 @@ static int serve_op(enum peer_op op, const char *res, char *why, size_t len)
 		if (rc)
 			snprintf(why, len, "deactivating VG %s failed", res);
 		return rc;
+	case PEER_OP_OUTDATE:
+		return drbd_outdate(res, why, len);
 	}
 	snprintf(why, len, "unknown request %u", op);
 	return -EOPNOTSUPP;

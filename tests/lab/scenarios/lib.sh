@@ -150,15 +150,21 @@ drbd_in_sync() {
 }
 
 # drbd_create RES MINOR PORT: an LV on each of node1/node2 and a protocol C
-# resource on them, both sides UpToDate, Primary on node1.
+# resource on them, both sides UpToDate, Primary on node1. DRBD_FENCING=1
+# adds cib-examples' fencing policy and ferry's fence-peer handler.
 drbd_create() {
-	local res=$1 minor=$2 port=$3 n
+	local res=$1 minor=$2 port=$3 n fence='' handlers=''
+	if [ "${DRBD_FENCING:-}" = 1 ]; then
+		fence="fencing resource-and-stonith;"
+		handlers='handlers { fence-peer "/usr/sbin/ferryctl drbd fence-peer"; }'
+	fi
 	for n in node1 node2; do
 		on "$n" sh -c "lvs vg0/$res >/dev/null 2>&1 || lvcreate -q -y -L 128M -n $res vg0
 cat >/etc/drbd.d/$res.res <<EOF
 resource $res {
 	net { protocol C; after-sb-0pri discard-zero-changes; after-sb-1pri discard-secondary; after-sb-2pri disconnect; }
-	disk { c-plan-ahead 0; resync-rate 100M; }
+	disk { c-plan-ahead 0; resync-rate 100M; $fence }
+	$handlers
 	device /dev/drbd$minor; disk /dev/vg0/$res; meta-disk internal;
 	on node1 { address $NET_CLUSTER.1:$port; }
 	on node2 { address $NET_CLUSTER.2:$port; }
