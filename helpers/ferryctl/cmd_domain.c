@@ -16,6 +16,7 @@
 #include "nodemap.h"
 #include "numparse.h"
 #include "peer.h"
+#include "supervise_mark.h"
 #include "xen.h"
 
 /* ferryctl domain status exit codes. */
@@ -334,6 +335,12 @@ static int domain_supervise(struct cmd_args *a)
 			nodemap_free(&m);
 		}
 		mine = self && e.owner == self;
+	}
+	/* Its stop is under way: a restart would race the stop for the
+	 * domain's disks and outlive it (supervise_mark.h). */
+	if (rc == 0 && mine && supervise_mark_has(st.name, "stopping")) {
+		flog(FLOG_XEN, LOG_NOTICE, "%s: its stop is under way: not restarting it", st.name);
+		mine = false;
 	}
 	rc = rc ? rc : xen_on_shutdown(x, st.domid, mine, done, sizeof(done));
 	xen_close(x);

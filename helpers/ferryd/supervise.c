@@ -29,6 +29,7 @@
 #include "ferryd.h"
 #include "requests.h"
 #include "supervise.h"
+#include "supervise_mark.h"
 #include "xen.h"
 #include "xenloop.h"
 
@@ -36,7 +37,6 @@
  * and shutdowns come at once as libxl events. Every scan lists the domains
  * through hypercalls, which cost on a busy or emulated dom0. */
 #define SCAN_MS      5000
-#define MARKER_DIR   "/run/ferry/supervise"
 #define RELEASE_DIR  "/run/ferry/release" /* written by resource_stop */
 #define EVENTS_LOG   "/var/lib/ferry/domain-events.log"
 
@@ -77,20 +77,6 @@ static void forget(struct watched *w)
 	free(w);
 }
 
-static void marker(const char *name, const char *what, bool on)
-{
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), MARKER_DIR "/%s.%s", name, what);
-	if (on) {
-		int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0)
-			close(fd);
-	} else {
-		unlink(p);
-	}
-}
-
 /* The fact, for the record: /var/lib/ferry/domain-events.log. */
 static void record(const char *name, uint32_t domid, const char *event, const char *action)
 {
@@ -129,7 +115,7 @@ static void on_job_done(pid_t pid, int status, void *arg)
 	if (w)
 		w->busy = false;
 	if (j->rebooting)
-		marker(j->name, "rebooting", false);
+		supervise_mark_set(j->name, "rebooting", false);
 	flog(FLOG_SUPERVISE, ok ? LOG_NOTICE : LOG_ERR, "%s: handling its %s %s", j->name, j->event,
 	     ok ? "done" : "FAILED (see the log of ferryctl)");
 	free(j);
@@ -172,7 +158,7 @@ static void handle_shutdown(struct ferryd *d, struct watched *w, libxl_shutdown_
 	 * domain; only the owner in the ledger may. */
 	j->rebooting = reason != LIBXL_SHUTDOWN_REASON_POWEROFF && ledger_ours(d, w->name);
 	if (j->rebooting)
-		marker(w->name, "rebooting", true);
+		supervise_mark_set(w->name, "rebooting", true);
 	snprintf(domid, sizeof(domid), "%u", w->domid);
 	flog(FLOG_SUPERVISE, LOG_NOTICE, "%s (domid %u): guest %s", w->name, w->domid, j->event);
 	rc = children_spawn(argv, -1, on_job_done, j, NULL);
@@ -180,7 +166,7 @@ static void handle_shutdown(struct ferryd *d, struct watched *w, libxl_shutdown_
 		flog(FLOG_SUPERVISE, LOG_ERR, "%s: cannot run ferryctl domain supervise: %s", w->name,
 		     strerror(-rc));
 		if (j->rebooting)
-			marker(w->name, "rebooting", false);
+			supervise_mark_set(w->name, "rebooting", false);
 		free(j);
 		return;
 	}
@@ -372,8 +358,6 @@ int supervise_inventory(struct ferryd *d, char ***names, size_t *n)
 
 int supervise_domain(const char *name, struct xen_status *st, bool *rebooting)
 {
-	char p[PATH_MAX];
-	struct stat sb;
 	int rc;
 
 	if (!x)
@@ -381,10 +365,9 @@ int supervise_domain(const char *name, struct xen_status *st, bool *rebooting)
 	rc = xen_status_get(x, name, st);
 	if (rc < 0)
 		return rc;
-	snprintf(p, sizeof(p), MARKER_DIR "/%s.rebooting", name);
 	*rebooting = (st->state == XEN_SHUTDOWN &&
 		      st->shutdown_reason == LIBXL_SHUTDOWN_REASON_REBOOT) ||
-		     stat(p, &sb) == 0;
+		     supervise_mark_has(name, "rebooting");
 	return 0;
 }
 
@@ -406,7 +389,7 @@ int supervise_start(struct ferryd *d)
 	children_ferryctl(d->ferryctl, ferryctl, sizeof(ferryctl));
 	libxl_event_register_callbacks(xen_ctx(x), &event_hooks, d);
 	mkdir("/run/ferry", 0755);
-	mkdir(MARKER_DIR, 0755);
+	mkdir(SUPERVISE_MARK_DIR, 0755);
 	scan(d);
 	flog(FLOG_SUPERVISE, LOG_NOTICE, "supervising ferry-managed domains (actions by %s)",
 	     ferryctl);

@@ -22,6 +22,7 @@
 #include "migrate_slots.h"
 #include "nodemap.h"
 #include "resource.h"
+#include "supervise_mark.h"
 #include "xen.h"
 
 #define LEDGER_TIMEOUT_MS 30000
@@ -31,7 +32,6 @@
 #define UNDO_MARGIN_MS    15000  /* time kept to undo a start that runs out */
 #define RELEASE_WAIT_MS   30000  /* for a restarting ferryd, at the end of a stop */
 #define RELEASE_DIR       "/run/ferry/release" /* releases left to ferryd */
-#define SUPERVISE_DIR     "/run/ferry/supervise"
 
 static int fail(struct resource_result *res, int ocf, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -430,6 +430,13 @@ static int name_by_config(struct xen *x, const char *config, char *name, size_t 
 /* Shut down (destroy at the deadline) one copy. A paused copy cannot shut
  * down: the half-built leftover of a killed start is destroyed; a domain an
  * administrator paused is resumed first, then shut down cleanly. */
+/* A guest reboot being handled by ferryd may take this long to end before
+ * a stop goes on without it: within the cib-examples' stop timeout (180 s)
+ * with the shutdown_timeout (60 s) after it. */
+#define STOP_REBOOT_WAIT_MS (60 * 1000)
+
+static int stop_named(struct xen *x, struct resource *r, uint32_t me, struct resource_result *res);
+
 static int stop_copy(struct xen *x, struct resource *r, const char *n, uint32_t domid, bool main)
 {
 	struct xen_status st;
@@ -451,12 +458,8 @@ static int stop_copy(struct xen *x, struct resource *r, const char *n, uint32_t 
 
 int resource_stop(struct resource *r, struct resource_result *res)
 {
-	static const char *const suffixes[] = {"", XEN_INCOMING_SUFFIX, XEN_MIGRATED_SUFFIX};
-	struct ledger_entry e;
 	struct xen *x;
-	bool found = false;
 	uint32_t me = self_id();
-	char why[1024];
 	int rc;
 
 	if (xen_open(&x)) {
@@ -498,6 +501,35 @@ int resource_stop(struct resource *r, struct resource_result *res)
 	 * node). */
 	if (r->st.local)
 		local_settle(r, res);
+	rc = stop_named(x, r, me, res);
+	supervise_mark_set(r->name, "stopping", false);
+	return rc;
+}
+
+/* The stop of a domain whose name is known. A guest reboot that ferryd is
+ * handling (destroy, then create from the same config) ends first, so
+ * that the stop finds the new domain instead of racing its creation for
+ * the disks: a demote that lost that race failed the stop and got the node
+ * fenced (make cts: a guest's own reboot). The "stopping" marker keeps a
+ * reboot from being restarted meanwhile. Closes @x. */
+static int stop_named(struct xen *x, struct resource *r, uint32_t me, struct resource_result *res)
+{
+	static const char *const suffixes[] = {"", XEN_INCOMING_SUFFIX, XEN_MIGRATED_SUFFIX};
+	struct ledger_entry e;
+	bool found = false;
+	char why[1024];
+	int rc;
+
+	supervise_mark_set(r->name, "stopping", true);
+	if (supervise_mark_has(r->name, "rebooting")) {
+		flog(FLOG_RESOURCE, LOG_NOTICE, "%s is rebooting (ferryd recreates it): waiting up to "
+						"%d s for that before stopping it",
+		     r->name, STOP_REBOOT_WAIT_MS / 1000);
+		if (supervise_mark_wait_gone(r->name, "rebooting", STOP_REBOOT_WAIT_MS))
+			flog(FLOG_RESOURCE, LOG_WARNING, "%s: its restart did not end in %d s: stopping "
+							 "whatever of it is here now",
+			     r->name, STOP_REBOOT_WAIT_MS / 1000);
+	}
 	rc = ledger_lookup(r->name, &e, &found);
 
 	/* 1. Shut down (destroy at the deadline) whatever copy is here. */
@@ -538,11 +570,7 @@ int resource_stop(struct resource *r, struct resource_result *res)
 /* ferryd marks a domain it is recreating after a guest reboot. */
 static bool rebooting(const char *name)
 {
-	char p[256];
-	struct stat s;
-
-	snprintf(p, sizeof(p), SUPERVISE_DIR "/%s.rebooting", name);
-	return stat(p, &s) == 0;
+	return supervise_mark_has(name, "rebooting");
 }
 
 /* ferryd cannot answer (stopped, restarting, hung): judge the domain by
