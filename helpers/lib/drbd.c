@@ -274,6 +274,20 @@ int drbd_promote(const char *res, char *why, size_t len)
 	return rc;
 }
 
+/* How long a demote waits for a kernel-only opener to let go. */
+#define DEMOTE_SETTLE_MS 30000
+
+/* drbdadm secondary, then the state re-read into @r: 0 when Secondary. */
+static int demote_once(char *const argv[], const char *res, struct drbd_resource *r, char *why,
+		       size_t len)
+{
+	int rc = drbd_run(argv, why, len);
+
+	if (rc == 0 && (rc = drbd_state(res, r)) == 0 && drbd_is_primary(r))
+		rc = -EIO;
+	return rc;
+}
+
 int drbd_demote(const char *res, char *why, size_t len)
 {
 	char *argv[] = {"drbdadm", "secondary", "--", (char *)res, NULL};
@@ -282,11 +296,24 @@ int drbd_demote(const char *res, char *why, size_t len)
 
 	if (rc || !r.exists || !drbd_is_primary(&r))
 		return rc;
-	rc = drbd_run(argv, why, len);
-	if (rc == 0 && (rc = drbd_state(res, &r)) == 0 && drbd_is_primary(&r))
-		rc = -EIO;
+	char who[512];
+	rc = demote_once(argv, res, &r, why, len);
+	/* Held by the kernel alone, no process and no holder: the block
+	 * backend of a Xen domain just destroyed, which lets go when its
+	 * teardown ends, seconds later on a loaded host. Waited for, because
+	 * a stop that fails here gets the node fenced. */
+	if (rc && r.exists && drbd_openers(&r, who, sizeof(who)) == 0) {
+		flog(FLOG_DRBD, LOG_NOTICE, "drbd: %s is held by the kernel alone (a Xen block backend "
+					    "being torn down?): retrying for up to %d s",
+		     res, DEMOTE_SETTLE_MS / 1000);
+		for (int waited = 0; rc && waited < DEMOTE_SETTLE_MS; waited += 2000) {
+			sleep(2);
+			rc = demote_once(argv, res, &r, why, len);
+			if (rc && (!r.exists || drbd_openers(&r, who, sizeof(who)) > 0))
+				break;
+		}
+	}
 	if (rc) {
-		char who[512];
 		drbd_openers(&r, who, sizeof(who));
 		snprintf(why, len, "%s is still Primary: held open by %s", res, who);
 		flog(FLOG_DRBD, LOG_ERR, "drbd: %s", why);
@@ -339,6 +366,7 @@ int drbd_openers(const struct drbd_resource *r, char *buf, size_t len)
 	char path[PATH_MAX], link[PATH_MAX], what[PATH_MAX + 64];
 	struct dirent *d, *f;
 	DIR *dir;
+	int found = 0;
 
 	buf[0] = '\0';
 	for (int v = 0; v < r->nvolumes; v++) {
@@ -353,6 +381,7 @@ int drbd_openers(const struct drbd_resource *r, char *buf, size_t len)
 				if (d->d_name[0] != '.') {
 					snprintf(what, sizeof(what), "holder %s", d->d_name);
 					add(buf, len, what);
+					found++;
 				}
 			closedir(dir);
 		}
@@ -386,6 +415,7 @@ int drbd_openers(const struct drbd_resource *r, char *buf, size_t len)
 				}
 				snprintf(what, sizeof(what), "process %s (pid %s)", comm, d->d_name);
 				add(buf, len, what);
+				found++;
 				break;
 			}
 			closedir(fds);
@@ -394,7 +424,7 @@ int drbd_openers(const struct drbd_resource *r, char *buf, size_t len)
 	}
 	if (!buf[0])
 		snprintf(buf, len, "no process or holder found here (a Xen domain's disk?)");
-	return 0;
+	return found;
 }
 
 int drbd_wait_synced(const char *res, int timeout_ms, struct drbd_resource *r)

@@ -132,7 +132,8 @@ int drbd_setup_down(const char *res);
  */
 int drbd_promote(const char *res, char *why, size_t len);
 /** Demotes to Secondary (no-op when Secondary); -EBUSY names who holds the
- * device open in @why. */
+ * device open in @why. A device held by the kernel alone (a Xen block
+ * backend being torn down) is retried for up to 30 s first. */
 int drbd_demote(const char *res, char *why, size_t len);
 /**
  * Marks this end's data Outdated (`drbdadm outdate`; on a resource that is
@@ -148,7 +149,9 @@ int drbd_set_two_primaries(const char *res, bool allow);
 int drbd_window_set(const char *res, bool open, char *why, size_t len);
 /** Reads this end's run-time allow-two-primaries flag. */
 int drbd_two_primaries(const char *res, bool *allowed);
-/** Who holds @r's devices open here: device-mapper holders and processes. */
+/** Who holds @r's devices open here: device-mapper holders and processes,
+ * named in @buf; returns how many were found (0: the kernel alone, e.g. a
+ * Xen block backend). */
 int drbd_openers(const struct drbd_resource *r, char *buf, size_t len);
 /**
  * Follows `drbdsetup events2 RES` until the resource is healthy (connected,
