@@ -389,7 +389,6 @@ int supervise_start(struct ferryd *d)
 	children_ferryctl(d->ferryctl, ferryctl, sizeof(ferryctl));
 	libxl_event_register_callbacks(xen_ctx(x), &event_hooks, d);
 	mkdir("/run/ferry", 0755);
-	mkdir(SUPERVISE_MARK_DIR, 0755);
 	scan(d);
 	flog(FLOG_SUPERVISE, LOG_NOTICE, "supervising ferry-managed domains (actions by %s)",
 	     ferryctl);

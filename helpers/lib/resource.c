@@ -427,9 +427,6 @@ static int name_by_config(struct xen *x, const char *config, char *name, size_t 
 	return rc;
 }
 
-/* Shut down (destroy at the deadline) one copy. A paused copy cannot shut
- * down: the half-built leftover of a killed start is destroyed; a domain an
- * administrator paused is resumed first, then shut down cleanly. */
 /* A guest reboot being handled by ferryd may take this long to end before
  * a stop goes on without it: within the cib-examples' stop timeout (180 s)
  * with the shutdown_timeout (60 s) after it. */
@@ -437,6 +434,9 @@ static int name_by_config(struct xen *x, const char *config, char *name, size_t 
 
 static int stop_named(struct xen *x, struct resource *r, uint32_t me, struct resource_result *res);
 
+/* Shut down (destroy at the deadline) one copy. A paused copy cannot shut
+ * down: the half-built leftover of a killed start is destroyed; a domain an
+ * administrator paused is resumed first, then shut down cleanly. */
 static int stop_copy(struct xen *x, struct resource *r, const char *n, uint32_t domid, bool main)
 {
 	struct xen_status st;
@@ -501,6 +501,7 @@ int resource_stop(struct resource *r, struct resource_result *res)
 	 * node). */
 	if (r->st.local)
 		local_settle(r, res);
+	supervise_mark_set(r->name, "stopping", true);
 	rc = stop_named(x, r, me, res);
 	supervise_mark_set(r->name, "stopping", false);
 	return rc;
@@ -520,7 +521,6 @@ static int stop_named(struct xen *x, struct resource *r, uint32_t me, struct res
 	char why[1024];
 	int rc;
 
-	supervise_mark_set(r->name, "stopping", true);
 	if (supervise_mark_has(r->name, "rebooting")) {
 		flog(FLOG_RESOURCE, LOG_NOTICE, "%s is rebooting (ferryd recreates it): waiting up to "
 						"%d s for that before stopping it",
@@ -567,12 +567,6 @@ static int stop_named(struct xen *x, struct resource *r, uint32_t me, struct res
 
 /* --- monitor ------------------------------------------------------------ */
 
-/* ferryd marks a domain it is recreating after a guest reboot. */
-static bool rebooting(const char *name)
-{
-	return supervise_mark_has(name, "rebooting");
-}
-
 /* ferryd cannot answer (stopped, restarting, hung): judge the domain by
  * libxl alone. A running guest stays "running" — a ferryd hiccup must
  * never make Pacemaker stop a domain — and the log says what was not
@@ -597,7 +591,7 @@ static int monitor_local(struct resource *r, int why, struct resource_result *re
 	if (rc)
 		return fail(res, OCF_ERR_GENERIC, "cannot read the state of %s", r->name);
 	if (st.state == XEN_ABSENT) {
-		if (rebooting(r->name)) {
+		if (supervise_mark_has(r->name, "rebooting")) {
 			snprintf(res->info, sizeof(res->info), "rebooting");
 			return ok(res);
 		}
@@ -605,7 +599,7 @@ static int monitor_local(struct resource *r, int why, struct resource_result *re
 		return res->ocf;
 	}
 	if (st.state == XEN_SHUTDOWN &&
-	    (st.shutdown_reason == LIBXL_SHUTDOWN_REASON_REBOOT || rebooting(r->name))) {
+	    (st.shutdown_reason == LIBXL_SHUTDOWN_REASON_REBOOT || supervise_mark_has(r->name, "rebooting"))) {
 		snprintf(res->info, sizeof(res->info), "rebooting");
 		return ok(res);
 	}
