@@ -30,6 +30,8 @@
 #define START_DEFAULT_MS  300000 /* without Pacemaker's timeout (by hand) */
 #define MIGRATE_DEFAULT_MS 600000 /* migrate_to's, as the agent's meta-data has it */
 #define UNDO_MARGIN_MS    15000  /* time kept to undo a start that runs out */
+#define CREATE_ATTEMPTS   3      /* creations a start tries on libxl's own timeouts */
+#define CREATE_RETRY_MIN_MS 60000 /* start time left for one more creation attempt */
 #define RELEASE_WAIT_MS   30000  /* for a restarting ferryd, at the end of a stop */
 #define RELEASE_DIR       "/run/ferry/release" /* releases left to ferryd */
 
@@ -215,6 +217,32 @@ static int left_ms(int64_t deadline)
 	return l > 1000 ? (int)l : 1000;
 }
 
+/* libxl gives a device backend 10 s to appear and a hotplug script 40 s,
+ * whatever the caller's timeout: on a loaded dom0 a creation can fail on
+ * those alone (ERROR_TIMEDOUT) with most of Pacemaker's start timeout left.
+ * libxl has destroyed what it built by then, so the creation is tried again
+ * from the configuration file while a whole attempt still fits. */
+static int create_retrying(struct xen *x, const struct resource *r, int64_t deadline,
+			   uint32_t *domid)
+{
+	libxl_domain_config cfg;
+	int rc;
+
+	for (int attempt = 1;; attempt++) {
+		libxl_domain_config_init(&cfg);
+		rc = xen_config_load(x, r->config, &cfg);
+		if (rc == 0)
+			rc = xen_create(x, &cfg, r->config, false, left_ms(deadline), domid);
+		libxl_domain_config_dispose(&cfg);
+		if (rc != -ETIMEDOUT || attempt == CREATE_ATTEMPTS ||
+		    left_ms(deadline) <= CREATE_RETRY_MIN_MS)
+			return rc;
+		flog(FLOG_RESOURCE, LOG_WARNING, "%s: libxl timed out creating it (a slow device "
+		     "backend or hotplug script), %d s of the start left: attempt %d of %d",
+		     r->name, left_ms(deadline) / 1000, attempt + 1, CREATE_ATTEMPTS);
+	}
+}
+
 /* Ledger CLAIM: no other node may run it. Already ours: no-op. After a
  * failover Pacemaker has fenced the old owner before this start, but
  * ferryd learns it from the fence history a moment later: an orphan whose
@@ -262,7 +290,6 @@ static int local_settle(struct resource *r, struct resource_result *res)
 int resource_start(struct resource *r, struct resource_result *res)
 {
 	struct ferry_ipc_reply lr;
-	libxl_domain_config cfg;
 	struct xen_status st;
 	struct xen *x;
 	uint32_t domid;
@@ -326,14 +353,13 @@ int resource_start(struct resource *r, struct resource_result *res)
 	}
 
 	/* 4. Create the domain and unpause it, within this action's time. */
-	libxl_domain_config_init(&cfg);
-	rc = xen_config_load(x, r->config, &cfg);
-	if (rc == 0)
-		rc = xen_create(x, &cfg, r->config, false, left_ms(deadline), &domid);
-	libxl_domain_config_dispose(&cfg);
+	rc = create_retrying(x, r, deadline, &domid);
 	if (rc) {
 		fail(res, OCF_ERR_GENERIC, "creating domain %s failed: %s", r->name,
-		     rc == -ETIMEDOUT ? "not done within the start's timeout" : strerror(-rc));
+		     rc != -ETIMEDOUT ? strerror(-rc) :
+		     left_ms(deadline) > 1000 ?
+			"libxl's own timeout (a device backend or hotplug script too slow; "
+			"see the log)" : "not done within the start's timeout");
 		goto undo_storage;
 	}
 	xen_close(x);
