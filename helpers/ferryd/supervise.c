@@ -115,7 +115,7 @@ static void on_job_done(pid_t pid, int status, void *arg)
 	if (w)
 		w->busy = false;
 	if (j->rebooting)
-		supervise_mark_set(j->name, "rebooting", false);
+		supervise_mark_clear(j->name, "rebooting");
 	flog(FLOG_SUPERVISE, ok ? LOG_NOTICE : LOG_ERR, "%s: handling its %s %s", j->name, j->event,
 	     ok ? "done" : "FAILED (see the log of ferryctl)");
 	free(j);
@@ -137,6 +137,7 @@ static void handle_shutdown(struct ferryd *d, struct watched *w, libxl_shutdown_
 	struct job *j;
 	char *name = libxl_domid_to_name(xen_ctx(x), w->domid);
 	bool in_flight = name && (strstr(name, XEN_INCOMING_SUFFIX) || strstr(name, XEN_MIGRATED_SUFFIX));
+	pid_t child;
 	int rc;
 
 	free(name);
@@ -157,19 +158,24 @@ static void handle_shutdown(struct ferryd *d, struct watched *w, libxl_shutdown_
 	/* A guest reboot (or a crash with on_crash=restart) recreates the
 	 * domain; only the owner in the ledger may. */
 	j->rebooting = reason != LIBXL_SHUTDOWN_REASON_POWEROFF && ledger_ours(d, w->name);
+	/* Held by ferryd until the child runs, then by the child: a restart
+	 * that outlives a crashed ferryd is still covered, and a marker
+	 * whose holder died is stale (supervise_mark.h). */
 	if (j->rebooting)
-		supervise_mark_set(w->name, "rebooting", true);
+		supervise_mark_set(w->name, "rebooting", getpid());
 	snprintf(domid, sizeof(domid), "%u", w->domid);
 	flog(FLOG_SUPERVISE, LOG_NOTICE, "%s (domid %u): guest %s", w->name, w->domid, j->event);
-	rc = children_spawn(argv, -1, on_job_done, j, NULL);
+	rc = children_spawn(argv, -1, on_job_done, j, &child);
 	if (rc) {
 		flog(FLOG_SUPERVISE, LOG_ERR, "%s: cannot run ferryctl domain supervise: %s", w->name,
 		     strerror(-rc));
 		if (j->rebooting)
-			supervise_mark_set(w->name, "rebooting", false);
+			supervise_mark_clear(w->name, "rebooting");
 		free(j);
 		return;
 	}
+	if (j->rebooting)
+		supervise_mark_set(w->name, "rebooting", child);
 	w->busy = true;
 }
 

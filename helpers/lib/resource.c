@@ -527,9 +527,9 @@ int resource_stop(struct resource *r, struct resource_result *res)
 	 * node). */
 	if (r->st.local)
 		local_settle(r, res);
-	supervise_mark_set(r->name, "stopping", true);
+	supervise_mark_set(r->name, "stopping", getpid());
 	rc = stop_named(x, r, me, res);
-	supervise_mark_set(r->name, "stopping", false);
+	supervise_mark_clear(r->name, "stopping");
 	return rc;
 }
 

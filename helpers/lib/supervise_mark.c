@@ -2,44 +2,104 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "numparse.h"
 #include "supervise_mark.h"
 
-static int mark_path(const char *name, const char *what, char *p, size_t len)
+const char *supervise_mark_dir(void)
 {
-	int n = snprintf(p, len, SUPERVISE_MARK_DIR "/%s.%s", name, what);
+	const char *d = getenv("FERRY_SUPERVISE_MARK_DIR");
+
+	return d && *d ? d : SUPERVISE_MARK_DIR;
+}
+
+static int mark_path(const char *name, const char *what, const char *suffix, char *p, size_t len)
+{
+	int n = snprintf(p, len, "%s/%s.%s%s", supervise_mark_dir(), name, what, suffix);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* The holder's pid, or 0 when the file is missing or holds none. */
+static pid_t holder_read(const char *p)
+{
+	char buf[24];
+	ssize_t n;
+	int v;
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return num_parse_int("pid", buf, 1, INT_MAX, &v, NULL, 0) ? 0 : (pid_t)v;
 }
 
 bool supervise_mark_has(const char *name, const char *what)
 {
 	char p[PATH_MAX];
-	struct stat sb;
+	pid_t holder;
 
-	return mark_path(name, what, p, sizeof(p)) == 0 && stat(p, &sb) == 0;
+	if (mark_path(name, what, "", p, sizeof(p)))
+		return false;
+	if (access(p, F_OK))
+		return false;
+	holder = holder_read(p);
+	if (holder > 0 && (kill(holder, 0) == 0 || errno == EPERM))
+		return true;
+	/* No holder, or a dead one: what it covered is over. Re-read before
+	 * removing, in case a new holder replaced the file meanwhile. */
+	if (holder_read(p) == holder)
+		unlink(p);
+	return false;
 }
 
-int supervise_mark_set(const char *name, const char *what, bool on)
+int supervise_mark_set(const char *name, const char *what, pid_t holder)
+{
+	char p[PATH_MAX], tmp[PATH_MAX], buf[24];
+	int fd, n, rc = mark_path(name, what, "", p, sizeof(p));
+
+	if (rc == 0)
+		rc = mark_path(name, what, ".tmp", tmp, sizeof(tmp));
+	if (rc)
+		return rc;
+	if (holder <= 0)
+		return -EINVAL;
+	mkdir("/run/ferry", 0755);
+	mkdir(supervise_mark_dir(), 0755);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)holder);
+	rc = write(fd, buf, (size_t)n) == n ? 0 : -EIO;
+	close(fd);
+	/* rename: a reader never sees a half-written pid */
+	if (rc == 0 && rename(tmp, p) < 0)
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+int supervise_mark_clear(const char *name, const char *what)
 {
 	char p[PATH_MAX];
-	int fd, rc = mark_path(name, what, p, sizeof(p));
+	int rc = mark_path(name, what, "", p, sizeof(p));
 
 	if (rc)
 		return rc;
-	if (!on)
-		return unlink(p) && errno != ENOENT ? -errno : 0;
-	mkdir("/run/ferry", 0755);
-	mkdir(SUPERVISE_MARK_DIR, 0755);
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
+	return unlink(p) && errno != ENOENT ? -errno : 0;
 }
 
 int supervise_mark_wait_gone(const char *name, const char *what, int max_ms)
