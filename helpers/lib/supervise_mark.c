@@ -13,6 +13,8 @@
 #include "numparse.h"
 #include "supervise_mark.h"
 
+#define MARK_NO_HOLDER_S 300 /* > a restart's creation (120 s) or a stop's timeout (180 s) */
+
 const char *supervise_mark_dir(void)
 {
 	const char *d = getenv("FERRY_SUPERVISE_MARK_DIR");
@@ -27,7 +29,8 @@ static int mark_path(const char *name, const char *what, const char *suffix, cha
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* The holder's pid, or 0 when the file is missing or holds none. */
+/* The holder's pid; 0 when the file is missing or holds none; -1 when it
+ * holds something else. */
 static pid_t holder_read(const char *p)
 {
 	char buf[24];
@@ -43,23 +46,29 @@ static pid_t holder_read(const char *p)
 		return 0;
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	return num_parse_int("pid", buf, 1, INT_MAX, &v, NULL, 0) ? 0 : (pid_t)v;
+	return num_parse_int("pid", buf, 1, INT_MAX, &v, NULL, 0) ? -1 : (pid_t)v;
 }
 
 bool supervise_mark_has(const char *name, const char *what)
 {
 	char p[PATH_MAX];
+	struct stat sb;
 	pid_t holder;
 
 	if (mark_path(name, what, "", p, sizeof(p)))
 		return false;
-	if (access(p, F_OK))
+	if (stat(p, &sb))
 		return false;
 	holder = holder_read(p);
 	if (holder > 0 && (kill(holder, 0) == 0 || errno == EPERM))
 		return true;
-	/* No holder, or a dead one: what it covered is over. Re-read before
-	 * removing, in case a new holder replaced the file meanwhile. */
+	/* An empty marker is an older ferryd's (a package upgrade runs the new
+	 * ferryctl beside it until ferryd restarts): it counts while it is
+	 * young enough to cover a restart or a stop in progress. */
+	if (holder == 0 && time(NULL) - sb.st_mtime < MARK_NO_HOLDER_S)
+		return true;
+	/* A dead holder (or an old empty marker): what it covered is over.
+	 * Re-read before removing, in case a new holder replaced it. */
 	if (holder_read(p) == holder)
 		unlink(p);
 	return false;

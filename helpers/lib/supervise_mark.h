@@ -10,7 +10,8 @@
  * lives: a holder killed -9 (ferryd's child orphaned by a crash, a stop
  * killed at Pacemaker's timeout) leaves a stale file, which would
  * otherwise make the monitor answer "rebooting" for an absent domain, or
- * keep every later guest reboot from being restarted. */
+ * keep every later guest reboot from being restarted. An empty marker (an
+ * older ferryd's, during a package upgrade) counts for 5 minutes. */
 #ifndef FERRY_SUPERVISE_MARK_H
 #define FERRY_SUPERVISE_MARK_H
 

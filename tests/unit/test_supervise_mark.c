@@ -2,7 +2,8 @@
 /* Supervision markers in a private directory, with real processes as
  * holders: a marker counts while its holder lives; one whose holder died
  * (killed -9, as a ferryd crash or Pacemaker's timeout leaves it), or
- * that names none, is stale: not seen, removed, not waited for. */
+ * that holds garbage, is stale: not seen, removed, not waited for. An
+ * empty one (an older ferryd's) counts only while young. */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -11,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -111,24 +115,40 @@ static void test_handed_over_to_a_child(void **state)
 	assert_int_equal(supervise_mark_wait_gone("vm1", "rebooting", 600), 0);
 }
 
-static void test_no_holder_is_stale(void **state)
+static void marker_write(const char *name, const char *text, time_t age_s)
 {
 	char p[128];
+	struct timespec t[2];
 	FILE *f;
 
-	(void)state;
-	/* an empty marker (an older ferry's) and garbage count as stale */
-	snprintf(p, sizeof(p), "%s/vm1.rebooting", dir);
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
 	f = fopen(p, "w");
 	assert_non_null(f);
+	fputs(text, f);
 	fclose(f);
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[0].tv_sec -= age_s;
+	t[1] = t[0];
+	assert_int_equal(utimensat(AT_FDCWD, p, t, 0), 0);
+}
+
+static void test_empty_marker_counts_while_young(void **state)
+{
+	(void)state;
+	/* an older ferryd's empty marker, during a package upgrade */
+	marker_write("vm1.rebooting", "", 10);
+	assert_true(supervise_mark_has("vm1", "rebooting"));
+	marker_write("vm1.rebooting", "", 600);
 	assert_false(supervise_mark_has("vm1", "rebooting"));
 	assert_false(file_exists("vm1.rebooting"));
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs("12ab\n", f);
-	fclose(f);
+}
+
+static void test_garbage_is_stale(void **state)
+{
+	(void)state;
+	marker_write("vm1.rebooting", "12ab\n", 0);
 	assert_false(supervise_mark_has("vm1", "rebooting"));
+	assert_false(file_exists("vm1.rebooting"));
 }
 
 int main(void)
@@ -137,7 +157,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_live_holder_counts, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_dead_holder_is_stale, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_handed_over_to_a_child, dir_setup, dir_teardown),
-		cmocka_unit_test_setup_teardown(test_no_holder_is_stale, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_marker_counts_while_young, dir_setup,
+						dir_teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_is_stale, dir_setup, dir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
