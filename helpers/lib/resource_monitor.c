@@ -69,7 +69,11 @@ static int domain_verdict(const struct resource *r, const struct ferry_ipc_monit
 		res->ocf = OCF_NOT_RUNNING;
 		return res->ocf;
 	}
-	if (m->state == XEN_SHUTDOWN && m->rebooting)
+	/* A reboot destroys the old domain before creating the new one: it is
+	 * dying for a while (seconds, while a loaded dom0 tears its backends
+	 * down), and a monitor then must not fail it: Pacemaker would stop a
+	 * guest that only rebooted. */
+	if ((m->state == XEN_SHUTDOWN || m->state == XEN_DYING) && m->rebooting)
 		return verdict(res, OCF_SUCCESS, "rebooting");
 	if (m->state == XEN_SHUTDOWN || m->state == XEN_DYING)
 		return verdict(res, OCF_ERR_GENERIC, "%s is %s here%s%s", m->name,

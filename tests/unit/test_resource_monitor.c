@@ -98,6 +98,22 @@ static void shut_down_for_good_fails(void **state)
 	assert_int_equal(verdict(&m, false, &res), OCF_SUCCESS);
 }
 
+static void dying_fails_unless_rebooting(void **state)
+{
+	struct ferry_ipc_monitor m;
+	struct resource_result res;
+
+	(void)state;
+	answer(&m);
+	m.state = XEN_DYING;
+	assert_int_equal(verdict(&m, false, &res), OCF_ERR_GENERIC);
+	assert_non_null(strstr(res.why, "dying"));
+	/* the old domain of a reboot, destroyed before its successor exists */
+	m.rebooting = 1;
+	assert_int_equal(verdict(&m, false, &res), OCF_SUCCESS);
+	assert_string_equal(res.info, "rebooting");
+}
+
 /* A ferryd hiccup must never fail a running guest. */
 static void ledger_not_ready_is_not_a_failure(void **state)
 {
@@ -201,6 +217,7 @@ int main(void)
 		cmocka_unit_test(running_and_ours),
 		cmocka_unit_test(absent_is_not_running),
 		cmocka_unit_test(shut_down_for_good_fails),
+		cmocka_unit_test(dying_fails_unless_rebooting),
 		cmocka_unit_test(ledger_not_ready_is_not_a_failure),
 		cmocka_unit_test(owned_elsewhere_or_conflict_fails),
 		cmocka_unit_test(storage_verdicts),
