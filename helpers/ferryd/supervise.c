@@ -371,9 +371,7 @@ int supervise_domain(const char *name, struct xen_status *st, bool *rebooting)
 	rc = xen_status_get(x, name, st);
 	if (rc < 0)
 		return rc;
-	*rebooting = ((st->state == XEN_SHUTDOWN || st->state == XEN_DYING) &&
-		      st->shutdown_reason == LIBXL_SHUTDOWN_REASON_REBOOT) ||
-		     supervise_mark_has(name, "rebooting");
+	*rebooting = xen_status_rebooting(st) || supervise_mark_has(name, "rebooting");
 	return 0;
 }
 

@@ -624,8 +624,9 @@ static int monitor_local(struct resource *r, int why, struct resource_result *re
 		res->ocf = OCF_NOT_RUNNING;
 		return res->ocf;
 	}
-	if ((st.state == XEN_SHUTDOWN || st.state == XEN_DYING) &&
-	    (st.shutdown_reason == LIBXL_SHUTDOWN_REASON_REBOOT || supervise_mark_has(r->name, "rebooting"))) {
+	if (xen_status_rebooting(&st) ||
+	    ((st.state == XEN_SHUTDOWN || st.state == XEN_DYING) &&
+	     supervise_mark_has(r->name, "rebooting"))) {
 		snprintf(res->info, sizeof(res->info), "rebooting");
 		return ok(res);
 	}

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "numparse.h"
 #include "supervise_mark.h"
 
@@ -40,7 +41,7 @@ static pid_t holder_read(const char *p)
 
 	if (fd < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = fdio_read_full(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
 		return 0;
@@ -91,7 +92,7 @@ int supervise_mark_set(const char *name, const char *what, pid_t holder)
 	if (fd < 0)
 		return -errno;
 	n = snprintf(buf, sizeof(buf), "%d\n", (int)holder);
-	rc = write(fd, buf, (size_t)n) == n ? 0 : -EIO;
+	rc = fdio_write_all(fd, buf, (size_t)n);
 	close(fd);
 	/* rename: a reader never sees a half-written pid */
 	if (rc == 0 && rename(tmp, p) < 0)

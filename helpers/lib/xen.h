@@ -99,6 +99,10 @@ struct xen_status {
 const char *xen_state_name(enum xen_state s);
 /** True when the domain is alive: exists, not shut down, not dying. */
 bool xen_status_alive(const struct xen_status *st);
+/** True when the guest rebooted itself: shut down for a reboot, or dying
+ * on the way to its restart (the old domain is destroyed before the new
+ * one exists, and is dying for seconds on a loaded dom0). */
+bool xen_status_rebooting(const struct xen_status *st);
 
 /**
  * State of the domain called @name, or of its in-flight copy

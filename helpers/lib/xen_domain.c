@@ -25,6 +25,12 @@ bool xen_status_alive(const struct xen_status *st)
 	return st->state == XEN_RUNNING || st->state == XEN_BLOCKED || st->state == XEN_PAUSED;
 }
 
+bool xen_status_rebooting(const struct xen_status *st)
+{
+	return (st->state == XEN_SHUTDOWN || st->state == XEN_DYING) &&
+	       st->shutdown_reason == LIBXL_SHUTDOWN_REASON_REBOOT;
+}
+
 static void status_from_info(struct xen *x, const libxl_dominfo *info, struct xen_status *st)
 {
 	uint8_t *data = NULL;
