@@ -290,6 +290,11 @@ static int demote_once(char *const argv[], const char *res, struct drbd_resource
 
 int drbd_demote(const char *res, char *why, size_t len)
 {
+	return drbd_demote_until(res, clock_ms() + DEMOTE_SETTLE_MS, why, len);
+}
+
+int drbd_demote_until(const char *res, int64_t until_ms, char *why, size_t len)
+{
 	char *argv[] = {"drbdadm", "secondary", "--", (char *)res, NULL};
 	struct drbd_resource r;
 	int rc = drbd_state(res, &r);
@@ -304,9 +309,9 @@ int drbd_demote(const char *res, char *why, size_t len)
 	 * a stop that fails here gets the node fenced. */
 	if (rc && r.exists && drbd_openers(&r, who, sizeof(who)) == 0) {
 		flog(FLOG_DRBD, LOG_NOTICE, "drbd: %s is held by the kernel alone (a Xen block backend "
-					    "being torn down?): retrying for up to %d s",
-		     res, DEMOTE_SETTLE_MS / 1000);
-		for (int waited = 0; rc && waited < DEMOTE_SETTLE_MS; waited += 2000) {
+					    "being torn down?): retrying for up to %lld s",
+		     res, (long long)(until_ms - clock_ms()) / 1000);
+		while (rc && clock_ms() < until_ms) {
 			sleep(2);
 			rc = demote_once(argv, res, &r, why, len);
 			if (rc && (!r.exists || drbd_openers(&r, who, sizeof(who)) > 0))

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define DRBD_NAME_MAX    64
 #define DRBD_MAX_PEERS   4
@@ -135,6 +136,9 @@ int drbd_promote(const char *res, char *why, size_t len);
  * device open in @why. A device held by the kernel alone (a Xen block
  * backend being torn down) is retried for up to 30 s first. */
 int drbd_demote(const char *res, char *why, size_t len);
+/** drbd_demote, retrying a kernel-only holder until clock_ms() reaches
+ * @until_ms instead (a stop gives it what is left of its timeout). */
+int drbd_demote_until(const char *res, int64_t until_ms, char *why, size_t len);
 /**
  * Marks this end's data Outdated (`drbdadm outdate`; on a resource that is
  * down, in its metadata), so that it cannot be promoted until a resync

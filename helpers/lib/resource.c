@@ -28,6 +28,7 @@
 #define LEDGER_TIMEOUT_MS 30000
 #define CLAIM_WAIT_MS     60000 /* for the fencing of an orphan's owner to be seen */
 #define START_DEFAULT_MS  300000 /* without Pacemaker's timeout (by hand) */
+#define STOP_DEFAULT_MS   180000 /* as cib-examples' stop timeout */
 #define MIGRATE_DEFAULT_MS 600000 /* migrate_to's, as the agent's meta-data has it */
 #define UNDO_MARGIN_MS    15000  /* time kept to undo a start that runs out */
 #define CREATE_ATTEMPTS   3      /* creations a start tries on libxl's own timeouts */
@@ -219,9 +220,11 @@ static int left_ms(int64_t deadline)
 
 /* libxl gives a device backend 10 s to appear and a hotplug script 40 s,
  * whatever the caller's timeout: on a loaded dom0 a creation can fail on
- * those alone (ERROR_TIMEDOUT) with most of Pacemaker's start timeout left.
- * libxl has destroyed what it built by then, so the creation is tried again
- * from the configuration file while a whole attempt still fits. */
+ * those alone (ERROR_TIMEDOUT, or EIO for a disk that did not attach) with
+ * most of Pacemaker's start timeout left. libxl has destroyed what it
+ * built by then; once dom0 has let go of it (its backends hold the disks),
+ * the creation is tried again from the configuration file while a whole
+ * attempt still fits. *@domid is the last attempt's, as xen_create's. */
 static int create_retrying(struct xen *x, const struct resource *r, int64_t deadline,
 			   uint32_t *domid)
 {
@@ -229,17 +232,21 @@ static int create_retrying(struct xen *x, const struct resource *r, int64_t dead
 	int rc;
 
 	for (int attempt = 1;; attempt++) {
+		*domid = XEN_NO_DOMID;
 		libxl_domain_config_init(&cfg);
 		rc = xen_config_load(x, r->config, &cfg);
 		if (rc == 0)
 			rc = xen_create(x, &cfg, r->config, false, left_ms(deadline), domid);
 		libxl_domain_config_dispose(&cfg);
-		if (rc != -ETIMEDOUT || attempt == CREATE_ATTEMPTS ||
-		    left_ms(deadline) <= CREATE_RETRY_MIN_MS)
+		if ((rc != -ETIMEDOUT && rc != -EIO) || attempt == CREATE_ATTEMPTS)
 			return rc;
-		flog(FLOG_RESOURCE, LOG_WARNING, "%s: libxl timed out creating it (a slow device "
-		     "backend or hotplug script), %d s of the start left: attempt %d of %d",
-		     r->name, left_ms(deadline) / 1000, attempt + 1, CREATE_ATTEMPTS);
+		if (*domid != XEN_NO_DOMID)
+			xen_wait_released(x, *domid, deadline - CREATE_RETRY_MIN_MS);
+		if (left_ms(deadline) <= CREATE_RETRY_MIN_MS)
+			return rc;
+		flog(FLOG_RESOURCE, LOG_WARNING, "%s: creating it failed on libxl's timeouts or a "
+		     "device (%s), %d s of the start left: attempt %d of %d", r->name,
+		     strerror(-rc), left_ms(deadline) / 1000, attempt + 1, CREATE_ATTEMPTS);
 	}
 }
 
@@ -292,7 +299,7 @@ int resource_start(struct resource *r, struct resource_result *res)
 	struct ferry_ipc_reply lr;
 	struct xen_status st;
 	struct xen *x;
-	uint32_t domid;
+	uint32_t domid = XEN_NO_DOMID;
 	char why[256];
 	int64_t deadline = action_deadline(r, START_DEFAULT_MS);
 	int rc;
@@ -360,6 +367,10 @@ int resource_start(struct resource *r, struct resource_result *res)
 		     left_ms(deadline) > 1000 ?
 			"libxl's own timeout (a device backend or hotplug script too slow; "
 			"see the log)" : "not done within the start's timeout");
+		/* Its disks are held until dom0 lets go: the demote below
+		 * needs them, and has the undo margin for it. */
+		if (domid != XEN_NO_DOMID)
+			xen_wait_released(x, domid, deadline + UNDO_MARGIN_MS / 2);
 		goto undo_storage;
 	}
 	xen_close(x);
@@ -488,6 +499,11 @@ int resource_stop(struct resource *r, struct resource_result *res)
 	uint32_t me = self_id();
 	int rc;
 
+	/* A demote refused while dom0's backends still hold a destroyed
+	 * domain's disk (their teardown outlasts libxl's 10 s on a loaded
+	 * host) waits for them with what is left of the stop, not 30 s: a
+	 * failed stop fences the node (make cts: a guest's failed restart). */
+	r->st.demote_until_ms = action_deadline(r, STOP_DEFAULT_MS);
 	if (xen_open(&x)) {
 		/* No libxl here: no domain can run here either. */
 		flog(FLOG_RESOURCE, LOG_NOTICE, "libxl is not available: nothing runs here to stop");

@@ -50,7 +50,9 @@ int storage_down(const struct storage *s, char *why, size_t len)
 		return -EBUSY;
 	}
 	for (int i = s->ndrbd - 1; i >= 0; i--) {
-		int rc = drbd_demote(s->drbd[i], tmp, sizeof(tmp));
+		int rc = s->demote_until_ms ?
+			drbd_demote_until(s->drbd[i], s->demote_until_ms, tmp, sizeof(tmp)) :
+			drbd_demote(s->drbd[i], tmp, sizeof(tmp));
 
 		if (rc == -EBUSY) {
 			snprintf(why, len, "cannot demote %s: %s", s->drbd[i], tmp);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "peer.h"
 
@@ -33,6 +34,10 @@ struct storage {
 			     storage=local (its migration moves the LV itself) */
 	bool local;     /**< storage=local: the disk is the plain LV vg/lv */
 	bool keep_source; /**< storage=local: the source's LV kept, inactive */
+	/** storage_down: a device held by the kernel alone (a destroyed
+	 * domain's block backend) is waited for until this clock_ms(); 0:
+	 * drbd_demote's own 30 s. */
+	int64_t demote_until_ms;
 };
 
 /** What a migration changed on the target, for closing or undoing it. */

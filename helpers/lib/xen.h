@@ -146,6 +146,9 @@ void xen_disks_fast_hotplug(libxl_domain_config *cfg);
  * @cfg_path), and unpauses it unless @paused. Checks free memory first.
  * @timeout_ms bounds libxl's part (0: 120 s); at the bound the creation is
  * aborted and libxl destroys what it had built: nothing is left paused.
+ * *@domid is the new domain's id, or on failure the id the failed attempt
+ * had (destroyed since; XEN_NO_DOMID if none), whose release
+ * (xen_wait_released) a retry waits for.
  */
 int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bool paused,
 	       int timeout_ms, uint32_t *domid);
@@ -184,5 +187,13 @@ int xen_on_shutdown(struct xen *x, uint32_t domid, bool may_restart, char *done,
 
 /** Waits until @domid shuts down, dies or vanishes, up to @deadline_ms. */
 int xen_wait_gone(struct xen *x, uint32_t domid, int64_t deadline_ms);
+
+/**
+ * Waits until destroyed @domid is released: gone from the hypervisor (not
+ * even dying) and without a kernel backend in dom0 (xen_backends.c), up to
+ * @deadline_ms. Until then its disks are held: a new domain cannot attach
+ * them and DRBD cannot demote. 0, or -ETIMEDOUT (logged with what is left).
+ */
+int xen_wait_released(struct xen *x, uint32_t domid, int64_t deadline_ms);
 
 #endif

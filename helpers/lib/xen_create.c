@@ -102,6 +102,7 @@ int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bo
 	uint32_t id = XEN_NO_DOMID;
 	int rc;
 
+	*domid = XEN_NO_DOMID;
 	rc = memory_ensure(x, cfg);
 	if (rc)
 		return rc;
@@ -109,6 +110,7 @@ int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bo
 	xen_ao_init(&ao);
 	rc = xen_ao_run(x, &ao, libxl_domain_create_new(xen_ctx(x), cfg, &id, &ao.how, NULL),
 			timeout_ms > 0 ? timeout_ms : CREATE_TIMEOUT);
+	*domid = id; /* on failure too: the caller may wait for its release */
 	if (rc) {
 		flog(FLOG_XEN, LOG_ERR, "creating %s failed: %s", cfg->c_info.name, strerror(-rc));
 		if (id != XEN_NO_DOMID)
@@ -126,6 +128,5 @@ int xen_create(struct xen *x, libxl_domain_config *cfg, const char *cfg_path, bo
 	}
 	flog(FLOG_XEN, LOG_NOTICE, "created %s as domid %u%s", cfg->c_info.name, id,
 	       paused ? " (paused)" : "");
-	*domid = id;
 	return 0;
 }

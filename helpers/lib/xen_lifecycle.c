@@ -7,6 +7,7 @@
 #include "flog.h"
 
 #include "xen.h"
+#include "xen_backends.h"
 
 #define OP_TIMEOUT 60000
 #define POLL_MS    200
@@ -83,6 +84,40 @@ int xen_wait_gone(struct xen *x, uint32_t domid, int64_t deadline_ms)
 			return -ETIMEDOUT;
 		xen_poll(x, left < POLL_MS ? (int)left : POLL_MS);
 	}
+	return 0;
+}
+
+int xen_wait_released(struct xen *x, uint32_t domid, int64_t deadline_ms)
+{
+	int64_t t0 = clock_ms();
+	struct xen_status st;
+	char left[256] = "";
+	bool logged = false;
+
+	for (;;) {
+		bool dead = xen_status_domid(x, domid, &st) == -ENOENT;
+		int n = xen_backends_left(NULL, domid, left, sizeof(left));
+
+		if (dead && n <= 0)
+			break;
+		if (!dead)
+			snprintf(left + strlen(left), sizeof(left) - strlen(left), "%sthe domain (%s)",
+				 n > 0 ? ", " : "", xen_state_name(st.state));
+		if (clock_ms() >= deadline_ms) {
+			flog(FLOG_XEN, LOG_WARNING, "domid %u is not released after %lld s: %s",
+			     domid, (long long)(clock_ms() - t0) / 1000, left);
+			return -ETIMEDOUT;
+		}
+		if (!logged && clock_ms() - t0 >= 1000) {
+			flog(FLOG_XEN, LOG_NOTICE, "domid %u: waiting up to %lld s for dom0 to let "
+			     "go of it: %s", domid, (long long)(deadline_ms - t0) / 1000, left);
+			logged = true;
+		}
+		xen_poll(x, POLL_MS);
+	}
+	if (logged)
+		flog(FLOG_XEN, LOG_NOTICE, "domid %u released after %.1f s", domid,
+		     (double)(clock_ms() - t0) / 1000.0);
 	return 0;
 }
 

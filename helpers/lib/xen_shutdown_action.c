@@ -10,9 +10,14 @@
 #include <time.h>
 
 #include "flog.h"
+#include "supervise_mark.h"
 #include "xen.h"
 
 #define DUMP_DIR "/var/lib/xen/dump"
+/* How long a restart waits for dom0 to let go of the old domain (or of a
+ * failed attempt) before it creates the new one, and how many attempts. */
+#define RESTART_RELEASE_MS 90000
+#define RESTART_ATTEMPTS   3
 
 static libxl_action_on_shutdown configured(const libxl_domain_config *c,
 					   libxl_shutdown_reason reason)
@@ -42,6 +47,37 @@ static int core_dump(struct xen *x, uint32_t domid, const char *name)
 	flog(FLOG_XEN, rc ? LOG_ERR : LOG_NOTICE, "%s: core dump %s%s", name, path,
 	     rc ? " failed" : " written");
 	return rc;
+}
+
+/* The restart of a rebooted guest: the new domain is created once dom0
+ * has let go of the old one, whose block backends hold the disks until
+ * their teardown ends; libxl waits for that 10 s only, and on a loaded
+ * dom0 the new domain's disk then failed to attach (make cts). A creation
+ * that fails on libxl's timeouts or a device (ETIMEDOUT, EIO) is tried
+ * again once its own remains are released. None once a stop began (the
+ * stop waits for a restart up to 60 s, then owns the domain). */
+static int restart(struct xen *x, libxl_domain_config *cfg, const char *path, uint32_t old,
+		   const char *name, uint32_t *newid)
+{
+	int rc;
+
+	if (old != XEN_NO_DOMID)
+		xen_wait_released(x, old, clock_ms() + RESTART_RELEASE_MS);
+	for (int attempt = 1;; attempt++) {
+		/* A stop that stopped waiting for this restart owns the domain
+		 * now: a domain created behind its back would outlive it. */
+		if (supervise_mark_has(name, "stopping")) {
+			flog(FLOG_XEN, LOG_NOTICE, "%s: a stop began: not restarted", name);
+			return -ECANCELED;
+		}
+		rc = xen_create(x, cfg, path[0] ? path : NULL, false, 0, newid);
+		if (rc == 0 || (rc != -ETIMEDOUT && rc != -EIO) || attempt == RESTART_ATTEMPTS)
+			return rc;
+		flog(FLOG_XEN, LOG_WARNING, "%s: restart attempt %d of %d failed (%s): trying again "
+		     "once dom0 has let go of it", name, attempt, RESTART_ATTEMPTS, strerror(-rc));
+		if (*newid != XEN_NO_DOMID)
+			xen_wait_released(x, *newid, clock_ms() + RESTART_RELEASE_MS);
+	}
 }
 
 /* A failed step on a domain that is gone by now: its stop (or an operator)
@@ -119,7 +155,8 @@ int xen_on_shutdown(struct xen *x, uint32_t domid, bool may_restart, char *done,
 			rc = xen_destroy(x, domid);
 		}
 		if (rc == 0)
-			rc = xen_create(x, &cfg, path[0] ? path : NULL, false, 0, &newid);
+			rc = restart(x, &cfg, path, act == LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME ?
+							  XEN_NO_DOMID : domid, name, &newid);
 		if (rc == 0)
 			snprintf(done, len, "restarted as domid %u", newid);
 		else
