@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "clock.h"
 #include "migrate_slots.h"
 
@@ -25,16 +27,8 @@ static char dir[64];
 
 static int dir_setup(void **state)
 {
-	char cmd[96];
-
 	(void)state;
-	if (dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd))
-			return -1;
-	}
-	snprintf(dir, sizeof(dir), "/tmp/ferry-slots-XXXXXX");
-	if (!mkdtemp(dir))
+	if (tmpdir_remove(dir) || tmpdir_make(dir, sizeof(dir), "slots"))
 		return -1;
 	setenv("FERRY_MIGRATE_SLOT_DIR", dir, 1);
 	return 0;
@@ -42,11 +36,8 @@ static int dir_setup(void **state)
 
 static int dir_teardown(void **state)
 {
-	char cmd[96];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) ? -1 : 0;
+	return tmpdir_remove(dir);
 }
 
 static void test_default_one(void **state)

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "supervise_mark.h"
 
 static char dir[64];
@@ -27,8 +29,7 @@ static char dir[64];
 static int dir_setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/ferry-marks-XXXXXX");
-	if (!mkdtemp(dir))
+	if (tmpdir_make(dir, sizeof(dir), "marks"))
 		return -1;
 	setenv("FERRY_SUPERVISE_MARK_DIR", dir, 1);
 	return 0;
@@ -36,11 +37,8 @@ static int dir_setup(void **state)
 
 static int dir_teardown(void **state)
 {
-	char cmd[96];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) ? -1 : 0;
+	return tmpdir_remove(dir);
 }
 
 static bool file_exists(const char *name)

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "xen_backends.h"
 
 static char dir[64];
@@ -29,8 +31,7 @@ static int dir_setup(void **state)
 	char p[128];
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/ferry-backends-XXXXXX");
-	if (!mkdtemp(dir))
+	if (tmpdir_make(dir, sizeof(dir), "backends"))
 		return -1;
 	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dir, entries[i]);
@@ -42,11 +43,8 @@ static int dir_setup(void **state)
 
 static int dir_teardown(void **state)
 {
-	char cmd[96];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) ? -1 : 0;
+	return tmpdir_remove(dir);
 }
 
 static void test_counts_only_the_domains_own(void **state)
