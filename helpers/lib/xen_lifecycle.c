@@ -95,14 +95,14 @@ int xen_wait_released(struct xen *x, uint32_t domid, int64_t deadline_ms)
 	bool logged = false;
 
 	for (;;) {
-		bool dead = xen_status_domid(x, domid, &st) == -ENOENT;
+		int rc = xen_status_domid(x, domid, &st);
 		int n = xen_backends_left(NULL, domid, left, sizeof(left));
 
-		if (dead && n <= 0)
+		if (rc == -ENOENT && n <= 0)
 			break;
-		if (!dead)
+		if (rc != -ENOENT)
 			snprintf(left + strlen(left), sizeof(left) - strlen(left), "%sthe domain (%s)",
-				 n > 0 ? ", " : "", xen_state_name(st.state));
+				 n > 0 ? ", " : "", rc ? strerror(-rc) : xen_state_name(st.state));
 		if (clock_ms() >= deadline_ms) {
 			flog(FLOG_XEN, LOG_WARNING, "domid %u is not released after %lld s: %s",
 			     domid, (long long)(clock_ms() - t0) / 1000, left);
