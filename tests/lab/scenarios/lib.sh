@@ -411,6 +411,9 @@ pcmk_ops_since() {
 		xmllint --xpath "$xp" - 2>/dev/null | grep -o 'id="[^"]*" operation_key="[^"]*"\|operation="[^"]*"' |
 		tr '\n' ' '
 }
+# json_field JSON KEY: a number or boolean of a one-line JSON record of
+# ferryctl's (`--json`, `ferryctl migrations`).
+json_field() { sed -n "s/.*\"$2\": \([-0-9.a-z]*\).*/\1/p" <<<"$1" | head -n 1; }
 other_node() { [ "$1" = node1 ] && echo node2 || echo node1; }
 
 # --- the CIB, with Pacemaker's own C tools ------------------------------------
