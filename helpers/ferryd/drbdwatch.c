@@ -20,6 +20,7 @@
 
 #include "children.h"
 #include "drbd.h"
+#include "drbd_sendpage.h"
 #include "drbdwatch.h"
 #include "ferryd.h"
 
@@ -198,6 +199,9 @@ static void stream_start(void *data)
 	restart_armed = false;
 	if (!running)
 		return;
+	/* Here, not only in drbd_up: the module may have been (re)loaded
+	 * outside ferry, and a stream restarts after a reload. */
+	drbd_sendpage_off(DRBD_SENDPAGE_PARAM);
 	rc = children_spawn_reader(argv, &fd, stream_exited, NULL, &child);
 	if (rc < 0) {
 		fd = -1;

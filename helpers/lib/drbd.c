@@ -19,6 +19,7 @@
 
 #include "clock.h"
 #include "drbd.h"
+#include "drbd_sendpage.h"
 #include "names.h"
 #include "proc.h"
 
@@ -113,11 +114,10 @@ int drbd_up(const char *res)
 	struct drbd_resource r;
 	int rc = drbd_state(res, &r);
 
-	if (rc || r.exists)
-		return rc;
-	rc = drbd_run(argv, NULL, 0);
-	if (rc == 0)
+	if (rc == 0 && !r.exists && (rc = drbd_run(argv, NULL, 0)) == 0)
 		flog(FLOG_DRBD, LOG_NOTICE, "drbd: %s is up", res);
+	if (rc == 0) /* the module is loaded now (drbdadm up loads it) */
+		drbd_sendpage_off(DRBD_SENDPAGE_PARAM);
 	return rc;
 }
 
@@ -151,9 +151,11 @@ int drbd_up_conf(const char *conf, const char *res, bool primary, char *why, siz
 	}
 	if (rc == 0 && primary)
 		rc = drbd_run(promote, why, len);
-	if (rc == 0)
+	if (rc == 0) {
+		drbd_sendpage_off(DRBD_SENDPAGE_PARAM);
 		flog(FLOG_DRBD, LOG_NOTICE, "drbd: %s is up (%s)%s", res, conf,
 		     primary ? ", Primary: its data is the truth" : "");
+	}
 	return rc;
 }
 
