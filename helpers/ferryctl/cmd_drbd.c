@@ -298,6 +298,25 @@ static bool peer_dead_in_ledger(const char *node)
 	return false;
 }
 
+/* Is this node in the quorate partition, per ferryd (which follows
+ * corosync's quorum)? When ferryd cannot say, the answer is no. */
+static bool self_quorate(char *why, size_t len)
+{
+	struct ferry_ipc_status st;
+	int rc = ledger_client_status(10000, &st);
+
+	if (rc || st.status != 0) {
+		snprintf(why, len, "ferryd cannot tell whether this node has quorum (%s)",
+			 rc ? strerror(-rc) : "no status");
+		return false;
+	}
+	if (!st.quorate) {
+		snprintf(why, len, "this node is not in the quorate partition");
+		return false;
+	}
+	return true;
+}
+
 static int drbd_cmd_fence_peer(struct cmd_args *a)
 {
 	const char *peers = getenv("DRBD_PEERS");
@@ -354,6 +373,20 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 			flog(FLOG_DRBD, LOG_NOTICE,
 			     "fence-peer %s: %s marked its copy Outdated; not fencing it", res_env, p);
 			continue;
+		}
+		/* Only the quorate partition fences: a node cut off from the
+		 * majority powered off a healthy member of it, Pacemaker's
+		 * fencer runs a client's request without asking about quorum
+		 * (make cts: node2 partitioned fenced node1, node3 was left
+		 * alone without quorum). The majority fences this node. */
+		if (!self_quorate(why, sizeof(why))) {
+			flog(FLOG_DRBD, LOG_ERR, "fence-peer %s: %s did not outdate its copy, and this "
+						 "node may not fence it: %s; I/O stays frozen until "
+						 "the replication link returns or the cluster fences "
+						 "this node",
+			     res_env ? res_env : "?", p, why);
+			fprintf(stderr, "ferryctl: fence-peer: %s may not fence it: %s\n", p, why);
+			return FENCE_PEER_FAILED;
 		}
 		if (res_env)
 			flog(FLOG_DRBD, LOG_WARNING, "fence-peer %s: %s did not outdate its copy (%s); "
@@ -414,7 +447,9 @@ static const struct cmd_entry entries[] = {
 	 "  DRBD_PEERS is, in this order: known to be off (lost and fenced, or\n"
 	 "  confirmed dead, in ferry's ledger); asked through its ferry to mark its\n"
 	 "  copy of DRBD_RESOURCE Outdated (refused while it is Primary or still\n"
-	 "  connected); else fenced now through Pacemaker (stonith_admin --fence).\n"
+	 "  connected); else fenced now through Pacemaker (stonith_admin --fence),\n"
+	 "  but only from the quorate partition: a node without quorum fences\n"
+	 "  nobody and keeps I/O frozen (the majority fences it).\n"
 	 "  Exits 4 when every peer outdated its copy, 7 when every peer is off or\n"
 	 "  outdated and one was fenced, 1 when a peer could not be fenced: DRBD\n"
 	 "  then keeps I/O frozen rather than risk two writers.\n",
