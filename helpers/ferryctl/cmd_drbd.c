@@ -374,11 +374,12 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 			     "fence-peer %s: %s marked its copy Outdated; not fencing it", res_env, p);
 			continue;
 		}
-		/* Only the quorate partition fences: a node cut off from the
-		 * majority powered off a healthy member of it, Pacemaker's
-		 * fencer runs a client's request without asking about quorum
-		 * (make cts: node2 partitioned fenced node1, node3 was left
-		 * alone without quorum). The majority fences this node. */
+		/* Only the quorate partition fences: Pacemaker's fencer runs a
+		 * client's request without asking about quorum, and a node cut
+		 * off from the majority powered off a healthy member of it
+		 * (make cts). Not enough yet: until corosync forms the new
+		 * membership (token + consensus, seconds after DRBD noticed),
+		 * the old quorate view stands (README, "fence-peer"). */
 		if (!self_quorate(why, sizeof(why))) {
 			flog(FLOG_DRBD, LOG_ERR, "fence-peer %s: %s did not outdate its copy, and this "
 						 "node may not fence it: %s; I/O stays frozen until "
