@@ -7,6 +7,7 @@
 
 #include "flog.h"
 
+#include "cluster_verdict.h"
 #include "command.h"
 #include "drbd.h"
 #include "drbd_check.h"
@@ -298,19 +299,46 @@ static bool peer_dead_in_ledger(const char *node)
 	return false;
 }
 
-/* Is this node in the quorate partition, per ferryd (which follows
- * corosync's quorum)? When ferryd cannot say, the answer is no. */
-static bool self_quorate(char *why, size_t len)
+static void verdict_waiting(void *arg)
 {
-	struct ferry_ipc_status st;
-	int rc = ledger_client_status(10000, &st);
+	const char *peer = arg;
 
-	if (rc || st.status != 0) {
-		snprintf(why, len, "ferryd cannot tell whether this node has quorum (%s)",
-			 rc ? strerror(-rc) : "no status");
+	flog(FLOG_DRBD, LOG_NOTICE,
+	     "fence-peer %s: %s is still in corosync's membership: waiting for corosync to "
+	     "decide (lost, or only the replication link broke)",
+	     getenv("DRBD_RESOURCE") ?: "?", peer);
+}
+
+/* May this node fence @peer? Only once corosync has decided: either @peer
+ * left this node's membership, or it stayed in it for a whole membership
+ * round (only the replication link broke) — and, in that membership, this
+ * node has quorum. A node cut off from the majority is quorate in the old
+ * view until corosync forms the new one, seconds after DRBD noticed: it
+ * must wait, then find itself without quorum (make cts, seed 4242). */
+static bool fence_allowed(const char *peer, char *why, size_t len)
+{
+	const struct nodemap *m = nodemap_once();
+	struct cluster_verdict v;
+	uint32_t id;
+	int rc;
+
+	if (!m || nodemap_resolve(m, peer, &id)) {
+		snprintf(why, len, "%s is not a node in corosync's nodelist", peer);
 		return false;
 	}
-	if (!st.quorate) {
+	rc = cluster_verdict_wait(id, cluster_verdict_budget_ms(), &v, verdict_waiting,
+				  (void *)peer);
+	if (rc) {
+		snprintf(why, len, "corosync cannot say whether this node has quorum (%s)",
+			 strerror(-rc));
+		return false;
+	}
+	flog(FLOG_DRBD, LOG_NOTICE,
+	     "fence-peer %s: corosync after %d ms: ring %llu, %u node(s), %s, %s %s",
+	     getenv("DRBD_RESOURCE") ?: "?", v.waited_ms, (unsigned long long)v.ring, v.members,
+	     v.quorate ? "quorate" : "NOT quorate", peer,
+	     v.peer_member ? "still a member" : "lost");
+	if (!v.quorate) {
 		snprintf(why, len, "this node is not in the quorate partition");
 		return false;
 	}
@@ -374,13 +402,11 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 			     "fence-peer %s: %s marked its copy Outdated; not fencing it", res_env, p);
 			continue;
 		}
-		/* Only the quorate partition fences: Pacemaker's fencer runs a
-		 * client's request without asking about quorum, and a node cut
-		 * off from the majority powered off a healthy member of it
-		 * (make cts). Not enough yet: until corosync forms the new
-		 * membership (token + consensus, seconds after DRBD noticed),
-		 * the old quorate view stands (README, "fence-peer"). */
-		if (!self_quorate(why, sizeof(why))) {
+		/* Only the quorate partition fences, once corosync has
+		 * decided: Pacemaker's fencer runs a client's request without
+		 * asking about quorum, and a node cut off from the majority
+		 * powered off healthy members of it (make cts). */
+		if (!fence_allowed(p, why, sizeof(why))) {
 			flog(FLOG_DRBD, LOG_ERR, "fence-peer %s: %s did not outdate its copy, and this "
 						 "node may not fence it: %s; I/O stays frozen until "
 						 "the replication link returns or the cluster fences "
@@ -449,8 +475,10 @@ static const struct cmd_entry entries[] = {
 	 "  confirmed dead, in ferry's ledger); asked through its ferry to mark its\n"
 	 "  copy of DRBD_RESOURCE Outdated (refused while it is Primary or still\n"
 	 "  connected); else fenced now through Pacemaker (stonith_admin --fence),\n"
-	 "  but only from the quorate partition: a node without quorum fences\n"
-	 "  nobody and keeps I/O frozen (the majority fences it).\n"
+	 "  but only from the quorate partition, once corosync has decided: the\n"
+	 "  peer left this node's membership, or is still in it after twice token\n"
+	 "  plus consensus (only the link broke). A node without quorum then\n"
+	 "  fences nobody and keeps I/O frozen (the majority fences it).\n"
 	 "  Exits 4 when every peer outdated its copy, 7 when every peer is off or\n"
 	 "  outdated and one was fenced, 1 when a peer could not be fenced: DRBD\n"
 	 "  then keeps I/O frozen rather than risk two writers.\n",

@@ -602,6 +602,7 @@ static int stop_named(struct xen *x, struct resource *r, uint32_t me, struct res
 	/* 2. LVM off, then DRBD Secondary: only "still Primary" fails. */
 	if (storage_down(&r->st, why, sizeof(why)))
 		return fail(res, OCF_ERR_GENERIC, "%s", why);
+	storage_window_shut(&r->st);
 
 	/* 3. Release, if the ledger gives it to this node. */
 	return stop_release(r, me, res);
@@ -872,8 +873,19 @@ int resource_migrate_from(struct resource *r, const char *source, struct resourc
 		return fail(res, OCF_ERR_GENERIC, "migrate_from %s: the ledger does not give it to "
 						  "this node",
 			    r->name);
-	/* migrate_to could not close our end: do it now. */
-	if (storage_window_leftover(&r->st, why, sizeof(why)) == -EBUSY)
-		return fail(res, OCF_ERR_GENERIC, "migrate_from %s: %s", r->name, why);
+	/* migrate_to could not close our end: do it now. While the source is
+	 * still Primary (its backends held the disk past migrate_to) it must
+	 * stay open, and the move has succeeded all the same: the domain runs
+	 * here and only here. Failing would make Pacemaker see the domain
+	 * "active on 2 nodes" and restart it (make cts, seed 1234). The
+	 * source's stop demotes it, or fails and gets it fenced, and closes
+	 * the window (storage_window_shut; after a fencing, fence-peer here). */
+	if (storage_window_leftover(&r->st, why, sizeof(why)) == -EBUSY) {
+		flog(FLOG_RESOURCE, LOG_WARNING, "migrate_from %s: the window stays open: %s; the "
+						 "stop of the source closes it",
+		     r->name, why);
+		snprintf(res->info, sizeof(res->info), "source %s still Primary: window open",
+			 source ? source : "?");
+	}
 	return ok(res);
 }

@@ -152,6 +152,23 @@ int storage_window_leftover(const struct storage *s, char *why, size_t len)
 	return rc;
 }
 
+void storage_window_shut(const struct storage *s)
+{
+	for (int i = 0; !s->shared && i < s->ndrbd; i++) {
+		char why[1024];
+		bool open = false;
+
+		if (drbd_two_primaries(s->drbd[i], &open) || !open)
+			continue;
+		if (storage_window(s->drbd[i], false, false, why, sizeof(why)))
+			flog(FLOG_DRBD, LOG_ERR, "the window of %s stays open: %s", s->drbd[i], why);
+		else
+			flog(FLOG_DRBD, LOG_NOTICE, "closed the window of %s, left open by a "
+						    "migration whose source demoted late",
+			     s->drbd[i]);
+	}
+}
+
 /* The peer's end of @res's window, over a connection of its own. */
 static int peer_window(const char *res, bool open, char *why, size_t len)
 {

@@ -91,6 +91,15 @@ void storage_move_close(const struct storage *s, struct peer *p, struct storage_
 int storage_window_leftover(const struct storage *s, char *why, size_t len);
 
 /**
+ * After a stop demoted this end: shuts the window of every resource still
+ * open here, on both ends (the peer over a connection of its own). A
+ * migration whose source could not demote in time leaves it open (its
+ * migrate_from succeeds all the same): this is where it closes. Never
+ * fails; what stays open is logged.
+ */
+void storage_window_shut(const struct storage *s);
+
+/**
  * The window of one resource @res, as `ferryctl drbd window` asks: this end
  * and (unless @local) the peer named in the resource's config, over a
  * connection of its own.
