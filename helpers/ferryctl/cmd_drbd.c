@@ -7,10 +7,12 @@
 
 #include "flog.h"
 
+#include "clock.h"
 #include "cluster_verdict.h"
 #include "command.h"
 #include "drbd.h"
 #include "drbd_check.h"
+#include "fence_history.h"
 #include "ferryctl.h"
 #include "ledger_client.h"
 #include "names.h"
@@ -280,6 +282,20 @@ static int peer_outdate(const char *node, const char *res, char *why, size_t len
 	return rc;
 }
 
+/* How long before the handler started a fencing of the peer still counts
+ * as this loss's: DRBD notices a power cut within its ping timeout (a few
+ * seconds), and a fencing completes after the cut. */
+#define FENCED_BEFORE_MS (30 * 1000)
+
+/* Was @node fenced since @since_wall_ms, per Pacemaker's history? */
+static bool peer_fenced_since(const char *node, uint64_t since_wall_ms)
+{
+	const struct nodemap *m = nodemap_once();
+	uint32_t id;
+
+	return m && nodemap_resolve(m, node, &id) == 0 && fence_history_since(id, since_wall_ms);
+}
+
 /* Is @node lost and known to be off (fenced or confirmed) in the ledger? */
 static bool peer_dead_in_ledger(const char *node)
 {
@@ -350,6 +366,7 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 	const char *peers = getenv("DRBD_PEERS");
 	char list[512], *save = NULL;
 	int stonithed = 0;
+	uint64_t started = clock_wall_ms();
 
 	(void)a;
 	/* DRBD's environment enters ferry here: checked like any name. */
@@ -414,6 +431,15 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 			     res_env ? res_env : "?", p, why);
 			fprintf(stderr, "ferryctl: fence-peer: %s may not fence it: %s\n", p, why);
 			return FENCE_PEER_FAILED;
+		}
+		/* Corosync's verdict took a membership round: Pacemaker may have
+		 * fenced the peer meanwhile, or just before (any action). */
+		if (peer_dead_in_ledger(p) || peer_fenced_since(p, started - FENCED_BEFORE_MS)) {
+			flog(FLOG_DRBD, LOG_NOTICE, "fence-peer %s: %s has been fenced since it was "
+						    "lost; not fencing it again",
+			     res_env ? res_env : "?", p);
+			stonithed++;
+			continue;
 		}
 		if (res_env)
 			flog(FLOG_DRBD, LOG_WARNING, "fence-peer %s: %s did not outdate its copy (%s); "
