@@ -287,27 +287,23 @@ static int peer_outdate(const char *node, const char *res, char *why, size_t len
  * seconds), and a fencing completes after the cut. */
 #define FENCED_BEFORE_MS (30 * 1000)
 
-/* Was @node fenced since @since_wall_ms, per Pacemaker's history? */
-static bool peer_fenced_since(const char *node, uint64_t since_wall_ms)
+/* @node's id in corosync's nodelist (0: not a node, it cannot be fenced). */
+static uint32_t peer_id(const char *node)
 {
 	const struct nodemap *m = nodemap_once();
-	uint32_t id;
-
-	return m && nodemap_resolve(m, node, &id) == 0 && fence_history_since(id, since_wall_ms);
-}
-
-/* Is @node lost and known to be off (fenced or confirmed) in the ledger? */
-static bool peer_dead_in_ledger(const char *node)
-{
-	struct ferry_ipc_status st;
-	struct nodemap m;
 	uint32_t id = 0;
 
-	if (nodemap_load(&m))
-		return false;
-	int rc = nodemap_resolve(&m, node, &id);
-	nodemap_free(&m);
-	if (rc || ledger_client_status(10000, &st) || st.status != 0)
+	if (!m || nodemap_resolve(m, node, &id))
+		return 0;
+	return id;
+}
+
+/* Is node @id lost and known to be off (fenced or confirmed) in the ledger? */
+static bool peer_dead_in_ledger(uint32_t id)
+{
+	struct ferry_ipc_status st;
+
+	if (!id || ledger_client_status(10000, &st) || st.status != 0)
 		return false;
 	for (uint32_t i = 0; i < st.nnodes; i++)
 		if (st.nodes[i].nodeid == id)
@@ -331,14 +327,12 @@ static void verdict_waiting(void *arg)
  * node has quorum. A node cut off from the majority is quorate in the old
  * view until corosync forms the new one, seconds after DRBD noticed: it
  * must wait, then find itself without quorum (make cts, seed 4242). */
-static bool fence_allowed(const char *peer, char *why, size_t len)
+static bool fence_allowed(const char *peer, uint32_t id, char *why, size_t len)
 {
-	const struct nodemap *m = nodemap_once();
 	struct cluster_verdict v;
-	uint32_t id;
 	int rc;
 
-	if (!m || nodemap_resolve(m, peer, &id)) {
+	if (!id) {
 		snprintf(why, len, "%s is not a node in corosync's nodelist", peer);
 		return false;
 	}
@@ -406,7 +400,9 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 			fprintf(stderr, "ferryctl: fence-peer: DRBD_PEERS: %s\n", why);
 			return FENCE_PEER_FAILED;
 		}
-		if (peer_dead_in_ledger(p)) {
+		uint32_t id = peer_id(p);
+
+		if (peer_dead_in_ledger(id)) {
 			flog(FLOG_DRBD, LOG_NOTICE, "fence-peer %s: %s is already fenced (ledger)",
 			     getenv("DRBD_RESOURCE") ?: "?", p);
 			stonithed++;
@@ -423,7 +419,7 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 		 * decided: Pacemaker's fencer runs a client's request without
 		 * asking about quorum, and a node cut off from the majority
 		 * powered off healthy members of it (make cts). */
-		if (!fence_allowed(p, why, sizeof(why))) {
+		if (!fence_allowed(p, id, why, sizeof(why))) {
 			flog(FLOG_DRBD, LOG_ERR, "fence-peer %s: %s did not outdate its copy, and this "
 						 "node may not fence it: %s; I/O stays frozen until "
 						 "the replication link returns or the cluster fences "
@@ -434,7 +430,7 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 		}
 		/* Corosync's verdict took a membership round: Pacemaker may have
 		 * fenced the peer meanwhile, or just before (any action). */
-		if (peer_dead_in_ledger(p) || peer_fenced_since(p, started - FENCED_BEFORE_MS)) {
+		if (peer_dead_in_ledger(id) || fence_history_since(id, started - FENCED_BEFORE_MS)) {
 			flog(FLOG_DRBD, LOG_NOTICE, "fence-peer %s: %s has been fenced since it was "
 						    "lost; not fencing it again",
 			     res_env ? res_env : "?", p);
