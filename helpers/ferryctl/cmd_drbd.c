@@ -13,6 +13,7 @@
 #include "drbd.h"
 #include "drbd_check.h"
 #include "fence_history.h"
+#include "fence_request.h"
 #include "ferryctl.h"
 #include "ledger_client.h"
 #include "names.h"
@@ -428,8 +429,13 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 			fprintf(stderr, "ferryctl: fence-peer: %s may not fence it: %s\n", p, why);
 			return FENCE_PEER_FAILED;
 		}
-		/* Corosync's verdict took a membership round: Pacemaker may have
-		 * fenced the peer meanwhile, or just before (any action). */
+		/* Corosync's verdict took a membership round: Pacemaker may be
+		 * fencing the peer now (wait for it), or have fenced it
+		 * meanwhile, or just before (any action). */
+		if (fence_history_wait_pending(id, STONITH_TIMEOUT_MS))
+			flog(FLOG_DRBD, LOG_NOTICE, "fence-peer %s: waited for the fencing of %s "
+						    "under way",
+			     res_env ? res_env : "?", p);
 		if (peer_dead_in_ledger(id) || fence_history_since(id, started - FENCED_BEFORE_MS)) {
 			flog(FLOG_DRBD, LOG_NOTICE, "fence-peer %s: %s has been fenced since it was "
 						    "lost; not fencing it again",
@@ -441,18 +447,13 @@ static int drbd_cmd_fence_peer(struct cmd_args *a)
 			flog(FLOG_DRBD, LOG_WARNING, "fence-peer %s: %s did not outdate its copy (%s); "
 						     "fencing it",
 			     res_env, p, why);
-		/* Fenced very recently (by Pacemaker itself) counts too. */
-		char *argv2[] = {"stonith_admin", "--fence", p, "--tolerance", "120s", "--tag",
-				 "ferry-drbd", NULL};
-		struct proc_result r;
+		/* The cluster's own action: Pacemaker's request for the same
+		 * node, if it comes now, merges with this one. */
 		char fail[512];
-		int rc = proc_run(argv2, STONITH_TIMEOUT_MS, &r);
-		int code = rc ? -1 : proc_exit_code(&r);
-		flog(FLOG_DRBD, code ? LOG_ERR : LOG_NOTICE, "fence-peer %s: stonith_admin --fence %s: %s",
-		     getenv("DRBD_RESOURCE") ?: "?", p,
-		     code ? proc_failure(rc, STONITH_TIMEOUT_MS, &r, fail, sizeof(fail)) : "fenced");
-		proc_result_free(&r);
-		if (code)
+		int rc = fence_request(p, "ferry-drbd", STONITH_TIMEOUT_MS, fail, sizeof(fail));
+		flog(FLOG_DRBD, rc ? LOG_ERR : LOG_NOTICE, "fence-peer %s: fencing %s: %s",
+		     res_env ? res_env : "?", p, fail);
+		if (rc)
 			return FENCE_PEER_FAILED;
 		stonithed++;
 	}
@@ -496,11 +497,14 @@ static const struct cmd_entry entries[] = {
 	 "  DRBD_PEERS is, in this order: known to be off (lost and fenced, or\n"
 	 "  confirmed dead, in ferry's ledger); asked through its ferry to mark its\n"
 	 "  copy of DRBD_RESOURCE Outdated (refused while it is Primary or still\n"
-	 "  connected); else fenced now through Pacemaker (stonith_admin --fence),\n"
-	 "  but only from the quorate partition, once corosync has decided: the\n"
-	 "  peer left this node's membership, or is still in it after twice token\n"
-	 "  plus consensus (only the link broke). A node without quorum then\n"
-	 "  fences nobody and keeps I/O frozen (the majority fences it).\n"
+	 "  connected); else fenced through Pacemaker, but only from the quorate\n"
+	 "  partition, once corosync has decided: the peer left this node's\n"
+	 "  membership, or is still in it after twice token plus consensus (only\n"
+	 "  the link broke). A node without quorum then fences nobody and keeps\n"
+	 "  I/O frozen (the majority fences it). A fencing of the peer under way\n"
+	 "  is waited for, and one since the peer was lost counts; else the\n"
+	 "  handler asks stonith_admin for the cluster's stonith-action (reboot\n"
+	 "  unless set to off), which merges with Pacemaker's own request.\n"
 	 "  Exits 4 when every peer outdated its copy, 7 when every peer is off or\n"
 	 "  outdated and one was fenced, 1 when a peer could not be fenced: DRBD\n"
 	 "  then keeps I/O frozen rather than risk two writers.\n",

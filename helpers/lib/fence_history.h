@@ -13,4 +13,11 @@
  */
 bool fence_history_since(uint32_t nodeid, uint64_t since_wall_ms);
 
+/**
+ * Wait, up to @timeout_ms, while a fencing of node @nodeid is under way
+ * (Pacemaker's documented test: stonith_api_time_helper(nodeid, true) > 0).
+ * @return true if one was under way (it has ended, or the wait ran out)
+ */
+bool fence_history_wait_pending(uint32_t nodeid, int timeout_ms);
+
 #endif
