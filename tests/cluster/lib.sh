@@ -281,13 +281,8 @@ flc_pcmk_configure() { # on node I
 		_pc_hosts="$_pc_hosts${_pc_hosts:+ }n$_pc_j"
 		_pc_j=$((_pc_j + 1))
 	done
-	# stonith-action=off: the harness powers nodes on, and DRBD's handler
-	# must read the cluster's action (make cts runs the default, reboot).
-	# Set once, here: changed while a node was being lost, it made
-	# Pacemaker fence that node twice (reboot, then off).
 	flc_in "$_pc_i" crm_attribute -t crm_config -n startup-fencing -v false &&
 		flc_in "$_pc_i" crm_attribute -t crm_config -n stonith-timeout -v 60s &&
-		flc_in "$_pc_i" crm_attribute -t crm_config -n stonith-action -v off &&
 		flc_in "$_pc_i" cibadmin --create -o resources --xml-text "<primitive id=\"fence-flc\" class=\"stonith\" type=\"fence_flc\">
   <instance_attributes id=\"fence-flc-ia\">
     <nvpair id=\"fence-flc-state\" name=\"state_dir\" value=\"$FLC_DIR\"/>
