@@ -17,25 +17,32 @@
 
 #define QUERY_TIMEOUT_MS (15 * 1000)
 
-const char *fence_request_option(void)
+const char *fence_request_option(const char *action)
+{
+	size_t n = action ? strcspn(action, "\n") : 0;
+
+	if ((n == 3 && !strncmp(action, "off", n)) || (n == 8 && !strncmp(action, "poweroff", n)))
+		return "--fence";
+	return "--reboot";
+}
+
+/* The cluster's stonith-action as stonith_admin's option; unset or
+ * unreadable is Pacemaker's default, reboot. */
+static const char *cluster_option(void)
 {
 	char *argv[] = {"crm_attribute", "--type", "crm_config", "--name", "stonith-action",
 			"--query", "--quiet", "--default", "reboot", NULL};
 	struct proc_result r;
-	const char *opt = "--reboot";
+	int ok = proc_run(argv, QUERY_TIMEOUT_MS, &r) == 0 && proc_exit_code(&r) == 0;
+	const char *opt = fence_request_option(ok ? r.out : NULL);
 
-	if (proc_run(argv, QUERY_TIMEOUT_MS, &r) == 0 && proc_exit_code(&r) == 0 && r.out) {
-		r.out[strcspn(r.out, "\n")] = '\0';
-		if (!strcmp(r.out, "off") || !strcmp(r.out, "poweroff"))
-			opt = "--fence";
-	}
 	proc_result_free(&r);
 	return opt;
 }
 
 int fence_request(const char *node, const char *tag, int timeout_ms, char *why, size_t len)
 {
-	char *argv[] = {"stonith_admin", (char *)fence_request_option(), (char *)node,
+	char *argv[] = {"stonith_admin", (char *)cluster_option(), (char *)node,
 			"--tolerance", "120s", "--tag", (char *)tag, NULL};
 	struct proc_result r;
 	int rc = proc_run(argv, timeout_ms, &r);

@@ -6,11 +6,12 @@
 #include <stddef.h>
 
 /**
- * The cluster's stonith-action (crm_config), as stonith_admin's option:
- * "--fence" for off (or its old name poweroff), else "--reboot", which is
- * also Pacemaker's default when the property is unset or unreadable.
+ * stonith_admin's option for the cluster's stonith-action @action (one
+ * line of crm_attribute's answer, its newline allowed; NULL when it could
+ * not be read): "--fence" for off (or its old name poweroff), else
+ * "--reboot", which is also Pacemaker's default.
  */
-const char *fence_request_option(void);
+const char *fence_request_option(const char *action);
 
 /**
  * Fence @node through stonith_admin with the cluster's action, tagged
