@@ -48,7 +48,7 @@ static int errno_exit(int rc)
 static int drbd_cmd_up(struct cmd_args *a)
 {
 	const char *res = a->argv[0];
-	int rc = drbd_up(res);
+	int rc = storage_replica_up(res);
 
 	if (rc)
 		fprintf(stderr, "ferryctl: drbd up %s failed: %s\n", res, strerror(-rc));
@@ -474,7 +474,12 @@ static const struct cmd_option json_opt[] = {
 };
 
 static const struct cmd_entry entries[] = {
-	{"up", "RES", "bring a resource up (Secondary), no-op when up", NULL, NULL, drbd_cmd_up},
+	{"up", "RES", "bring a resource up (Secondary), no-op when up",
+	 "  Not up here yet: first asks the peer to close its end of the dual-primary\n"
+	 "  window. A migration source fenced before its stop closed the window\n"
+	 "  leaves it open there, and DRBD refuses a handshake between ends that\n"
+	 "  disagree on allow-two-primaries (both would stay StandAlone).\n",
+	 NULL, drbd_cmd_up},
 	{"promote", "RES", "become Primary, refusing unsafe cases", NULL, NULL, drbd_cmd_promote},
 	{"demote", "RES", "become Secondary, naming who holds it open", NULL, NULL,
 	 drbd_cmd_demote},

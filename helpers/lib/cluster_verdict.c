@@ -20,6 +20,9 @@
 /* Corosync's defaults (corosync.conf(5)) when cmap cannot say. */
 #define TOKEN_DEFAULT_MS     3000
 #define CONSENSUS_DEFAULT_MS 3600
+/* cluster_verdict_now: corosync answers a membership query at once; a
+ * corosync that does not within twice this is unreachable. */
+#define NOW_ANSWER_MS        2500
 
 struct view {
 	uint32_t peer;
@@ -62,7 +65,9 @@ int cluster_verdict_budget_ms(void)
 	return (int)(2 * (token + consensus));
 }
 
-int cluster_verdict_wait(uint32_t peer, int budget_ms, struct cluster_verdict *out,
+/* The wait of cluster_verdict_wait(); with @now, the first membership
+ * corosync reports ends it (@budget_ms then bounds only its answer). */
+static int verdict_track(uint32_t peer, int budget_ms, bool now_only, struct cluster_verdict *out,
 			 void (*waiting)(void *arg), void *arg)
 {
 	static quorum_model_v1_data_t model = {
@@ -87,7 +92,7 @@ int cluster_verdict_wait(uint32_t peer, int budget_ms, struct cluster_verdict *o
 	for (;;) {
 		int64_t now = clock_ms();
 
-		if (w.seen && (!w.v.peer_member || now >= deadline))
+		if (w.seen && (now_only || !w.v.peer_member || now >= deadline))
 			break;
 		if (now >= deadline + budget_ms) { /* corosync never answered */
 			rc = -ENOTCONN;
@@ -126,4 +131,15 @@ int cluster_verdict_wait(uint32_t peer, int budget_ms, struct cluster_verdict *o
 		*out = w.v;
 	}
 	return rc;
+}
+
+int cluster_verdict_wait(uint32_t peer, int budget_ms, struct cluster_verdict *out,
+			 void (*waiting)(void *arg), void *arg)
+{
+	return verdict_track(peer, budget_ms, false, out, waiting, arg);
+}
+
+int cluster_verdict_now(uint32_t peer, struct cluster_verdict *out)
+{
+	return verdict_track(peer, NOW_ANSWER_MS, true, out, NULL, NULL);
 }

@@ -33,4 +33,13 @@ int cluster_verdict_budget_ms(void);
 int cluster_verdict_wait(uint32_t peer, int budget_ms, struct cluster_verdict *out,
 			 void (*waiting)(void *arg), void *arg);
 
+/**
+ * Corosync's current membership, without waiting for a change: whether
+ * @peer is in it and whether it is quorate (out->waited_ms is how long
+ * corosync took to answer).
+ * @return 0, -ENOTCONN when corosync's quorum service is unreachable or
+ *         does not answer within a few seconds
+ */
+int cluster_verdict_now(uint32_t peer, struct cluster_verdict *out);
+
 #endif

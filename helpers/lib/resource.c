@@ -880,8 +880,9 @@ int resource_migrate_from(struct resource *r, const char *source, struct resourc
 	 * "active on 2 nodes" and restart it (make cts, seed 1234). The
 	 * source's stop demotes it and closes the window on both ends
 	 * (storage_window_shut). If that stop fails, the source is fenced and
-	 * this end stays open until the next move or `ferryctl drbd window
-	 * close` (README, migrate_from). */
+	 * this end stays open until the source's DRBD comes back up, which
+	 * asks us to close it first (storage_replica_up; README,
+	 * migrate_from). */
 	if (storage_window_leftover(&r->st, why, sizeof(why)) == -EBUSY) {
 		flog(FLOG_RESOURCE, LOG_WARNING, "migrate_from %s: the window stays open: %s; the "
 						 "stop of the source closes it",

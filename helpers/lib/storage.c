@@ -6,9 +6,15 @@
 
 #include "flog.h"
 
+#include "cluster_verdict.h"
 #include "drbd.h"
 #include "lvm.h"
+#include "nodemap.h"
 #include "storage.h"
+
+/* A member whose ferry does not answer delays a resource's up by at most
+ * this per step of the connection. */
+#define REPLICA_PEER_TIMEOUT_MS (5 * 1000)
 
 int storage_up(const struct storage *s, char *why, size_t len)
 {
@@ -23,7 +29,7 @@ int storage_up(const struct storage *s, char *why, size_t len)
 	for (int i = 0; i < s->ndrbd; i++) {
 		int rc;
 
-		if (drbd_up(s->drbd[i])) {
+		if (storage_replica_up(s->drbd[i])) {
 			snprintf(why, len, "DRBD %s does not come up", s->drbd[i]);
 			return -EIO;
 		}
@@ -169,17 +175,14 @@ void storage_window_shut(const struct storage *s)
 	}
 }
 
-/* The peer's end of @res's window, over a connection of its own. */
-static int peer_window(const char *res, bool open, char *why, size_t len)
+/* The peer of @res in its config, into @name. */
+static int peer_of(const char *res, char *name, size_t nlen, char *why, size_t len)
 {
 	char self[PEER_NAME_MAX];
 	struct drbd_config c;
 	const struct drbd_host *h;
-	struct peer_opts o;
-	struct peer *p;
-	int rc;
+	int rc = drbd_config_load(res, &c);
 
-	rc = drbd_config_load(res, &c);
 	if (rc) {
 		snprintf(why, len, "resource %s is not configured here", res);
 		return rc;
@@ -191,8 +194,24 @@ static int peer_window(const char *res, bool open, char *why, size_t len)
 			 self);
 		return -ENOENT;
 	}
+	snprintf(name, nlen, "%s", h->name);
+	return 0;
+}
+
+/* The peer's end of @res's window, over a connection of its own, whose
+ * every step waits at most @timeout_ms (0: the peer layer's default). */
+static int peer_window(const char *res, bool open, int timeout_ms, char *why, size_t len)
+{
+	char node[PEER_NAME_MAX];
+	struct peer_opts o;
+	struct peer *p;
+	int rc = peer_of(res, node, sizeof(node), why, len);
+
+	if (rc)
+		return rc;
 	peer_opts_init(&o);
-	rc = peer_connect(h->name, &o, &p, why, len);
+	o.timeout_ms = timeout_ms;
+	rc = peer_connect(node, &o, &p, why, len);
 	if (rc)
 		return rc;
 	rc = peer_request(p, open ? PEER_OP_WINDOW_OPEN : PEER_OP_WINDOW_CLOSE, res, why, len);
@@ -208,16 +227,55 @@ int storage_window(const char *res, bool open, bool local, char *why, size_t len
 	/* Opening: the peer first, so a failure leaves this end closed.
 	 * Closing: this end first, so the window is shut even if the peer
 	 * cannot be reached (one end without the flag is enough). */
-	if (open && !local && (rc = peer_window(res, true, why, len)))
+	if (open && !local && (rc = peer_window(res, true, 0, why, len)))
 		return rc;
 	rc = drbd_window_set(res, open, why, len);
 	if (rc) {
 		if (open && !local)
-			peer_window(res, false, tmp, sizeof(tmp));
+			peer_window(res, false, 0, tmp, sizeof(tmp));
 		return rc;
 	}
-	if (!open && !local && (rc = peer_window(res, false, why, len)))
+	if (!open && !local && (rc = peer_window(res, false, 0, why, len)))
 		flog(FLOG_DRBD, LOG_WARNING, "window of %s closed here, but not on the peer: %s", res,
 		     why);
 	return open || local ? 0 : rc;
+}
+
+/* Whether @res's peer is worth asking: a member of corosync's current
+ * membership, or corosync cannot say (ferryctl run by hand). A peer host
+ * that is down would cost a connect timeout per resource. */
+static bool peer_reachable(const char *res, char *why, size_t len)
+{
+	char node[PEER_NAME_MAX];
+	const struct nodemap *m = nodemap_once();
+	struct cluster_verdict v;
+	uint32_t id;
+
+	if (peer_of(res, node, sizeof(node), why, len))
+		return false;
+	if (!m || nodemap_resolve(m, node, &id) || cluster_verdict_now(id, &v))
+		return true;
+	if (!v.peer_member)
+		snprintf(why, len, "%s is not in corosync's membership", node);
+	return v.peer_member;
+}
+
+int storage_replica_up(const char *res)
+{
+	char why[PEER_WHY_MAX] = "";
+	struct drbd_resource r;
+
+	/* Down here, so no move of @res is under way: an open end on the peer
+	 * is a leftover (a migration source fenced before its stop closed
+	 * it). DRBD refuses a handshake whose ends disagree on
+	 * allow-two-primaries, and both would stay StandAlone for good. */
+	if (drbd_state(res, &r) == 0 && !r.exists) {
+		if (!peer_reachable(res, why, sizeof(why)) ||
+		    peer_window(res, false, REPLICA_PEER_TIMEOUT_MS, why, sizeof(why)))
+			flog(FLOG_DRBD, LOG_INFO, "%s: the peer's end of the window not checked: %s",
+			     res, why);
+		else
+			flog(FLOG_DRBD, LOG_INFO, "%s: the peer's end of the window is closed", res);
+	}
+	return drbd_up(res);
 }

@@ -100,6 +100,16 @@ int storage_window_leftover(const struct storage *s, char *why, size_t len);
 void storage_window_shut(const struct storage *s);
 
 /**
+ * Brings @res up here (drbd_up), first asking the peer named in its config
+ * to close its end of the dual-primary window when @res is not up here yet:
+ * a migration source fenced before its stop closed the window leaves the
+ * target's end open, and DRBD refuses the returning node's handshake
+ * ("incompatible allow-two-primaries settings"). A peer that cannot be
+ * asked is logged, not an error. @return drbd_up()'s result.
+ */
+int storage_replica_up(const char *res);
+
+/**
  * The window of one resource @res, as `ferryctl drbd window` asks: this end
  * and (unless @local) the peer named in the resource's config, over a
  * connection of its own.
