@@ -2,11 +2,13 @@
 /* Device-mapper tables for storage=local (see dm_table.h). Pure code. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dm_table.h"
+#include "numparse.h"
 
 int dm_table_add(struct dm_table *t, uint64_t start, uint64_t length, const char *type,
 		 const char *params)
@@ -27,38 +29,90 @@ int dm_table_add(struct dm_table *t, uint64_t start, uint64_t length, const char
 	return 0;
 }
 
+/* Linux device numbers: a 12-bit major, a 20-bit minor. */
+#define DEV_MAJOR_MAX ((1u << 12) - 1)
+#define DEV_MINOR_MAX ((1u << 20) - 1)
+#define WORD_MAX      48
+
+/* The next word of *@p into @w, as libdevmapper writes params (words
+ * separated by one space, none leading or trailing); advances *@p past it
+ * and its separator. 0 or -EINVAL. */
+static int next_word(const char **p, char *w, size_t len)
+{
+	size_t n = strcspn(*p, " ");
+
+	if (n == 0 || n >= len)
+		return -EINVAL;
+	memcpy(w, *p, n);
+	w[n] = '\0';
+	*p += n;
+	if (**p == ' ' && *++*p == '\0')
+		return -EINVAL;
+	return 0;
+}
+
+/* The next word of *@p as a number in [@min, @max]. */
+static int next_number(const char **p, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char w[WORD_MAX];
+
+	if (next_word(p, w, sizeof(w)))
+		return -EINVAL;
+	return num_parse("", w, min, max, out, NULL, 0) ? -EINVAL : 0;
+}
+
+/* The next word of *@p as a device "MAJOR:MINOR". Strict numbers: with
+ * sscanf's %u, an overflowing minor of DRBD's major wrapped and the row
+ * passed as plain (make fuzz, dm_table). */
+static int next_device(const char **p, unsigned *major, unsigned *minor)
+{
+	char w[WORD_MAX];
+	uint64_t a, b;
+	char *colon;
+
+	if (next_word(p, w, sizeof(w)) || !(colon = strchr(w, ':')))
+		return -EINVAL;
+	*colon = '\0';
+	if (num_parse("", w, 0, DEV_MAJOR_MAX, &a, NULL, 0) ||
+	    num_parse("", colon + 1, 0, DEV_MINOR_MAX, &b, NULL, 0))
+		return -EINVAL;
+	*major = (unsigned)a;
+	*minor = (unsigned)b;
+	return 0;
+}
+
 /* The device and offset of a linear row, from libdevmapper's params
  * "MAJOR:MINOR OFFSET": 0, or -EINVAL when they are not that. */
 static int linear_device(const struct dm_row *r, unsigned *major, unsigned *minor,
-			 unsigned long long *offset)
+			 uint64_t *offset)
 {
-	char end;
+	const char *p = r->params;
 
-	if (sscanf(r->params, "%u:%u %llu%c", major, minor, offset, &end) != 3)
+	if (next_device(&p, major, minor) || next_number(&p, 0, UINT64_MAX, offset) || *p)
 		return -EINVAL;
 	return 0;
 }
 
 /* Does a striped row's params ("STRIPES CHUNK MAJ:MIN OFF ...") parse, and
- * does any stripe lie on DRBD (*drbd_minor, else -1)? 0 or -EINVAL. */
-static int striped_devices(const struct dm_row *r, int *drbd_minor)
+ * does any stripe lie on DRBD (*@on_drbd, its minor in *@drbd_minor)?
+ * 0 or -EINVAL. */
+static int striped_devices(const struct dm_row *r, bool *on_drbd, unsigned *drbd_minor)
 {
 	const char *p = r->params;
-	unsigned stripes, major, minor;
-	unsigned long long chunk, off;
-	int used;
+	unsigned major, minor;
+	uint64_t stripes, chunk, off;
 
-	if (sscanf(p, "%u %llu%n", &stripes, &chunk, &used) != 2 || stripes == 0 ||
-	    stripes > DM_PARAMS_MAX / 4)
+	if (next_number(&p, 1, DM_PARAMS_MAX / 4, &stripes) ||
+	    next_number(&p, 0, UINT64_MAX, &chunk))
 		return -EINVAL;
-	p += used;
-	*drbd_minor = -1;
-	for (unsigned i = 0; i < stripes; i++) {
-		if (sscanf(p, " %u:%u %llu%n", &major, &minor, &off, &used) != 3)
+	*on_drbd = false;
+	for (uint64_t i = 0; i < stripes; i++) {
+		if (next_device(&p, &major, &minor) || next_number(&p, 0, UINT64_MAX, &off))
 			return -EINVAL;
-		p += used;
-		if (major == DM_DRBD_MAJOR)
-			*drbd_minor = (int)minor;
+		if (major == DM_DRBD_MAJOR) {
+			*on_drbd = true;
+			*drbd_minor = minor;
+		}
 	}
 	return *p == '\0' ? 0 : -EINVAL;
 }
@@ -67,17 +121,16 @@ static int striped_devices(const struct dm_row *r, int *drbd_minor)
  * no DRBD device. 0, -EINVAL or -EBUSY with the reason. */
 static int row_check(const struct dm_row *r, int i, char *why, size_t len)
 {
-	unsigned long long offset;
-	unsigned major, minor;
-	int drbd = -1;
+	uint64_t offset;
+	unsigned major, minor = 0;
+	bool on_drbd = false;
 
 	if (strcmp(r->type, "linear") == 0) {
 		if (linear_device(r, &major, &minor, &offset) < 0)
 			goto malformed;
-		if (major == DM_DRBD_MAJOR)
-			drbd = (int)minor;
+		on_drbd = major == DM_DRBD_MAJOR;
 	} else if (strcmp(r->type, "striped") == 0) {
-		if (striped_devices(r, &drbd) < 0)
+		if (striped_devices(r, &on_drbd, &minor) < 0)
 			goto malformed;
 	} else {
 		snprintf(why, len, "row %d is a '%s' target: only plain (linear or striped) "
@@ -85,10 +138,10 @@ static int row_check(const struct dm_row *r, int i, char *why, size_t len)
 			 i, r->type);
 		return -EINVAL;
 	}
-	if (drbd >= 0) {
-		snprintf(why, len, "it maps onto DRBD device %u:%d (a move in progress or not "
+	if (on_drbd) {
+		snprintf(why, len, "it maps onto DRBD device %u:%u (a move in progress or not "
 				   "undone, or an LV on a replicated VG: use storage=drbd)",
-			 DM_DRBD_MAJOR, drbd);
+			 DM_DRBD_MAJOR, minor);
 		return -EBUSY;
 	}
 	return 0;
@@ -140,7 +193,7 @@ int dm_table_over_drbd(struct dm_table *t, uint64_t sectors, unsigned minor)
 
 int dm_table_is_over_drbd(const struct dm_table *t, unsigned *minor)
 {
-	unsigned long long offset;
+	uint64_t offset;
 	unsigned major;
 
 	return t->n == 1 && t->row[0].start == 0 && strcmp(t->row[0].type, "linear") == 0 &&

@@ -64,6 +64,52 @@ static void other_lvs_refused(void **state)
 	assert_int_equal(size, 0); /* untouched on refusal */
 }
 
+/* make fuzz, dm_table (crash-500b1866...): a row onto DRBD's major whose
+ * minor overflowed sscanf's %u wrapped to -1, "no DRBD", and passed as a
+ * plain LV. Device numbers are parsed strictly now: beyond the kernel's
+ * 12/20 bits, or beyond 64 bits, they are not device-mapper's. */
+static void overflowing_numbers_refused(void **state)
+{
+	/* the crash input's params, verbatim */
+	static const char fuzz_params[] = "147:111111111111111111111111111111111111111111111111111111111111"
+					  "111111111111111111100000000000000000000000000000000459230456-111"
+					  "111";
+	static const char *const bad[] = {
+		fuzz_params,
+		"147:4294967295 0",       /* was (int)-1: "not on DRBD" */
+		"147:1048576 0",          /* one past a 20-bit minor */
+		"4243:1 0",               /* one past a 12-bit major */
+		"8:16 18446744073709551616", /* an offset past 64 bits */
+		"8:16 2048 ",             /* a trailing blank */
+		"8:16  2048",             /* two blanks */
+		"-8:16 2048",
+		"8:+16 2048",
+		" 8:16 2048",
+	};
+	struct dm_table t = { .n = 0 };
+	uint64_t size = 0;
+	char why[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		t.n = 0;
+		assert_int_equal(dm_table_add(&t, 0, 1024, "linear", bad[i]), 0);
+		assert_int_equal(dm_table_check_plain(&t, &size, why, sizeof(why)), -EINVAL);
+		assert_non_null(strstr(why, "parameters"));
+	}
+	t.n = 0;
+	assert_int_equal(dm_table_add(&t, 0, 1024, "striped", "1 128 147:4294967295 0"), 0);
+	assert_int_equal(dm_table_check_plain(&t, &size, why, sizeof(why)), -EINVAL);
+	/* the largest device numbers still parse, and DRBD's is still found */
+	t.n = 0;
+	assert_int_equal(dm_table_add(&t, 0, 1024, "linear", "147:1048575 0"), 0);
+	assert_int_equal(dm_table_check_plain(&t, &size, why, sizeof(why)), -EBUSY);
+	assert_non_null(strstr(why, "147:1048575"));
+	t.n = 0;
+	assert_int_equal(dm_table_add(&t, 0, 1024, "linear", "4095:1048575 0"), 0);
+	assert_int_equal(dm_table_check_plain(&t, &size, why, sizeof(why)), 0);
+}
+
 static void over_drbd_round_trip(void **state)
 {
 	struct dm_table t = { .n = 0 };
@@ -128,6 +174,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(plain_lvs_pass),
 		cmocka_unit_test(other_lvs_refused),
+		cmocka_unit_test(overflowing_numbers_refused),
 		cmocka_unit_test(over_drbd_round_trip),
 		cmocka_unit_test(rows_bounded),
 		cmocka_unit_test(names_as_lvm2_makes_them),
