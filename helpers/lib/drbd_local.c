@@ -7,6 +7,7 @@
 
 #include "dm_table.h"
 #include "drbd_local.h"
+#include "numparse.h"
 
 static int slot_name(const char *prefix, unsigned slot, char *buf, size_t len)
 {
@@ -21,6 +22,18 @@ static int slot_name(const char *prefix, unsigned slot, char *buf, size_t len)
 int drbd_local_name(unsigned slot, char *buf, size_t len)
 {
 	return slot_name("ferry-local-", slot, buf, len);
+}
+
+int drbd_local_slot_of(const char *res, unsigned *slot)
+{
+	static const char prefix[] = "ferry-local-";
+	uint64_t v;
+
+	if (strncmp(res, prefix, sizeof(prefix) - 1) ||
+	    num_parse("", res + sizeof(prefix) - 1, 0, DRBD_LOCAL_SLOTS - 1, &v, NULL, 0))
+		return -EINVAL;
+	*slot = (unsigned)v;
+	return 0;
 }
 
 int drbd_local_meta_lv(unsigned slot, char *buf, size_t len)

@@ -48,6 +48,10 @@ struct drbd_local_res {
  *  (slot out of range) or -ENAMETOOLONG */
 int drbd_local_name(unsigned slot, char *buf, size_t len);
 
+/** The slot of resource name @p res ("ferry-local-3" is 3), strictly: 0,
+ *  or -EINVAL when @p res is not a slot's resource name. */
+int drbd_local_slot_of(const char *res, unsigned *slot);
+
 /** The metadata LV's name for @p slot ("ferry-meta-3"), within the LV's VG. */
 int drbd_local_meta_lv(unsigned slot, char *buf, size_t len);
 

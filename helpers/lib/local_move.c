@@ -40,11 +40,10 @@ static bool adopt_slot(struct local_mover *mv)
 {
 	struct local_journal j;
 	unsigned slot;
-	char tail;
 
 	if (local_journal_load(mv->journal, &j) || !j.done || strcmp(j.move.vg, mv->r.vg) ||
 	    strcmp(j.move.lv, mv->r.lv) || strcmp(j.move.target, mv->r.end[1].node) ||
-	    sscanf(j.move.res, "ferry-local-%u%c", &slot, &tail) != 1 || slot >= DRBD_LOCAL_SLOTS)
+	    drbd_local_slot_of(j.move.res, &slot))
 		return false;
 	mv->r.slot = slot;
 	mv->done = mv->adopted = j.done;

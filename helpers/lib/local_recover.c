@@ -45,7 +45,7 @@ int local_recover(const char *domain, char *why, size_t len)
 	struct local_action a[LOCAL_NSTEPS];
 	struct drbd_local_res r = {0};
 	struct local_journal j;
-	char path[160], self[NAME_NODE_MAX + 1], step_why[512], tail;
+	char path[160], self[NAME_NODE_MAX + 1], step_why[512];
 	enum local_side mine;
 	bool migrated = false, forward;
 	enum where w;
@@ -66,8 +66,7 @@ int local_recover(const char *domain, char *why, size_t len)
 	peer_self_name(self, sizeof(self));
 	mine = !strcmp(self, j.move.source) ? LOCAL_ON_SOURCE :
 	       !strcmp(self, j.move.target) ? LOCAL_ON_TARGET : LOCAL_ON_BOTH;
-	if (mine == LOCAL_ON_BOTH || sscanf(j.move.res, "ferry-local-%u%c", &r.slot, &tail) != 1 ||
-	    r.slot >= DRBD_LOCAL_SLOTS) {
+	if (mine == LOCAL_ON_BOTH || drbd_local_slot_of(j.move.res, &r.slot)) {
 		snprintf(why, len, "%s: a move from %s to %s over %s is not this node's (%s)", path,
 			 j.move.source, j.move.target, j.move.res, self);
 		return -EINVAL;

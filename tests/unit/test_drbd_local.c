@@ -37,6 +37,23 @@ static void names_and_sizes(void **state)
 	assert_string_equal(b, "ferry-meta-15");
 	assert_int_equal(drbd_local_name(DRBD_LOCAL_SLOTS, b, sizeof(b)), -EINVAL);
 	assert_int_equal(drbd_local_name(1, b, 8), -ENAMETOOLONG);
+	/* and back, strictly: sscanf's %u took "ferry-local-4294967296" for
+	 * slot 0 (the journal's resource name is read back this way) */
+	unsigned slot = 99;
+
+	assert_int_equal(drbd_local_slot_of("ferry-local-15", &slot), 0);
+	assert_int_equal(slot, 15);
+	assert_int_equal(drbd_local_slot_of("ferry-local-0", &slot), 0);
+	assert_int_equal(slot, 0);
+	static const char *const bad[] = {"ferry-local-16", "ferry-local-4294967296",
+					  "ferry-local-", "ferry-local--1", "ferry-local-+1",
+					  "ferry-local- 1", "ferry-local-1x", "ferry-meta-1",
+					  "ferry-local-18446744073709551617"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		slot = 99;
+		assert_int_equal(drbd_local_slot_of(bad[i], &slot), -EINVAL);
+		assert_int_equal(slot, 99);
+	}
 	/* DRBD's user guide: ceil(Cs / 2^18) * 8 + 72 sectors. */
 	assert_int_equal(drbd_local_meta_sectors(0), 72);
 	assert_int_equal(drbd_local_meta_sectors(1), 80);
