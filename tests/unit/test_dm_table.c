@@ -76,7 +76,10 @@ static void overflowing_numbers_refused(void **state)
 					  "111";
 	static const char *const bad[] = {
 		fuzz_params,
+		/* a second crash input (crash-488fc30d...): a blank that %u skipped */
+		"147: 5555555555555555555555555555555555555555555555555555555555550+00",
 		"147:4294967295 0",       /* was (int)-1: "not on DRBD" */
+		"147: 9 0",
 		"147:1048576 0",          /* one past a 20-bit minor */
 		"4243:1 0",               /* one past a 12-bit major */
 		"8:16 18446744073709551616", /* an offset past 64 bits */
